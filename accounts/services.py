@@ -1,0 +1,27 @@
+"""Writes to user accounts."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from core.services import audit
+
+from .models import User
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, display_name: str, phone: str, language: str) -> User:
+    """Save the editable profile fields; records which fields changed, not their values."""
+    changed = [
+        name
+        for name, value in (("display_name", display_name), ("phone", phone), ("language", language))
+        if getattr(user, name) != value
+    ]
+    user.display_name = display_name
+    user.phone = phone
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "phone", "language"])
+    if changed:
+        audit(actor=user, event="account.profile_changed", target=user, data={"fields": changed})
+    return user

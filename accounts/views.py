@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .forms import ProfileForm
+from .services import user_update_profile
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", {"roles": request.user.staff_roles.all()})
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = user_update_profile(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            phone=form.cleaned_data["phone"],
+            language=form.cleaned_data["language"],
+        )
+        translation.activate(user.language)
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("accounts:profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+    return render(request, "accounts/profile_form.html", {"form": form})

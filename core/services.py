@@ -1,0 +1,36 @@
+"""Shared services: auditing and post-commit task queueing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is safe to show the user."""
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def audit(
+    *,
+    actor: Any | None,
+    event: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record an audit event. Call inside the transaction of the change it describes."""
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        event=event,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        data=data or {},
+    )

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .models import Heartbeat
+
+HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and compose health checks.
+
+    200 while the database answers. The worker's heartbeat is reported but
+    does not fail the check: the web process must stay up when workers lag.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    beat = Heartbeat.objects.filter(component="worker").first()
+    worker = "unknown"
+    if beat is not None:
+        worker = "ok" if timezone.now() - beat.last_seen < HEARTBEAT_STALE_AFTER else "stale"
+    return JsonResponse({"status": "ok", "database": "ok", "worker": worker})

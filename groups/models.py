@@ -1,0 +1,264 @@
+"""Self-help groups, their themes and their members.
+
+A group's public face (theme, description, kommune and neighbourhood,
+schedule, free seats) is shown to anyone; the exact place, the digital
+meeting link and the member list are group-internal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+
+class Theme(models.Model):
+    """A life-problem category (livsproblem), or a mixed group."""
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name_nb = models.CharField(_("name (Bokmål)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    is_mixed = models.BooleanField(_("mixed themes"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["sort_order", "name_nb"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if translation.get_language() == "en" else self.name_nb
+
+
+class GroupQuerySet(models.QuerySet["Group"]):
+    def public(self) -> GroupQuerySet:
+        """Groups anyone may see: published and not ended."""
+        return self.exclude(state__in=[Group.State.DRAFT, Group.State.ENDED])
+
+    def with_member_count(self) -> GroupQuerySet:
+        return self.annotate(
+            member_count=models.Count(
+                "memberships",
+                filter=Q(
+                    memberships__status=Membership.Status.ACTIVE,
+                    memberships__role=Membership.Role.MEMBER,
+                ),
+            )
+        )
+
+
+class Group(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FORMING = "forming", _("Forming")
+        STARTING = "starting", _("Starting")
+        SELF_RUN = "self_run", _("Self-run")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", _("Ended")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        DIGITAL = "digital", _("Digital")
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", _("every week")
+        FORTNIGHTLY = "fortnightly", _("every other week")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    class Admission(models.TextChoices):
+        OPEN = "open", _("Any member may accept new members")
+        CLOSED = "closed", _("All members must agree to new members")
+
+    slug = models.SlugField(_("address name"), unique=True, max_length=80)
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        help_text=_("A neutral name that does not reveal the theme, e.g. 'Tirsdagsgruppa'."),
+    )
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="groups"
+    )
+    description = models.TextField(_("short description"), max_length=600, blank=True)
+    contact_point = models.ForeignKey(
+        "organisations.ContactPoint",
+        verbose_name=_("contact point"),
+        on_delete=models.PROTECT,
+        related_name="groups",
+    )
+    format = models.CharField(
+        _("format"), max_length=12, choices=Format.choices, default=Format.IN_PERSON
+    )
+    kommune = models.ForeignKey(
+        "places.Kommune",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="groups",
+    )
+    area = models.CharField(_("neighbourhood"), max_length=80, blank=True)
+    # The meeting area (kommune centre or a point the initiator picked),
+    # never a member's location; shown as approximate.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # Group-internal.
+    place = models.CharField(_("exact meeting place"), max_length=200, blank=True)
+    meeting_url = models.URLField(_("digital meeting link"), blank=True)
+
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), choices=Weekday.choices, default=Weekday.TUESDAY
+    )
+    start_time = models.TimeField(_("starts at"), default=datetime.time(18, 0))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=120,
+        validators=[MinValueValidator(30), MaxValueValidator(240)],
+    )
+    cadence = models.CharField(
+        _("how often"), max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
+    )
+    age_min = models.PositiveSmallIntegerField(
+        _("youngest age"), default=18, validators=[MinValueValidator(18)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("oldest age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), default=8, validators=[MinValueValidator(2), MaxValueValidator(12)]
+    )
+    admission = models.CharField(
+        _("new members"), max_length=8, choices=Admission.choices, default=Admission.CLOSED
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=2, capacity__lte=12), name="groups_group_capacity_2_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__gte=18), name="groups_group_adults_only"
+            ),
+            models.CheckConstraint(
+                condition=Q(age_max__isnull=True) | Q(age_max__gte=models.F("age_min")),
+                name="groups_group_age_band_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(format="digital") | Q(kommune__isnull=False),
+                name="groups_group_in_person_has_kommune",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    @property
+    def end_time(self) -> datetime.time:
+        start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.start_time)
+        return (start + datetime.timedelta(minutes=self.duration_minutes)).time()
+
+    @property
+    def is_digital(self) -> bool:
+        return self.format == self.Format.DIGITAL
+
+    @property
+    def age_band(self) -> str:
+        if self.age_max:
+            return f"{self.age_min}–{self.age_max}"
+        return f"{self.age_min}+"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(status=Membership.Status.ACTIVE)
+
+
+class Membership(models.Model):
+    """A person's place in a group, as member or as initiator during the start."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        INITIATOR = "initiator", _("Initiator")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+        STEPPED_BACK = "stepped_back", _("Stepped back")
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.ACTIVE
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=Q(status="active"),
+                name="groups_membership_one_active_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_at__isnull=True)
+                | (~Q(status="active") & Q(ended_at__isnull=False)),
+                name="groups_membership_ended_at_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.group} ({self.get_role_display()})"

@@ -1,0 +1,77 @@
+"""Reads about groups that several views share, with access rules built in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from organisations.models import StaffRole
+
+from .models import Group, Membership
+
+
+def group_get_public(*, slug: str, user: Any) -> Group:
+    """The group's public page; drafts and ended groups only for those who run them."""
+    group = get_object_or_404(
+        Group.objects.select_related("theme", "kommune", "contact_point__kommune").with_member_count(),
+        slug=slug,
+    )
+    if group.state in (Group.State.DRAFT, Group.State.ENDED) and not user_runs_group(
+        user=user, group=group
+    ):
+        raise Http404
+    return group
+
+
+def user_runs_group(*, user: Any, group: Group) -> bool:
+    """Contact-point staff of the group's contact point (not members, not initiators)."""
+    if not user.is_authenticated:
+        return False
+    return StaffRole.objects.filter(
+        user=user,
+        kind=StaffRole.Kind.CONTACT_POINT_STAFF,
+        contact_point_id=group.contact_point_id,
+    ).exists()
+
+
+def membership_get_active(*, user: Any, group: Group) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.active().filter(user=user, group=group).first()
+
+
+def group_get_internal(*, slug: str, user: Any) -> tuple[Group, Membership]:
+    """A group seen from inside. 404 for anyone who is not an active participant.
+
+    Contact-point staff do not see inside a group either: a group belongs to
+    its members.
+    """
+    group = get_object_or_404(
+        Group.objects.select_related("theme", "kommune", "contact_point"), slug=slug
+    )
+    membership = membership_get_active(user=user, group=group)
+    if membership is None or group.state == Group.State.DRAFT:
+        raise Http404
+    return group, membership
+
+
+def groups_for_user(*, user: Any) -> list[Membership]:
+    return list(
+        Membership.objects.active()
+        .filter(user=user)
+        .exclude(group__state=Group.State.DRAFT)
+        .select_related("group__theme", "group__kommune")
+    )
+
+
+def groups_public_list() -> Any:
+    return (
+        Group.objects.public()
+        .select_related("theme", "kommune")
+        .with_member_count()
+        .order_by("kommune__name", "name")
+        .filter(Q(format=Group.Format.DIGITAL) | Q(kommune__isnull=False))
+    )

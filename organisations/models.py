@@ -1,0 +1,151 @@
+"""Selvhjelp Norge's district offices, the local contact points, and staff roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    """One of Selvhjelp Norge's seven district offices (distriktskontor)."""
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    office_town = models.CharField(_("office town"), max_length=80)
+    email = models.EmailField(_("public e-mail"), blank=True)
+    phone = models.CharField(_("public phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("district office")
+        verbose_name_plural = _("district offices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPoint(models.Model):
+    """A local organisation that informs, takes enquiries and starts groups."""
+
+    class Kind(models.TextChoices):
+        FRISKLIVSSENTRAL = "frisklivssentral", _("Healthy-life centre (frisklivssentral)")
+        FRIVILLIGHETSSENTRAL = "frivillighetssentral", _("Volunteer centre (frivillighetssentral)")
+        LMS = "lms", _("Learning and coping centre (LMS)")
+        USER_ORGANISATION = "user_organisation", _("User organisation")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(_("short name"), unique=True, max_length=80)
+    name = models.CharField(_("name"), max_length=160)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    kommune = models.ForeignKey(
+        "places.Kommune",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="contact_points",
+    )
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def district(self) -> District | None:
+        return self.kommune.fylke.district
+
+
+class StaffRole(models.Model):
+    """A person's role in an organisation; a person may hold several.
+
+    - national admin: Selvhjelp Norge's national office, all districts;
+    - district staff: one district office;
+    - contact-point staff: one contact point;
+    - initiator: a volunteer registered by a contact point to start groups.
+    """
+
+    class Kind(models.TextChoices):
+        NATIONAL_ADMIN = "national_admin", _("National administrator")
+        DISTRICT_STAFF = "district_staff", _("District office staff")
+        CONTACT_POINT_STAFF = "contact_point_staff", _("Contact point staff")
+        INITIATOR = "initiator", _("Volunteer initiator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+    )
+    kind = models.CharField(_("role"), max_length=24, choices=Kind.choices)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+    )
+    contact_point = models.ForeignKey(
+        ContactPoint,
+        verbose_name=_("contact point"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.CheckConstraint(
+                name="organisations_staffrole_scope_matches_kind",
+                condition=(
+                    Q(kind="national_admin", district__isnull=True, contact_point__isnull=True)
+                    | Q(kind="district_staff", district__isnull=False, contact_point__isnull=True)
+                    | Q(
+                        kind__in=["contact_point_staff", "initiator"],
+                        district__isnull=True,
+                        contact_point__isnull=False,
+                    )
+                ),
+            ),
+            # One row per role and scope (NULLs never compare equal, hence
+            # one conditional constraint per kind of scope).
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(kind="national_admin"),
+                name="organisations_staffrole_unique_national",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "district"],
+                condition=Q(kind="district_staff"),
+                name="organisations_staffrole_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "contact_point"],
+                condition=Q(kind__in=["contact_point_staff", "initiator"]),
+                name="organisations_staffrole_unique_contact_point",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.district or self.contact_point or _("national")
+        return f"{self.get_kind_display()}: {scope}"

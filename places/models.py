@@ -1,0 +1,61 @@
+"""Norway's administrative geography: fylker and kommuner (2024 numbering).
+
+Loaded from the gazetteer shipped in ``places/data/`` (see docs/gazetteer.md).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Fylke(models.Model):
+    number = models.CharField(_("number"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    district = models.ForeignKey(
+        "organisations.District",
+        verbose_name=_("district office"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fylker",
+    )
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kommune(models.Model):
+    number = models.CharField(_("number"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    fylke = models.ForeignKey(
+        Fylke, verbose_name=_("county"), on_delete=models.PROTECT, related_name="kommuner"
+    )
+    # A representative point (not a member's location): used as the default
+    # meeting-area point of groups in this kommune and for place searches.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=57, latitude__lte=72, longitude__gte=4, longitude__lte=32),
+                name="places_kommune_point_in_norway",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def district(self):  # type: ignore[no-untyped-def]
+        return self.fylke.district

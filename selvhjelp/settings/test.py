@@ -1,0 +1,34 @@
+"""Settings for the test suite.
+
+Uses whatever database ``DATABASE_URL`` names (PostgreSQL in CI's second run),
+otherwise SQLite. Tasks run eagerly unless a test starts real worker
+processes (those tests pass the broker settings to the processes they start).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault(
+    "SELVHJELP_VAR_DIR", str(Path(tempfile.gettempdir()) / f"selvhjelp-test-{os.getpid()}")
+)
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, VAR_DIR  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not ":memory:", so that worker processes started by tests can
+    # open the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from core import views as core_views
+
+# Every login goes through allauth, so that staff pass the MFA step; the admin's
+# own password-only form is never used.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Selvhjelp"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("helse/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("allauth.urls")),
+    path("profil/", include("accounts.urls")),
+    path("grupper/", include("groups.urls")),
+    path("personale/", include("organisations.urls")),
+    path("admin/", admin.site.urls),
+]
+

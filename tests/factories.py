@@ -1,0 +1,135 @@
+"""factory_boy factories shared by all tests."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.utils import timezone
+
+from accounts.models import User
+from groups.models import Group, Membership, Theme
+from organisations.models import ContactPoint, District, StaffRole
+from places.models import Fylke, Kommune
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    language = "nb"
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """A verified primary e-mail address, as allauth expects after sign-up."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
+        if create:
+            self.save()
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"distrikt-{n}")
+    name = factory.Sequence(lambda n: f"Distriktskontor {n}")
+    office_town = "Oslo"
+
+
+class FylkeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fylke
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: f"{80 + n % 20:02d}")
+    name = factory.Sequence(lambda n: f"Fylke {n}")
+    district = factory.SubFactory(DistrictFactory)
+
+
+class KommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kommune
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: f"{9000 + n}")
+    name = factory.Sequence(lambda n: f"Kommune {n}")
+    fylke = factory.SubFactory(FylkeFactory)
+    latitude = 59.91
+    longitude = 10.75
+
+
+class ContactPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPoint
+
+    slug = factory.Sequence(lambda n: f"kontaktpunkt-{n}")
+    name = factory.Sequence(lambda n: f"Frisklivssentralen {n}")
+    kind = ContactPoint.Kind.FRISKLIVSSENTRAL
+    kommune = factory.SubFactory(KommuneFactory)
+    public_email = "kontakt@example.org"
+    public_phone = "+4722000000"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"tema-{n}")
+    name_nb = factory.Sequence(lambda n: f"Tema {n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    slug = factory.Sequence(lambda n: f"gruppe-{n}")
+    name = factory.Sequence(lambda n: f"Tirsdagsgruppa {n}")
+    theme = factory.SubFactory(ThemeFactory)
+    description = "En samtalegruppe."
+    contact_point = factory.SubFactory(ContactPointFactory)
+    kommune = factory.SelfAttribute("contact_point.kommune")
+    area = "Sentrum"
+    place = "Frivilligsentralen, møterom 2"
+    state = Group.State.FORMING
+    weekday = Group.Weekday.TUESDAY
+    start_time = datetime.time(18, 0)
+    latitude = 59.91
+    longitude = 10.75
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+    status = Membership.Status.ACTIVE
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(UserFactory)
+    kind = StaffRole.Kind.CONTACT_POINT_STAFF
+    contact_point = factory.SubFactory(ContactPointFactory)
+    district = None
+
+
+def give_totp(user: User) -> Authenticator:
+    """Activate TOTP for ``user`` the way allauth stores it."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    return TOTP.activate(user, generate_totp_secret()).instance
