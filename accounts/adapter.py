@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 from django.utils import translation
 
+from core.permissions import is_staff_user
 from core.services import audit
 
 
@@ -21,3 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
         audit(actor=user, event="account.login", target=user)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Staff may not remove their last second factor: staff pages require it."""
+
+    def can_delete_authenticator(self, authenticator: Any) -> bool:
+        if is_staff_user(authenticator.user):
+            return False
+        return bool(super().can_delete_authenticator(authenticator))

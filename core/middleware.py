@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .permissions import has_mfa, is_staff_user
+from .permissions import has_mfa, is_staff_user, session_used_mfa
 
 # Browser features the platform never needs. Geolocation is granted per view
 # (the group finder) by setting ``response["Permissions-Policy"]`` there.
@@ -41,10 +42,12 @@ STAFF_PREFIXES = ("/personale/", "/admin/")
 
 
 class StaffMFAMiddleware:
-    """Staff pages require a TOTP authenticator.
+    """Staff pages need a TOTP authenticator *and* a session that used it.
 
-    A staff user without one is sent to set it up first; the pages that manage
-    MFA and log out stay reachable so they can.
+    A staff user without TOTP is sent to set it up; one who has TOTP but whose
+    session was not confirmed with it (for example a password-only login) is
+    asked for a code first. The pages that manage MFA and log out are outside
+    the staff prefixes, so they stay reachable.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -56,7 +59,10 @@ class StaffMFAMiddleware:
             path.startswith(STAFF_PREFIXES)
             and request.user.is_authenticated
             and is_staff_user(request.user)
-            and not has_mfa(request.user)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={path}")
+            target = f"?{urlencode({'next': request.get_full_path()})}"
+            if not has_mfa(request.user):
+                return redirect(reverse("mfa_activate_totp") + target)
+            if not session_used_mfa(request):
+                return redirect(reverse("mfa_reauthenticate") + target)
         return self.get_response(request)

@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -37,3 +42,15 @@ def health(request: HttpRequest) -> JsonResponse:
     if beat is not None:
         worker = "ok" if timezone.now() - beat.last_seen < HEARTBEAT_STALE_AFTER else "stale"
     return JsonResponse({"status": "ok", "database": "ok", "worker": worker})
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Replaces the admin's password form: logins go through allauth (and MFA)."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url or reverse("admin:index"), reverse("account_login"))
+    if request.user.is_staff:
+        return redirect(next_url or reverse("admin:index"))
+    raise Http404

@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from core import views as core_views
 
 # Every login goes through allauth, so that staff pass the MFA step; the admin's
-# own password-only form is never used.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+# own password-only form is never shown.
+admin.site.login = core_views.admin_login  # type: ignore[method-assign]
 admin.site.site_header = "Selvhjelp"
 
 urlpatterns = [

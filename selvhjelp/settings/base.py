@@ -226,6 +226,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Number of reverse proxies in front of the app (see README, deployment).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Selvhjelp"
 
