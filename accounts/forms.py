@@ -18,8 +18,7 @@ class SignupForm(forms.Form):
         max_length=40,
         validators=[validate_display_name],
         help_text=_(
-            "The name other members see. A first name, a nickname or a made-up "
-            "name are all fine."
+            "The name other members see. A first name, a nickname or a made-up name are all fine."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )

@@ -53,8 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=40,
         validators=[validate_display_name],
         help_text=_(
-            "The name other members see. A first name, a nickname or a made-up "
-            "name are all fine."
+            "The name other members see. A first name, a nickname or a made-up name are all fine."
         ),
     )
     phone = models.CharField(

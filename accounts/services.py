@@ -14,7 +14,11 @@ def user_update_profile(*, user: User, display_name: str, phone: str, language: 
     """Save the editable profile fields; records which fields changed, not their values."""
     changed = [
         name
-        for name, value in (("display_name", display_name), ("phone", phone), ("language", language))
+        for name, value in (
+            ("display_name", display_name),
+            ("phone", phone),
+            ("language", language),
+        )
         if getattr(user, name) != value
     ]
     user.display_name = display_name

@@ -8,6 +8,7 @@ meeting link and the member list are group-internal.
 from __future__ import annotations
 
 import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -173,9 +174,7 @@ class Group(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__gte=2, capacity__lte=12), name="groups_group_capacity_2_12"
             ),
-            models.CheckConstraint(
-                condition=Q(age_min__gte=18), name="groups_group_adults_only"
-            ),
+            models.CheckConstraint(condition=Q(age_min__gte=18), name="groups_group_adults_only"),
             models.CheckConstraint(
                 condition=Q(age_max__isnull=True) | Q(age_max__gte=models.F("age_min")),
                 name="groups_group_age_band_ordered",

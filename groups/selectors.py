@@ -16,7 +16,9 @@ from .models import Group, Membership
 def group_get_public(*, slug: str, user: Any) -> Group:
     """The group's public page; drafts and ended groups only for those who run them."""
     group = get_object_or_404(
-        Group.objects.select_related("theme", "kommune", "contact_point__kommune").with_member_count(),
+        Group.objects.select_related(
+            "theme", "kommune", "contact_point__kommune"
+        ).with_member_count(),
         slug=slug,
     )
     if group.state in (Group.State.DRAFT, Group.State.ENDED) and not user_runs_group(

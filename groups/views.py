@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.http import AuthenticatedHttpRequest
+
 from . import selectors
 
 
@@ -20,14 +22,12 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.group_get_public(slug=slug, user=request.user)
     membership = selectors.membership_get_active(user=request.user, group=group)
-    return render(
-        request, "groups/group_detail.html", {"group": group, "membership": membership}
-    )
+    return render(request, "groups/group_detail.html", {"group": group, "membership": membership})
 
 
 @login_required
 @require_GET
-def group_inside(request: HttpRequest, slug: str) -> HttpResponse:
+def group_inside(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, membership = selectors.group_get_internal(slug=slug, user=request.user)
     members = group.memberships.active().select_related("user").order_by("joined_at")
     return render(
@@ -39,7 +39,7 @@ def group_inside(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_groups(request: HttpRequest) -> HttpResponse:
+def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "groups/my_groups.html",

@@ -15,8 +15,7 @@ from .models import ContactPoint, District, StaffRole
 
 def is_national_admin(user: Any) -> bool:
     return bool(
-        user.is_superuser
-        or user.staff_roles.filter(kind=StaffRole.Kind.NATIONAL_ADMIN).exists()
+        user.is_superuser or user.staff_roles.filter(kind=StaffRole.Kind.NATIONAL_ADMIN).exists()
     )
 
 

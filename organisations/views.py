@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.http import AuthenticatedHttpRequest
 from core.permissions import is_staff_user
 
 from . import selectors
@@ -12,7 +13,7 @@ from . import selectors
 
 @login_required
 @require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_staff_user(request.user):
         raise Http404
     return render(
@@ -28,7 +29,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def district_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     district = selectors.district_get_for_user(slug=slug, user=request.user)
     return render(
         request,
@@ -43,7 +44,7 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def contact_point_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def contact_point_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contact_point = selectors.contact_point_get_for_user(slug=slug, user=request.user)
     return render(
         request,

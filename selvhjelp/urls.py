@@ -18,4 +18,3 @@ urlpatterns = [
     path("personale/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]
-

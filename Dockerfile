@@ -1,0 +1,34 @@
+# Production image: gunicorn for web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=selvhjelp.settings.prod
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --create-home --uid 10001 selvhjelp
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY selvhjelp ./selvhjelp
+COPY accounts ./accounts
+COPY core ./core
+COPY groups ./groups
+COPY organisations ./organisations
+COPY places ./places
+RUN pip install .
+COPY . .
+
+# collectstatic needs settings that import; these values exist only at build time.
+RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
+    DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+    ALLOWED_HOSTS=localhost SELVHJELP_VAR_DIR=/tmp/build-var \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/var && chown -R selvhjelp /app/var
+
+USER selvhjelp
+EXPOSE 8000
+CMD ["gunicorn", "selvhjelp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
