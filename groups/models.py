@@ -45,16 +45,6 @@ class GroupQuerySet(models.QuerySet["Group"]):
         """Groups anyone may see: published and not ended."""
         return self.exclude(state__in=[Group.State.DRAFT, Group.State.ENDED])
 
-    def with_member_count(self) -> GroupQuerySet:
-        return self.annotate(
-            member_count=models.Count(
-                "memberships",
-                filter=Q(
-                    memberships__status=Membership.Status.ACTIVE,
-                    memberships__role=Membership.Role.MEMBER,
-                ),
-            )
-        )
 
 
 class Group(models.Model):
@@ -147,6 +137,14 @@ class Group(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("seats"), default=8, validators=[MinValueValidator(2), MaxValueValidator(12)]
     )
+    open_for_new_members = models.BooleanField(
+        _("open for new members"),
+        default=True,
+        help_text=_("Groups are usually closed after the start-up meeting; reopening is a choice."),
+    )
+    # Active members (initiators not counted), kept by the membership services
+    # under a row lock; the finder filters and sorts on it without a join.
+    member_count = models.PositiveSmallIntegerField(_("members"), default=0)
     admission = models.CharField(
         _("new members"), max_length=8, choices=Admission.choices, default=Admission.CLOSED
     )
@@ -180,9 +178,18 @@ class Group(models.Model):
                 name="groups_group_age_band_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(format="digital") | Q(kommune__isnull=False),
-                name="groups_group_in_person_has_kommune",
+                condition=Q(format="digital")
+                | Q(kommune__isnull=False, latitude__isnull=False, longitude__isnull=False),
+                name="groups_group_in_person_has_place",
             ),
+            models.CheckConstraint(
+                condition=Q(member_count__lte=models.F("capacity")),
+                name="groups_group_members_within_capacity",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="groups_group_lat_lon"),
+            models.Index(fields=["state", "format"], name="groups_group_state_format"),
         ]
 
     def __str__(self) -> str:
@@ -195,6 +202,10 @@ class Group(models.Model):
     def end_time(self) -> datetime.time:
         start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.start_time)
         return (start + datetime.timedelta(minutes=self.duration_minutes)).time()
+
+    @property
+    def free_seats(self) -> int:
+        return max(0, self.capacity - self.member_count)
 
     @property
     def is_digital(self) -> bool:

@@ -18,7 +18,7 @@ def group_get_public(*, slug: str, user: Any) -> Group:
     group = get_object_or_404(
         Group.objects.select_related(
             "theme", "kommune", "contact_point__kommune"
-        ).with_member_count(),
+        ),
         slug=slug,
     )
     if group.state in (Group.State.DRAFT, Group.State.ENDED) and not user_runs_group(
@@ -73,7 +73,7 @@ def groups_public_list() -> Any:
     return (
         Group.objects.public()
         .select_related("theme", "kommune")
-        .with_member_count()
+        
         .order_by("kommune__name", "name")
         .filter(Q(format=Group.Format.DIGITAL) | Q(kommune__isnull=False))
     )

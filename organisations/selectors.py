@@ -72,6 +72,6 @@ def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
     return (
         Group.objects.filter(contact_point=contact_point)
         .select_related("theme", "kommune")
-        .with_member_count()
+        
         .order_by("state", "name")
     )

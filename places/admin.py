@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Fylke, Kommune
+from .models import Fylke, Kommune, PostalCode
 
 
 @admin.register(Fylke)
@@ -13,4 +13,12 @@ class FylkeAdmin(admin.ModelAdmin):
 class KommuneAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "fylke"]
     list_filter = ["fylke"]
-    search_fields = ["name", "number"]
+    search_fields = ["name", "other_names", "number"]
+
+
+@admin.register(PostalCode)
+class PostalCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "place", "kommune"]
+    list_select_related = ["kommune"]
+    search_fields = ["code", "place", "kommune__name"]
+    raw_id_fields = ["kommune"]

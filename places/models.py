@@ -1,6 +1,7 @@
-"""Norway's administrative geography: fylker and kommuner (2024 numbering).
+"""Norway's administrative geography: fylker, kommuner (2024 numbering) and postal codes.
 
-Loaded from the gazetteer shipped in ``places/data/`` (see docs/gazetteer.md).
+Loaded by a data migration from the gazetteer shipped in ``places/data/``
+(see docs/gazetteer.md), so every database, test databases included, has it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Fylke(models.Model):
 class Kommune(models.Model):
     number = models.CharField(_("number"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=80)
+    # Official Sami or Kven names beside the Norwegian one, separated by ";".
+    other_names = models.CharField(_("other official names"), max_length=120, blank=True)
     fylke = models.ForeignKey(
         Fylke, verbose_name=_("county"), on_delete=models.PROTECT, related_name="kommuner"
     )
@@ -59,3 +62,24 @@ class Kommune(models.Model):
     @property
     def district(self):  # type: ignore[no-untyped-def]
         return self.fylke.district
+
+
+class PostalCode(models.Model):
+    """A postal code (postnummer) with its postal place (poststed) and kommune."""
+
+    code = models.CharField(_("postal code"), max_length=4, unique=True)
+    place = models.CharField(_("postal place"), max_length=60)
+    kommune = models.ForeignKey(
+        Kommune,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="postal_codes",
+    )
+
+    class Meta:
+        verbose_name = _("postal code")
+        verbose_name_plural = _("postal codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.place}"

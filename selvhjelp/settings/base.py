@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Lets templates/django/forms/ override widget markup (Designsystemet classes).
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "selvhjelp.urls"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "selvhjelp.wsgi.application"
 ASGI_APPLICATION = "selvhjelp.asgi.application"
 

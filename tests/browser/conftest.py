@@ -1,0 +1,151 @@
+"""Browser tests: headless Chromium (Debian's package) driven by Playwright.
+
+Every page a test visits is checked with axe-core for WCAG 2.1 A/AA.
+
+The live server runs in a thread of this process, so the test sees the mail
+it sends in ``django.core.mail.outbox`` (locmem backend).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+from django.core.cache import cache
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; Django would then
+# refuse the database access that the tests need (SynchronousOnlyOperation).
+# Known pytest-django + Playwright requirement; read when the DB is used.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("SELVHJELP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "correct horse battery"  # UserFactory's password
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and used TOTP codes live in the cache; start each test clean."""
+    cache.clear()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh browser context per test, asking for Norwegian like most visitors."""
+    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    # CSP violations and failed loads (404 for a static file) end up here.
+    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} axe violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation.get('help')}")
+        for node in violation.get("nodes", []):
+            lines.append(f"    at {', '.join(str(t) for t in node.get('target', []))}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe_check(console_errors: list[str]) -> Callable[[Page], None]:
+    """``axe_check(page)``: zero WCAG 2.1 A/AA violations and no console errors."""
+    axe = Axe()
+
+    def check(page: Page) -> None:
+        page.wait_for_load_state("load")
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": AXE_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        violations = results.response["violations"]
+        if violations:
+            pytest.fail(format_violations(page.url, violations), pytrace=False)
+        if console_errors:
+            pytest.fail(f"Browser console errors on {page.url}: {console_errors}", pytrace=False)
+
+    return check
+
+
+# --- helpers shared by the tests ----------------------------------------------
+
+CODE_RE = re.compile(r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]{3,})*)\s*$", re.MULTILINE)
+
+
+def code_from_last_mail(to: str) -> tuple[str, str]:
+    """(subject, code) of the newest mail to ``to`` that carries a one-time code."""
+    for message in reversed(mail.outbox):
+        if to in message.to:
+            match = CODE_RE.search(message.body)
+            assert match, f"No code in the mail body:\n{message.body}"
+            return message.subject, match.group(1)
+    raise AssertionError(f"No mail to {to} in {[m.to for m in mail.outbox]}")
+
+
+def submit(page: Page) -> None:
+    """Press the main form's primary button and wait for the next page."""
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+
+
+def log_in_with_password(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/konto/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    submit(page)
+
+
+def totp_code(secret: str) -> str:
+    """The current code for ``secret``, not within the last seconds of its period.
+
+    Waiting out the end of a period keeps the code valid until the server
+    checks it (allauth allows no clock drift by default).
+    """
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    if period - time.time() % period < 3:
+        time.sleep(period - time.time() % period + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
