@@ -12,6 +12,9 @@ from .models import User
 @transaction.atomic
 def user_update_profile(*, user: User, display_name: str, phone: str, language: str) -> User:
     """Save the editable profile fields; records which fields changed, not their values."""
+    # Compare with the stored row, not with ``user``: a ModelForm bound to the
+    # same instance has already copied the new values onto it.
+    stored = User.objects.filter(pk=user.pk).values("display_name", "phone", "language").get()
     changed = [
         name
         for name, value in (
@@ -19,7 +22,7 @@ def user_update_profile(*, user: User, display_name: str, phone: str, language: 
             ("phone", phone),
             ("language", language),
         )
-        if getattr(user, name) != value
+        if stored[name] != value  # type: ignore[literal-required]
     ]
     user.display_name = display_name
     user.phone = phone

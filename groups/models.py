@@ -40,11 +40,38 @@ class Theme(models.Model):
         return self.name_en if translation.get_language() == "en" else self.name_nb
 
 
+WEEKDAYS_PLURAL = (
+    _("Mondays"),
+    _("Tuesdays"),
+    _("Wednesdays"),
+    _("Thursdays"),
+    _("Fridays"),
+    _("Saturdays"),
+    _("Sundays"),
+)
+
+
+def format_clock(value: datetime.time) -> str:
+    """A time as people write it: "18" or "18.30" in Norwegian, "18:00" in English."""
+    if translation.get_language() == "en":
+        return value.strftime("%H:%M")
+    return f"{value.hour:02d}" if value.minute == 0 else f"{value.hour:02d}.{value.minute:02d}"
+
+
+class PublicStatus(models.TextChoices):
+    """What a seeker needs to know about joining, derived from one group row."""
+
+    OPEN = "open", _("Open for new members")
+    STARTING_SOON = "starting_soon", _("Starting soon")
+    WAITING_LIST = "waiting_list", _("Full, with waiting list")
+    CLOSED = "closed", _("Closed for new members")
+    PAUSED = "paused", _("Paused")
+
+
 class GroupQuerySet(models.QuerySet["Group"]):
     def public(self) -> GroupQuerySet:
         """Groups anyone may see: published and not ended."""
         return self.exclude(state__in=[Group.State.DRAFT, Group.State.ENDED])
-
 
 
 class Group(models.Model):
@@ -164,6 +191,9 @@ class Group(models.Model):
 
     objects = GroupQuerySet.as_manager()
 
+    # Set by the finder's nearest-first queries (metres from the search point).
+    distance_m: float | None = None
+
     class Meta:
         verbose_name = _("group")
         verbose_name_plural = _("groups")
@@ -202,6 +232,32 @@ class Group(models.Model):
     def end_time(self) -> datetime.time:
         start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.start_time)
         return (start + datetime.timedelta(minutes=self.duration_minutes)).time()
+
+    @property
+    def cadence_text(self) -> str:
+        """The schedule in plain words, e.g. "tirsdager kl. 18–20, hver uke"."""
+        return _("%(days)s %(start)s–%(end)s, %(cadence)s") % {
+            "days": WEEKDAYS_PLURAL[self.weekday],
+            "start": format_clock(self.start_time),
+            "end": format_clock(self.end_time),
+            "cadence": self.get_cadence_display(),
+        }
+
+    @property
+    def public_status(self) -> str:
+        """Matches ``groups.search.status_q`` for the statuses a seeker can filter on."""
+        if self.state == self.State.PAUSED:
+            return PublicStatus.PAUSED
+        if self.member_count >= self.capacity:
+            return PublicStatus.WAITING_LIST
+        if self.state == self.State.FORMING:
+            return PublicStatus.STARTING_SOON
+        if self.open_for_new_members:
+            return PublicStatus.OPEN
+        return PublicStatus.CLOSED
+
+    def get_public_status_display(self) -> str:
+        return str(PublicStatus(self.public_status).label)
 
     @property
     def free_seats(self) -> int:

@@ -16,9 +16,7 @@ from .models import Group, Membership
 def group_get_public(*, slug: str, user: Any) -> Group:
     """The group's public page; drafts and ended groups only for those who run them."""
     group = get_object_or_404(
-        Group.objects.select_related(
-            "theme", "kommune", "contact_point__kommune"
-        ),
+        Group.objects.select_related("theme", "kommune", "contact_point__kommune"),
         slug=slug,
     )
     if group.state in (Group.State.DRAFT, Group.State.ENDED) and not user_runs_group(
@@ -73,7 +71,6 @@ def groups_public_list() -> Any:
     return (
         Group.objects.public()
         .select_related("theme", "kommune")
-        
         .order_by("kommune__name", "name")
         .filter(Q(format=Group.Format.DIGITAL) | Q(kommune__isnull=False))
     )

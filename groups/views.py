@@ -1,21 +1,46 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import AuthenticatedHttpRequest
+from core.middleware import PERMISSIONS_POLICY
 
-from . import selectors
+from . import finder, selectors
+from .forms import GroupSearchForm
+
+FINDER_PAGE_SIZE = 20
+DIGITAL_PREVIEW = 6
+# The finder may ask for the position; every other page forbids it (see
+# core.middleware.PERMISSIONS_POLICY).
+FINDER_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
 
 
-@require_GET
+@csrf_exempt  # a search changes nothing; no CSRF cookie is needed to find a group
+@require_http_methods(["GET", "POST"])
 def group_list(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(selectors.groups_public_list(), 25)
-    page = paginator.get_page(request.GET.get("side"))
-    return render(request, "groups/group_list.html", {"page": page})
+    """The public group finder.
+
+    A typed place travels in the query string (a bookmarkable search). A
+    position from "near me" is POSTed, so that it never appears in a URL, an
+    access log or the browser history; it is used for this response only.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    form = GroupSearchForm(data)
+    context: dict[str, object] = {"form": form, "used_position": False}
+    if form.is_valid():
+        context.update(
+            finder.run(form, page_size=FINDER_PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
+        )
+        context["used_position"] = form.cleaned_data.get("lat") is not None
+    response = render(request, "groups/group_list.html", context)
+    response["Permissions-Policy"] = FINDER_PERMISSIONS_POLICY
+    if request.method == "POST":
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

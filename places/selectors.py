@@ -53,8 +53,7 @@ class _Entry:
 def _index() -> tuple[_Entry, ...]:
     entries: list[_Entry] = []
     kommuner = {
-        k.number: k
-        for k in Kommune.objects.select_related("fylke").filter(latitude__isnull=False)
+        k.number: k for k in Kommune.objects.select_related("fylke").filter(latitude__isnull=False)
     }
     for kommune in kommuner.values():
         place = Place(

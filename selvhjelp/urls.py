@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from core import views as core_views
 
+from .api import api
+
 # Every login goes through allauth, so that staff pass the MFA step; the admin's
 # own password-only form is never shown.
 admin.site.login = core_views.admin_login  # type: ignore[method-assign]
@@ -11,10 +13,11 @@ admin.site.site_header = "Selvhjelp"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("helse/", core_views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("sprak/", core_views.set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("profil/", include("accounts.urls")),
     path("grupper/", include("groups.urls")),
     path("personale/", include("organisations.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

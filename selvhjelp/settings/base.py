@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     # Lets templates/django/forms/ override widget markup (Designsystemet classes).
     "django.forms",
     "allauth",
@@ -250,6 +251,7 @@ LANGUAGE_COOKIE_NAME = "selvhjelp_language"
 LANGUAGE_COOKIE_SECURE = False
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 # --- Static files ----------------------------------------------------------
 STATIC_URL = "/static/"

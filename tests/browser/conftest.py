@@ -40,7 +40,8 @@ PASSWORD = "correct horse battery"  # UserFactory's password
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        # `make test` installs it; a missing browser is a broken set-up, not a skip.
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

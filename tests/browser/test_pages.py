@@ -52,13 +52,13 @@ def test_language_switcher_turns_the_page_into_english(page, live_server, axe_ch
     assert page.locator("html").get_attribute("lang") == "nb"
 
     with page.expect_navigation():
-        page.locator(".language-switcher button[value=en]").click()
+        page.locator(".language-switcher a[hreflang=en]").click()
 
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.url == live_server.url + "/"
     assert page.locator("h1").inner_text() == "Self-help groups near you"
     # The switcher now offers the way back.
-    assert page.locator(".language-switcher button[value=nb]").count() == 1
+    assert page.locator(".language-switcher a[hreflang=nb]").count() == 1
     axe_check(page)
 
 

@@ -1,0 +1,201 @@
+"""Finding groups near a point, nearest first, on PostgreSQL and SQLite.
+
+PostgreSQL uses the ``cube``/``earthdistance`` extensions: a GiST index on
+``ll_to_earth(latitude, longitude)`` serves both the radius filter
+(``earth_box … @>``) and the nearest-first order (``<->``, an exact K-nearest-
+neighbour order because the chord distance grows with the great-circle
+distance). SQLite filters on a latitude/longitude bounding box (indexed) and
+computes the exact great-circle distance with a registered SQL function.
+
+Both report the same distance: a great circle on earthdistance's sphere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.dispatch import receiver
+
+from .models import Group, PublicStatus
+
+# earthdistance's earth() radius in metres, used on SQLite too so both agree.
+EARTH_RADIUS_M = 6378168.0
+RADIUS_CHOICES_KM = (5, 10, 25, 50, 100)
+DEFAULT_RADIUS_KM = 25
+
+TIME_OF_DAY = {
+    "morning": (0, 12),
+    "afternoon": (12, 17),
+    "evening": (17, 24),
+}
+
+
+class Status:
+    """The statuses a seeker can filter on (values of ``PublicStatus``)."""
+
+    OPEN = PublicStatus.OPEN.value
+    STARTING_SOON = PublicStatus.STARTING_SOON.value
+    WAITING_LIST = PublicStatus.WAITING_LIST.value
+    FILTERABLE = (OPEN, STARTING_SOON, WAITING_LIST)
+
+
+def great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance in metres on earthdistance's sphere."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _sqlite_distance(
+    lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None
+) -> float | None:
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    return great_circle_m(lat1, lon1, lat2, lon2)  # type: ignore[arg-type]
+
+
+@receiver(connection_created)
+def _register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "selvhjelp_distance_m", 4, _sqlite_distance, deterministic=True
+        )
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A validated search (see ``forms.GroupSearchForm``)."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    themes: frozenset[int] = field(default_factory=frozenset)
+    weekdays: frozenset[int] = field(default_factory=frozenset)
+    times: frozenset[str] = field(default_factory=frozenset)
+    formats: frozenset[str] = field(default_factory=frozenset)
+    statuses: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def wants_in_person(self) -> bool:
+        return not self.formats or Group.Format.IN_PERSON in self.formats
+
+    @property
+    def wants_digital(self) -> bool:
+        return not self.formats or Group.Format.DIGITAL in self.formats
+
+
+def status_q(statuses: Iterable[str]) -> Q:
+    """SQL condition for the public statuses a seeker can filter on."""
+    has_seat = Q(member_count__lt=F("capacity"))
+    conditions = {
+        Status.STARTING_SOON: Q(state=Group.State.FORMING) & has_seat,
+        Status.OPEN: Q(
+            state__in=[Group.State.STARTING, Group.State.SELF_RUN], open_for_new_members=True
+        )
+        & has_seat,
+        Status.WAITING_LIST: Q(
+            state__in=[Group.State.FORMING, Group.State.STARTING, Group.State.SELF_RUN],
+            member_count__gte=F("capacity"),
+        ),
+    }
+    combined = Q(pk__in=[])
+    for status in statuses:
+        combined |= conditions[status]
+    return combined
+
+
+def _filtered(query: SearchQuery) -> QuerySet[Group]:
+    qs = Group.objects.public().select_related("theme", "kommune")
+    if query.themes:
+        qs = qs.filter(theme_id__in=query.themes)
+    if query.weekdays:
+        qs = qs.filter(weekday__in=query.weekdays)
+    if query.times:
+        when = Q(pk__in=[])
+        for name in query.times:
+            start, end = TIME_OF_DAY[name]
+            when |= Q(start_time__hour__gte=start, start_time__hour__lt=end)
+        qs = qs.filter(when)
+    if query.statuses:
+        qs = qs.filter(status_q(query.statuses))
+    return qs
+
+
+def _point_bounds(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    cos_lat = max(math.cos(math.radians(lat)), 1e-6)
+    dlon = min(180.0, dlat / cos_lat)
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+_TABLE = Group._meta.db_table
+
+
+def nearby_groups(query: SearchQuery) -> QuerySet[Group]:
+    """In-person groups within the radius, nearest first, with ``distance_m``.
+
+    Ties are broken by primary key, so both databases give the same order.
+    """
+    assert query.has_point
+    lat, lon = float(query.latitude), float(query.longitude)  # type: ignore[arg-type]
+    radius_m = query.radius_km * 1000.0
+    qs = _filtered(query).filter(format=Group.Format.IN_PERSON)
+    if connection.vendor == "postgresql":
+        here = "ll_to_earth(%s, %s)"
+        there = f'll_to_earth("{_TABLE}"."latitude", "{_TABLE}"."longitude")'
+        # Only constant SQL around bound parameters; the ORM has no earth_box.
+        qs = qs.extra(  # noqa: S610
+            where=[
+                f"earth_box({here}, %s) @> {there}",
+                f"earth_distance({here}, {there}) <= %s",
+            ],
+            params=[lat, lon, radius_m, lat, lon, radius_m],
+        )
+        distance = RawSQL(f"earth_distance({here}, {there})", (lat, lon), FloatField())  # noqa: S611
+        # ``Group.distance_m`` is a plain attribute the annotation fills in.
+        nearest_first = RawSQL(f"{there} <-> {here}", (lat, lon))  # noqa: S611
+        qs = qs.annotate(**{"distance_m": distance}).order_by(nearest_first.asc(), "pk")
+    else:
+        south, north, west, east = _point_bounds(lat, lon, radius_m)
+        distance = RawSQL(  # noqa: S611
+            f'selvhjelp_distance_m(%s, %s, "{_TABLE}"."latitude", "{_TABLE}"."longitude")',
+            (lat, lon),
+            FloatField(),
+        )
+        qs = (
+            qs.filter(
+                latitude__gte=south,
+                latitude__lte=north,
+                longitude__gte=west,
+                longitude__lte=east,
+            )
+            .annotate(**{"distance_m": distance})
+            .filter(**{"distance_m__lte": radius_m})  # type: ignore[misc]
+            .order_by("distance_m", "pk")
+        )
+    return qs
+
+
+def digital_groups(query: SearchQuery) -> QuerySet[Group]:
+    """Digital groups, which are listed wherever the seeker is."""
+    return _filtered(query).filter(format=Group.Format.DIGITAL).order_by("name", "pk")
+
+
+def in_person_groups_without_place(query: SearchQuery) -> QuerySet[Group]:
+    return (
+        _filtered(query)
+        .filter(format=Group.Format.IN_PERSON)
+        .order_by("kommune__name", "name", "pk")
+    )

@@ -1,0 +1,171 @@
+"""Nearest-first search on the configured database (SQLite or PostgreSQL).
+
+Both CI runs assert against the same pure-Python reference (great circle on
+earthdistance's sphere, ties by id), so both databases give the same order.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from groups.models import Group
+from groups.search import SearchQuery, digital_groups, great_circle_m, nearby_groups
+from places.selectors import fold, resolve_place, suggest_places
+
+from .conftest import kommune
+
+DRAMMEN = (59.7441, 10.2045)
+
+
+def reference_order(groups, lat, lon, radius_km):
+    with_distance = [
+        (great_circle_m(lat, lon, g.latitude, g.longitude), g.pk)
+        for g in groups
+        if g.format == Group.Format.IN_PERSON
+    ]
+    return [pk for d, pk in sorted(with_distance) if d <= radius_km * 1000]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Tromsø", "tromso"),
+        ("Tromso", "tromso"),
+        ("TROMSOE", "tromso"),
+        ("Bærum", "barum"),
+        ("Baerum", "barum"),
+        ("Ålesund", "alesund"),
+        ("Aalesund", "alesund"),
+        ("Kautokeino - Guovdageaidnu", "kautokeino guovdageaidnu"),
+    ],
+)
+def test_fold_lets_ascii_spellings_meet_norwegian_letters(typed, expected):
+    assert fold(typed) == expected
+
+
+def test_places_resolve_by_name_ascii_spelling_postal_code_and_label(gazetteer):
+    assert resolve_place("Tromso").kommune_number == "5501"
+    assert resolve_place("tromsø").kommune_number == "5501"
+    assert resolve_place("9008").kommune_number == "5501"
+    assert resolve_place("3015 Drammen").kommune_number == "3301"
+    assert resolve_place("Drammen (Buskerud)").kommune_number == "3301"
+    assert resolve_place("Baerum").kommune_number == "3201"
+    assert resolve_place("Atlantis") is None
+    assert resolve_place("0000") is None
+    assert suggest_places("Trom")[0].label == "Tromsø (Troms)"
+
+
+def test_nearby_groups_are_sorted_by_distance_within_the_radius(make_group):
+    groups = [
+        make_group("3301"),  # Drammen
+        make_group("3312"),  # Lier
+        make_group("0301"),  # Oslo, about 35 km
+        make_group("3303"),  # Kongsberg
+        make_group("5501"),  # Tromsø, far away
+        make_group("3301", lat=DRAMMEN[0] + 0.05, lon=DRAMMEN[1]),
+    ]
+    for radius in (5, 25, 50, 100):
+        result = nearby_groups(
+            SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1], radius_km=radius)
+        )
+        assert [g.pk for g in result] == reference_order(groups, *DRAMMEN, radius), radius
+    result = list(
+        nearby_groups(SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1], radius_km=50))
+    )
+    oslo = next(g for g in result if g.kommune.number == "0301")
+    expected = great_circle_m(*DRAMMEN, oslo.latitude, oslo.longitude)
+    assert oslo.distance_m == pytest.approx(expected, rel=1e-6)
+    assert 30_000 < oslo.distance_m < 45_000
+
+
+def test_ties_are_broken_by_id_on_every_database(make_group):
+    twins = [make_group("3301") for _ in range(5)]
+    result = nearby_groups(SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1]))
+    assert [g.pk for g in result] == sorted(g.pk for g in twins)
+
+
+def test_filters_combine(make_group, theme):
+    match = make_group(
+        "3301", theme=theme, weekday=Group.Weekday.TUESDAY, start_time=datetime.time(18)
+    )
+    make_group("3301", weekday=Group.Weekday.TUESDAY, start_time=datetime.time(18))  # other theme
+    make_group("3301", theme=theme, weekday=Group.Weekday.MONDAY, start_time=datetime.time(18))
+    make_group("3301", theme=theme, weekday=Group.Weekday.TUESDAY, start_time=datetime.time(10))
+    query = SearchQuery(
+        latitude=DRAMMEN[0],
+        longitude=DRAMMEN[1],
+        themes=frozenset({theme.pk}),
+        weekdays=frozenset({1}),
+        times=frozenset({"evening"}),
+    )
+    assert list(nearby_groups(query)) == [match]
+
+
+def test_status_filters_follow_the_public_status(make_group):
+    starting_soon = make_group("3301", state=Group.State.FORMING)
+    open_group = make_group("3301", state=Group.State.SELF_RUN, open_for_new_members=True)
+    closed = make_group("3301", state=Group.State.SELF_RUN, open_for_new_members=False)
+    full = make_group("3301", state=Group.State.STARTING, capacity=4, member_count=4)
+    base = {"latitude": DRAMMEN[0], "longitude": DRAMMEN[1]}
+    for status, expected in (
+        ("starting_soon", starting_soon),
+        ("open", open_group),
+        ("waiting_list", full),
+    ):
+        result = list(nearby_groups(SearchQuery(**base, statuses=frozenset({status}))))
+        assert result == [expected]
+        assert expected.public_status == status
+    assert closed.public_status == "closed"
+    both = nearby_groups(SearchQuery(**base, statuses=frozenset({"open", "waiting_list"})))
+    assert {g.pk for g in both} == {open_group.pk, full.pk}
+
+
+def test_drafts_and_ended_groups_are_never_found(make_group):
+    make_group("3301", state=Group.State.DRAFT)
+    make_group("3301", state=Group.State.ENDED)
+    visible = make_group("3301", state=Group.State.PAUSED)
+    assert list(nearby_groups(SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1]))) == [visible]
+
+
+def test_digital_groups_do_not_depend_on_place(make_group):
+    digital = make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    assert list(digital_groups(SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1]))) == [digital]
+    assert list(nearby_groups(SearchQuery(latitude=69.65, longitude=18.96))) == []
+
+
+def test_the_search_is_index_backed(make_group):
+    """PostgreSQL: the GiST index on ll_to_earth (KNN order and radius);
+    SQLite: the (latitude, longitude) index for the bounding-box prefilter."""
+    from groups.models import Theme
+    from organisations.models import ContactPoint
+
+    theme = Theme.objects.first()
+    contact_point = ContactPoint.objects.first() or make_group("3301").contact_point
+    place = kommune("3301")
+    Group.objects.bulk_create(
+        [
+            Group(
+                slug=f"bulk-{i}",
+                name="Gruppe",
+                theme=theme,
+                contact_point=contact_point,
+                kommune=place,
+                latitude=58 + (i % 1000) / 100,
+                longitude=5 + (i // 1000) * 2.5,
+                state=Group.State.SELF_RUN,
+            )
+            for i in range(5000)
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE groups_group" if connection.vendor == "postgresql" else "ANALYZE")
+    qs = nearby_groups(SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1], radius_km=25))[:20]
+    plan = qs.explain()
+    index = (
+        "groups_group_earth_gist" if connection.vendor == "postgresql" else "groups_group_lat_lon"
+    )
+    assert index in plan, plan
+    assert list(qs)  # and it runs

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from groups.models import Group
+from tests.factories import MembershipFactory, UserFactory
+
+URL = "/grupper/"
+
+
+def test_finder_works_without_an_account_and_sets_no_cookie(client, make_group):
+    make_group("5501", area="Sentrum")
+    response = client.get(URL, {"q": "Tromso"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tromsø (Troms)" in html and "card__distance" in html
+    assert response.cookies == {}
+    assert "geolocation=(self)" in response["Permissions-Policy"]
+    home = client.get("/")
+    assert home.cookies == {}
+    assert "geolocation=()" in home["Permissions-Policy"]
+
+
+def test_postal_code_search(client, make_group):
+    group = make_group("3301")
+    response = client.get(URL, {"q": "3015"})
+    assert group.get_absolute_url() in response.content.decode()
+
+
+def test_position_is_posted_used_once_and_never_put_in_a_link(client, make_group):
+    for _ in range(25):
+        make_group("5501")
+    response = client.post(URL, {"lat": "69.64890", "lon": "18.95508", "radius": "25"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["used_position"] is True
+    assert response.context["result"].page.paginator.count == 25
+    assert response["Cache-Control"] == "no-store"
+    # The next page is fetched with the same POST, not a link carrying the position.
+    assert not re.search(r'href="[^"]*69\.6', html)
+    assert 'formmethod="post"' in html
+    assert response.cookies == {}
+
+
+def test_no_hits_suggests_wider_radius_digital_and_the_nearest_contact_point(client, make_group):
+    far = make_group("5501")  # Tromsø group and contact point
+    response = client.get(URL, {"q": "Alta", "radius": "5"})
+    html = response.content.decode()
+    assert "radius=10" in html
+    assert "format=digital" in html
+    assert far.contact_point.name in html
+
+
+def test_unknown_place_gets_a_clear_message(client, gazetteer):
+    response = client.get(URL, {"q": "Atlantis"})
+    assert response.status_code == 200
+    assert "Atlantis" in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_public_page_never_shows_members_place_or_link(client, make_group):
+    group = make_group(
+        "3301", place="Kirkegata 5, 2. etasje", meeting_url="https://meet.example/secret"
+    )
+    MembershipFactory(group=group, user=UserFactory(display_name="Skjult Navn"))
+    for user in (None, UserFactory()):
+        if user:
+            client.force_login(user)
+        html = client.get(group.get_absolute_url()).content.decode()
+        assert "Kirkegata" not in html and "meet.example" not in html
+        assert "Skjult Navn" not in html
+        assert group.cadence_text in html
+
+
+def _bulk_groups(template, count, start):
+    Group.objects.bulk_create(
+        [
+            Group(
+                slug=f"many-{start + i}",
+                name="G",
+                theme=template.theme,
+                contact_point=template.contact_point,
+                kommune=template.kommune,
+                latitude=template.latitude,
+                longitude=template.longitude,
+                state=Group.State.SELF_RUN,
+            )
+            for i in range(count)
+        ]
+        + [
+            Group(
+                slug=f"digital-{start + i}",
+                name="D",
+                theme=template.theme,
+                contact_point=template.contact_point,
+                format=Group.Format.DIGITAL,
+                state=Group.State.FORMING,
+            )
+            for i in range(count)
+        ]
+    )
+
+
+def _queries(client, **params):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, params).status_code == 200
+    return len(captured)
+
+
+def test_query_count_is_constant_at_10_and_1000_results(client, make_group):
+    template = make_group("3301")
+    _bulk_groups(template, 9, 0)
+    client.get(URL, {"q": "Drammen"})  # warms the in-memory place index
+    small = (_queries(client, q="Drammen"), _queries(client), _queries(client, format="digital"))
+    _bulk_groups(template, 990, 100)
+    large = (_queries(client, q="Drammen"), _queries(client), _queries(client, format="digital"))
+    assert small == large
+    assert max(large) <= 7
+
+
+param_text = st.text(max_size=30)
+params = st.fixed_dictionaries(
+    {},
+    optional={
+        "q": param_text,
+        "lat": st.one_of(param_text, st.floats(allow_nan=True).map(str)),
+        "lon": st.one_of(param_text, st.floats(allow_infinity=True).map(str)),
+        "radius": st.one_of(param_text, st.integers(-10, 10**6).map(str)),
+        "theme": st.lists(param_text, max_size=3),
+        "weekday": st.lists(st.one_of(param_text, st.integers(-3, 9).map(str)), max_size=3),
+        "time": st.lists(st.sampled_from(["morning", "evening", "night", ""]), max_size=3),
+        "format": st.lists(st.sampled_from(["digital", "in_person", "hologram"]), max_size=2),
+        "status": st.lists(st.sampled_from(["open", "waiting_list", "nope"]), max_size=2),
+        "page": st.one_of(param_text, st.integers(-5, 10**12).map(str)),
+    },
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=params)
+def test_any_query_string_gives_a_page_or_a_clear_error(client, gazetteer, data):
+    clean = {
+        k: ([x.replace("\x00", "") for x in v] if isinstance(v, list) else v.replace("\x00", ""))
+        for k, v in data.items()
+    }
+    for method in ("get", "post"):
+        response = getattr(client, method)(URL, clean)
+        assert response.status_code == 200, (method, data)
+    api = client.get(reverse("api:search_groups"), clean)
+    assert api.status_code in (200, 400), data
+    if api.status_code == 400:
+        body = api.json()
+        assert body["error"] == "invalid_request" and body["detail"]
