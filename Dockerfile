@@ -31,4 +31,4 @@ RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
 
 USER selvhjelp
 EXPOSE 8000
-CMD ["gunicorn", "selvhjelp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "selvhjelp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(M)sms"]
