@@ -32,3 +32,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # open the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 LOGGING["root"]["level"] = "WARNING"
+# WhiteNoise would rescan the static folders for every new test client;
+# the live server used by browser tests serves static files itself.
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False

@@ -128,7 +128,7 @@ def test_profile_edit_shows_a_clear_error_for_a_bad_phone_number(page, live_serv
         "id_phone_helptext",
         "id_phone_error",
     }
-    assert "8 digits" in error.inner_text()
+    assert "8 sifre" in error.inner_text()
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     axe_check(page)
 

@@ -24,7 +24,7 @@ def test_home_group_list_and_group_page(page, live_server, axe_check):
     axe_check(page)
 
     with page.expect_navigation():
-        page.locator("main").get_by_role("link", name="Find a group").click()
+        page.locator("main").get_by_role("link", name="Finn en gruppe").click()
     assert page.url == live_server.url + "/grupper/"
     assert page.locator(".card-list > li").count() == 2
     axe_check(page)

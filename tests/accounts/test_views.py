@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from core.models import AuditEvent
+from tests.conftest import login
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def member_client(client, db):
+    user = UserFactory(display_name="Kari", language="nb")
+    login(client, user)
+    return client, user
+
+
+def test_profile_edit_saves_normalised_phone_and_language(member_client):
+    client, user = member_client
+
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": " Fjellrev ", "phone": "412 34 567", "language": "en"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:profile")
+    user.refresh_from_db()
+    assert (user.display_name, user.phone, user.language) == ("Fjellrev", "+4741234567", "en")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert AuditEvent.objects.get(event="account.profile_changed").data == {
+        "fields": ["display_name", "phone", "language"]
+    }
+
+
+def test_profile_edit_explains_an_invalid_phone_number(member_client):
+    client, user = member_client
+
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Kari", "phone": "123", "language": "nb"},
+    )
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors.as_data()["phone"]
+    assert error.code == "invalid_phone"
+    assert error.messages[0] in response.content.decode()
+    user.refresh_from_db()
+    assert user.phone == ""
+
+
+def test_profile_edit_may_clear_the_phone_number(member_client):
+    client, user = member_client
+    user.phone = "+4741234567"
+    user.save()
+
+    client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Kari", "phone": "", "language": "nb"},
+    )
+
+    user.refresh_from_db()
+    assert user.phone == ""
+
+
+def test_profile_edit_cannot_touch_staff_flags(member_client):
+    client, user = member_client
+
+    client.post(
+        reverse("accounts:profile_edit"),
+        {
+            "display_name": "Kari",
+            "phone": "",
+            "language": "nb",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "email": "ny@example.org",
+        },
+    )
+
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert not user.is_superuser
+    assert user.email != "ny@example.org"

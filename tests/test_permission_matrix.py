@@ -1,0 +1,648 @@
+"""Who gets what, for every URL the project serves.
+
+``URLS`` below is the table: one key per URL pattern of the project's resolver
+(namespaced name, or ``<unnamed> route`` for the few patterns without a name),
+each with one or more cases (how to build the URL from the world of
+``tests.conftest.build_world()`` and the expected answer per role).
+
+- ``test_every_url_pattern_is_in_the_table`` fails when a pattern is added
+  (or removed) without updating the table: every new view needs a decision.
+- ``test_matrix`` requests every case as every role, without following
+  redirects, and checks the status and, for redirects, where they point.
+- Every 200 answer is searched for text the role must never see: the exact
+  meeting place, the meeting link and member names of groups the role is not
+  an active participant of, and TOTP secrets (see ``forbidden_text``).
+
+Decisions the table records (see the report to the lead):
+- Anonymous requests to group-internal pages are sent to the login page
+  (``login_required`` runs first) rather than answered with 404; this leaks
+  nothing, because unknown slugs are redirected the same way (the "unknown
+  slug" cases).
+- Contact-point staff get 404 on district pages; district staff see the
+  contact points of their own district; nobody but active participants sees
+  inside a group, national administrators included.
+- Initiators hold a ``StaffRole``, so the staff area asks them for TOTP too.
+- Admin pages are generated from ``ADMIN_MODELS`` by ``admin_model_urls``; a
+  newly registered model makes the completeness test fail until it is listed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import types
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
+
+from groups.models import Group
+from organisations.models import StaffRole
+
+from .conftest import PARTICIPANT_ROLES, ROLES, World, build_world, login
+
+# --- Expectations ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose ``Location`` starts with ``to`` (or equals it, if ``exact``)."""
+
+    to: str
+    exact: bool = False
+    status: int = 302
+
+    def matches(self, location: str) -> bool:
+        return location == self.to if self.exact else location.startswith(self.to)
+
+    def __str__(self) -> str:
+        return f"{self.status} → {self.to}{'' if self.exact else '…'}"
+
+
+Expected = int | Redirect | None  # None: this role is not requested in this case
+
+TO_LOGIN = Redirect("/konto/login/?next=")
+TO_TOTP_SETUP = Redirect("/konto/2fa/totp/activate/?next=")
+TO_ADMIN_LOGIN = Redirect("/admin/login/?next=")
+TO_PROFILE = Redirect("/profil/", exact=True)
+TO_REAUTH = Redirect("/konto/reauthenticate/")
+
+# Users whose sessions hold no TOTP step: the staff area sends staff among them
+# to set TOTP up.
+NO_TOTP_STAFF = ("initiator", "staff_without_mfa")
+
+
+def everyone(default: Expected, **overrides: Expected) -> dict[str, Expected]:
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+def logged_in(default: Expected, **overrides: Expected) -> dict[str, Expected]:
+    """Anonymous visitors go to the login page; logged-in roles get ``default``."""
+    return everyone(default, **{"anonymous": TO_LOGIN, **overrides})
+
+
+def staff_area(**allowed: Expected) -> dict[str, Expected]:
+    """``/personale/``: 404 unless listed; TOTP set-up first for staff without it."""
+    return everyone(
+        404,
+        anonymous=TO_LOGIN,
+        **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP),
+        **allowed,
+    )
+
+
+def admin_area(national_admin: Expected = 200) -> dict[str, Expected]:
+    """Every admin page: only national administrators with a TOTP session get in.
+
+    Logged-in users without ``is_staff`` are sent to ``/admin/login/``, which
+    answers them 404 (``core.views.admin_login``); staff without TOTP are sent
+    to set it up first (``StaffMFAMiddleware``).
+    """
+    return everyone(
+        TO_ADMIN_LOGIN,
+        **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP),
+        national_admin=national_admin,
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    expect: dict[str, Expected]
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    # For patterns without a name: build the path directly.
+    path: Callable[[World], str] | None = None
+    query: str = ""
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    content_type: str | None = None  # e.g. JSON bodies for the API
+    # Runs after the request (for POSTs that must not have changed anything).
+    check: Callable[[World], None] | None = None
+
+
+def public(label: str = "", **kw: Any) -> Case:
+    return Case(label or "page", everyone(200), **kw)
+
+
+def group_slug(attr: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"slug": getattr(w, attr).slug}
+
+
+PARTICIPANTS_200 = dict.fromkeys(PARTICIPANT_ROLES, 200)
+WITH_TOTP = ("contact_point_staff", "district_staff", "district_staff_other", "national_admin")
+
+# --- The table ---------------------------------------------------------------
+
+URLS: dict[str, list[Case]] = {
+    # Public pages: no account needed, nothing personal asked.
+    "home": [public()],
+    "health": [public()],
+    # A plain link (no POST, so no CSRF cookie for first-time visitors).
+    "set_language": [
+        Case(
+            "switches and returns",
+            everyone(Redirect("/grupper/", exact=True)),
+            query="language=en&next=/grupper/",
+        ),
+        Case(
+            "ignores an off-site next",
+            everyone(Redirect("/", exact=True)),
+            query="language=en&next=https://evil.example/",
+        ),
+        Case("POST is not allowed", everyone(405), method="post", data={"language": "en"}),
+    ],
+    "groups:list": [public()],
+    "groups:detail": [
+        public("group G", kwargs=group_slug("group")),
+        public("group in district B", kwargs=group_slug("group_b")),
+        # Drafts and ended groups: only the contact point that runs them. This
+        # is not the staff area, so CP staff without TOTP see the public face too.
+        Case(
+            "draft group",
+            everyone(404, contact_point_staff=200, staff_without_mfa=200),
+            kwargs=group_slug("draft_group"),
+        ),
+        Case(
+            "ended group",
+            everyone(404, contact_point_staff=200, staff_without_mfa=200),
+            kwargs=group_slug("ended_group"),
+        ),
+        Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "groups:mine": [Case("page", logged_in(200))],
+    # Inside a group: active participants only; everyone else 404.
+    "groups:inside": [
+        Case("group G", logged_in(404, **PARTICIPANTS_200), kwargs=group_slug("group")),
+        Case(
+            "digital group",
+            logged_in(404, **PARTICIPANTS_200),
+            kwargs=group_slug("digital_group"),
+        ),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("draft group", logged_in(404), kwargs=group_slug("draft_group")),
+        Case("ended group", logged_in(404), kwargs=group_slug("ended_group")),
+        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+        # require_GET runs before the lookup: 405 for known and unknown slugs alike.
+        Case(
+            "POST is not allowed",
+            logged_in(405),
+            kwargs=group_slug("group"),
+            method="post",
+        ),
+    ],
+    # Profile: one's own account only.
+    "accounts:profile": [Case("page", logged_in(200))],
+    "accounts:profile_edit": [
+        Case("form", logged_in(200)),
+        Case(
+            "save",
+            logged_in(TO_PROFILE),
+            method="post",
+            data={"display_name": "Nytt Kallenavn", "phone": "41234567", "language": "nb"},
+        ),
+    ],
+    # Staff area: TOTP-confirmed sessions; each office sees its own scope.
+    "organisations:staff_home": [
+        Case("page", staff_area(**dict.fromkeys(WITH_TOTP, 200))),
+    ],
+    "organisations:district_detail": [
+        Case(
+            "district A",
+            staff_area(district_staff=200, national_admin=200),
+            kwargs=lambda w: {"slug": w.district_a.slug},
+        ),
+        Case(
+            "district B",
+            staff_area(district_staff_other=200, national_admin=200),
+            kwargs=lambda w: {"slug": w.district_b.slug},
+        ),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "organisations:contact_point_detail": [
+        Case(
+            "CP-A",
+            staff_area(contact_point_staff=200, district_staff=200, national_admin=200),
+            kwargs=lambda w: {"slug": w.cp_a.slug},
+        ),
+        Case(
+            "CP-B",
+            staff_area(district_staff_other=200, national_admin=200),
+            kwargs=lambda w: {"slug": w.cp_b.slug},
+        ),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    # Public JSON API: the same for everyone, and only a group's public face.
+    "api:api-root": [Case("no index", everyone(404))],
+    "api:openapi-json": [public("schema")],
+    "api:openapi-view": [public("docs")],
+    "api:search_groups": [
+        public("by place", query="q=Alfakommune"),
+        public("digital only", query="format=digital"),
+    ],
+    "api:search_groups_post": [
+        Case(
+            "by place",
+            everyone(200),
+            method="post",
+            data={"q": "Alfakommune"},
+            content_type="application/json",
+        ),
+    ],
+    "api:meeting_guide_feed": [public("feed")],
+    "api:group_detail": [
+        public("group G", kwargs=group_slug("group")),
+        public("digital group", kwargs=group_slug("digital_group")),
+        Case("draft group", everyone(404), kwargs=group_slug("draft_group")),
+        Case("ended group", everyone(404), kwargs=group_slug("ended_group")),
+    ],
+    "api:places": [public("suggestions", query="q=Alfa")],
+    # allauth: accounts. Logged-in users are sent away from login and sign-up.
+    "account_login": [Case("page", everyone(TO_PROFILE, anonymous=200))],
+    "account_logout": [
+        Case("confirm page", everyone(200, anonymous=Redirect("/", exact=True))),
+        Case("log out", everyone(Redirect("/", exact=True)), method="post"),
+    ],
+    "account_inactive": [public()],
+    "account_signup": [Case("page", everyone(TO_PROFILE, anonymous=200))],
+    "account_reauthenticate": [Case("page", logged_in(200))],
+    "account_email": [Case("page", logged_in(200))],
+    "account_email_verification_sent": [
+        Case(
+            "page",
+            everyone(
+                Redirect("/konto/email/", exact=True),
+                anonymous=Redirect("/konto/login/", exact=True),
+            ),
+        )
+    ],
+    "account_change_password": [Case("page", logged_in(200))],
+    "account_set_password": [
+        Case("page", logged_in(Redirect("/konto/password/change/", exact=True)))
+    ],
+    "account_reset_password": [public()],
+    "account_reset_password_done": [public()],
+    "account_reset_password_from_key": [
+        public("invalid key", kwargs=lambda w: {"uidb36": "1", "key": "ugyldig-nokkel"})
+    ],
+    "account_reset_password_from_key_done": [public()],
+    "account_request_login_code": [Case("page", everyone(TO_PROFILE, anonymous=200))],
+    "account_confirm_login_code": [
+        Case(
+            "without a pending code",
+            everyone(TO_PROFILE, anonymous=Redirect("/konto/login/code/", exact=True)),
+        )
+    ],
+    # allauth: MFA. Sensitive steps ask for the password again first.
+    "mfa_index": [Case("page", logged_in(200))],
+    "mfa_authenticate": [
+        Case(
+            "without a pending login",
+            everyone(TO_PROFILE, anonymous=Redirect("/konto/login/", exact=True)),
+        )
+    ],
+    "mfa_reauthenticate": [
+        Case("page", logged_in(TO_REAUTH, **dict.fromkeys(WITH_TOTP, 200))),
+    ],
+    "mfa_activate_totp": [Case("page", logged_in(TO_REAUTH))],
+    "mfa_deactivate_totp": [
+        Case("page", logged_in(404, **dict.fromkeys(WITH_TOTP, TO_REAUTH))),
+    ],
+    "mfa_view_recovery_codes": [Case("none generated", logged_in(404))],
+    "mfa_generate_recovery_codes": [Case("page", logged_in(TO_REAUTH))],
+    "mfa_download_recovery_codes": [Case("none generated", logged_in(404))],
+    # Django admin, site-wide views. Model views: see ADMIN_MODELS below.
+    "admin:index": [Case("page", admin_area())],
+    "admin:login": [
+        Case(
+            "login",
+            everyone(
+                404,
+                anonymous=Redirect("/konto/login/?next=/admin/", exact=True),
+                **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP),
+                national_admin=Redirect("/admin/", exact=True),
+            ),
+        ),
+        Case(
+            "off-site next is ignored",
+            everyone(
+                404,
+                anonymous=Redirect("/konto/login/?next=/admin/", exact=True),
+                **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP),
+                national_admin=Redirect("/admin/", exact=True),
+            ),
+            query="next=https://evil.example/",
+        ),
+        Case(
+            "POST never reaches a password form",
+            everyone(
+                404,
+                anonymous=Redirect("/konto/login/?next=/admin/", exact=True),
+                **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP),
+                national_admin=Redirect("/admin/", exact=True),
+            ),
+            method="post",
+            data={"username": "x@example.org", "password": "gjett"},
+        ),
+    ],
+    "admin:logout": [
+        # Django's admin_view sends visitors without access to the index.
+        Case(
+            "GET",
+            everyone(
+                Redirect("/admin/", exact=True),
+                **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP),
+                national_admin=405,
+            ),
+        ),
+    ],
+    "admin:password_change": [Case("page", admin_area())],
+    "admin:password_change_done": [Case("page", admin_area())],
+    # Without app_label/model_name/field_name the view refuses (403).
+    "admin:autocomplete": [Case("without parameters", admin_area(national_admin=403))],
+    "admin:jsi18n": [Case("page", admin_area())],
+    "admin:view_on_site": [
+        Case(
+            "group G",
+            # The test client's host: the shortcut redirects to a full URL.
+            admin_area(national_admin=Redirect("http://testserver/grupper/tirsdagsgruppa-alfa/")),
+            kwargs=lambda w: {
+                "content_type_id": ContentType.objects.get_for_model(Group).pk,
+                "object_id": w.group.pk,
+            },
+        )
+    ],
+    "admin:app_list": [Case("groups app", admin_area(), kwargs=lambda w: {"app_label": "groups"})],
+    "admin:auth_user_password_change": [
+        Case("member", admin_area(), kwargs=lambda w: {"id": w.user("member").pk})
+    ],
+    "<unnamed> admin/(?P<url>.*)$": [
+        Case("unknown admin page", admin_area(national_admin=404), path=lambda w: "/admin/nope/")
+    ],
+}
+
+
+# --- Admin models: one row per registered model, expanded by rule ----------
+
+
+@dataclass(frozen=True)
+class AdminModel:
+    """A model in the admin: which object its detail pages use, and exceptions."""
+
+    obj: Callable[[World], Any]
+    overrides: dict[str, Expected] = field(default_factory=dict)  # view → national_admin
+
+
+ADMIN_MODELS: dict[str, AdminModel] = {
+    "auth_group": AdminModel(lambda w: w.permission_group),
+    "account_emailaddress": AdminModel(lambda w: EmailAddress.objects.get(user=w.user("member"))),
+    # Read-only, without the secret: it is a second factor (accounts/admin.py).
+    "mfa_authenticator": AdminModel(
+        lambda w: Authenticator.objects.get(user=w.user("district_staff")),
+        {"add": 403},
+    ),
+    # The audit trail is append-only, even for national administrators.
+    "core_auditevent": AdminModel(lambda w: w.audit_event, {"add": 403, "delete": 403}),
+    "core_heartbeat": AdminModel(lambda w: w.heartbeat),
+    "accounts_user": AdminModel(lambda w: w.user("member")),
+    "places_fylke": AdminModel(lambda w: w.fylke_a),
+    "places_kommune": AdminModel(lambda w: w.kommune_a),
+    "places_postalcode": AdminModel(lambda w: postal_code(w)),
+    "organisations_district": AdminModel(lambda w: w.district_a),
+    "organisations_contactpoint": AdminModel(lambda w: w.cp_a),
+    "organisations_staffrole": AdminModel(
+        lambda w: StaffRole.objects.get(user=w.user("contact_point_staff"))
+    ),
+    "groups_theme": AdminModel(lambda w: w.theme),
+    "groups_group": AdminModel(lambda w: w.group),
+}
+
+
+def postal_code(world: World) -> Any:
+    """A postal code from the gazetteer the migrations load (or one made here)."""
+    model = apps.get_model("places", "PostalCode")
+    existing = model.objects.order_by("code").first()
+    return existing or model.objects.create(code="9998", place="Testby", kommune=world.kommune_a)
+
+
+def _still_exists(spec: AdminModel) -> Callable[[World], None]:
+    def check(world: World) -> None:
+        obj = spec.obj(world)
+        assert type(obj)._default_manager.filter(pk=obj.pk).exists(), f"{obj!r} was deleted"
+
+    return check
+
+
+def admin_model_urls(key: str, spec: AdminModel) -> dict[str, list[Case]]:
+    """The six admin URLs of a model, with the rule's expectations."""
+
+    def obj_id(w: World) -> dict[str, Any]:
+        return {"object_id": spec.obj(w).pk}
+
+    def expect(view: str) -> dict[str, Expected]:
+        return admin_area(national_admin=spec.overrides.get(view, 200))
+
+    # App labels here have no underscore; if one ever does, the completeness
+    # test reports the mismatched keys.
+    app_label, _, model_name = key.partition("_")
+    route = f"admin/{app_label}/{model_name}/<path:object_id>/"
+    return {
+        f"admin:{key}_changelist": [Case("list", expect("changelist"))],
+        f"admin:{key}_add": [Case("form", expect("add"))],
+        f"admin:{key}_change": [Case("form", expect("change"), kwargs=obj_id)],
+        f"admin:{key}_history": [Case("page", expect("history"), kwargs=obj_id)],
+        f"admin:{key}_delete": [
+            Case("confirm page", expect("delete"), kwargs=obj_id),
+            # Outsiders' POSTs are refused before anything is deleted; the
+            # national admin's own deletion is Django's business, not tested here.
+            Case(
+                "POST by outsiders",
+                admin_area(national_admin=spec.overrides.get("delete")),
+                kwargs=obj_id,
+                method="post",
+                data={"post": "yes"},
+                check=_still_exists(spec),
+            ),
+        ],
+        f"<unnamed> {route}": [
+            Case(
+                "old change URL",
+                admin_area(national_admin=Redirect(f"/admin/{app_label}/{model_name}/")),
+                path=lambda w: reverse(f"admin:{key}_change", kwargs=obj_id(w)).removesuffix(
+                    "change/"
+                ),
+            )
+        ],
+    }
+
+
+for _key, _spec in ADMIN_MODELS.items():
+    URLS.update(admin_model_urls(_key, _spec))
+
+
+# --- The resolver ------------------------------------------------------------
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(table key, full route) for every URL pattern, depth first."""
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from walk(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            if p.name:
+                yield (f"{namespace}:{p.name}" if namespace else p.name), route
+            else:
+                yield f"<unnamed> {route}", route
+
+
+@functools.cache
+def resolver_routes() -> dict[str, str]:
+    routes: dict[str, str] = {}
+    for key, route in walk(get_resolver()):
+        assert key not in routes, f"two URL patterns share the name {key!r}"
+        routes[key] = route
+    return routes
+
+
+def table_differences(keys: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(patterns missing from ``URLS``, ``URLS`` keys that match no pattern)."""
+    in_resolver = set(keys)
+    return sorted(in_resolver - set(URLS)), sorted(set(URLS) - in_resolver)
+
+
+def test_every_url_pattern_is_in_the_table():
+    missing, unknown = table_differences(resolver_routes())
+    assert not missing and not unknown, (
+        "The permission matrix must list every URL pattern.\n"
+        f"  In the resolver but not in URLS (add them, with expectations per role): {missing}\n"
+        f"  In URLS but not in the resolver (remove them): {unknown}"
+    )
+
+
+def test_the_completeness_check_notices_a_new_url():
+    """A project URLconf plus one view and one admin model nobody listed."""
+    from django.contrib import admin
+    from django.contrib.sessions.models import Session
+
+    site = admin.AdminSite(name="admin")
+    site.register(Session)
+    urlconf = types.ModuleType("urlconf_with_additions")
+    urlconf.urlpatterns = [  # type: ignore[attr-defined]
+        *get_resolver().url_patterns,
+        path("grupper/<slug:slug>/hemmelig/", lambda request, slug: None, name="secret_page"),
+        path("admin2/", site.urls),
+    ]
+
+    missing, unknown = table_differences(key for key, _ in walk(get_resolver(urlconf)))
+
+    assert "secret_page" in missing
+    assert "admin:sessions_session_change" in missing
+    assert unknown == []
+
+
+# --- Requests ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[tuple[World, dict[str, str]]]:
+    """One world and one session per role for the whole module, rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        w = build_world()
+        sessions = {}
+        for role in ROLES:
+            user = w.users[role]
+            if user is not None:
+                client = login(Client(), user, mfa=role in WITH_TOTP)
+                sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        yield w, sessions
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def client_once() -> Client:
+    """One client for the module: building a client's handler is the slow part."""
+    return Client()
+
+
+def forbidden_text(world: World, role: str) -> list[str]:
+    """What ``role`` must never read on any page (outside the admin, see below)."""
+    own = world.users[role]
+    allowed = {own.display_name} if own is not None else set()
+    if role in PARTICIPANT_ROLES:
+        for g in (world.group, world.digital_group):
+            allowed |= {g.place, g.meeting_url}
+            allowed |= {m.user.display_name for m in g.memberships.active()}
+    return [text for text in world.secrets if text and text not in allowed]
+
+
+def totp_secrets() -> list[str]:
+    return [a.data["secret"] for a in Authenticator.objects.filter(type="totp")]
+
+
+MATRIX = [
+    pytest.param(key, case, role, id=f"{key}[{case.label}]-{role}")
+    for key, cases in URLS.items()
+    for case in cases
+    for role in ROLES
+    if case.expect.get(role) is not None
+]
+
+
+@pytest.mark.parametrize(("key", "case", "role"), MATRIX)
+def test_matrix(world, client_once, db, key: str, case: Case, role: str):
+    w, sessions = world
+    client = client_once
+    if case.path is not None:
+        url_path = case.path(w)
+    else:
+        url_path = reverse(key.removeprefix("<unnamed> "), kwargs=case.kwargs(w))
+    match = resolve(url_path)
+    resolved = match.view_name if match.url_name else f"<unnamed> {match.route}"
+    assert resolved == key, f"{url_path} resolves to {resolved}, not to {key}"
+    url = f"{url_path}?{case.query}" if case.query else url_path
+
+    client.cookies = SimpleCookie()
+    if role in sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    extra = {"content_type": case.content_type} if case.content_type else {}
+    response = getattr(client, case.method)(url, data=case.data, **extra)
+
+    expected = case.expect[role]
+    location = response.get("Location", "")
+    where = f"{case.method.upper()} {url} as {role}"
+    if isinstance(expected, Redirect):
+        assert response.status_code == expected.status and expected.matches(location), (
+            f"{where}: expected {expected}, got {response.status_code} {location}"
+        )
+    else:
+        assert response.status_code == expected, (
+            f"{where}: expected {expected}, got {response.status_code} {location}"
+        )
+
+    if response.status_code == 200:
+        content = response.content.decode()
+        # The admin shows national administrators users, addresses and groups
+        # by design; it must still never show a second factor's secret.
+        is_admin = url_path.startswith("/admin/")
+        secrets = totp_secrets() + ([] if is_admin else forbidden_text(w, role))
+        # JSON may escape non-ASCII ("på" as "p\\u00e5"): look for both spellings.
+        leaks = [s for s in secrets if s in content or json.dumps(s)[1:-1] in content]
+        assert not leaks, f"{where}: the page shows {leaks}"
+
+    if case.check is not None:
+        case.check(w)

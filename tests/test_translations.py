@@ -1,0 +1,358 @@
+"""The Bokmål catalogue: complete, compiled, current, and used by the pages.
+
+Source strings are English; ``locale/nb/LC_MESSAGES/django.po`` holds the
+Bokmål, and the compiled ``django.mo`` is committed beside it (running the app
+needs no gettext). After adding or changing a translatable string, from the
+repository root:
+
+    .venv/bin/python manage.py makemessages --locale nb --ignore ".venv/*" \\
+        --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"
+    # Translate every empty or "#, fuzzy" entry in locale/nb/LC_MESSAGES/django.po
+    # (drop the fuzzy flag and its "#|" lines once the msgstr is right), then:
+    .venv/bin/python manage.py compilemessages --ignore ".venv/*"
+    .venv/bin/pytest -q tests/test_translations.py
+
+and commit both django.po and django.mo. No English catalogue is needed: the
+msgids are the English text.
+"""
+
+from __future__ import annotations
+
+import gettext
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PO_PATH = REPO / "locale" / "nb" / "LC_MESSAGES" / "django.po"
+MO_PATH = PO_PATH.with_suffix(".mo")
+
+# What makemessages must not scan (the Makefile's and this file's --ignore list).
+NOT_SCANNED = {"bench", "tests", "staticfiles", "var", "locale", "node_modules", "build"}
+IGNORE_ARGS = [
+    "--ignore=.venv/*",
+    "--ignore=bench/*",
+    "--ignore=tests/*",
+    "--ignore=staticfiles/*",
+    "--ignore=var/*",
+]
+
+# --- A small .po reader ----------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    assert text.startswith('"') and text.endswith('"'), text
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text[1:-1])
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    line: int = 0
+
+    @property
+    def key(self) -> tuple[str | None, str, str | None]:
+        return (self.msgctxt, self.msgid, self.msgid_plural)
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {_describe(self)}"
+
+
+def read_po(path: Path) -> tuple[dict[str, str], list[Entry]]:
+    """The header fields and the live entries (obsolete ``#~`` ones are left out)."""
+    entries: list[Entry] = []
+    for block_start, block in _blocks(path.read_text(encoding="utf-8")):
+        entry = Entry(line=block_start)
+        target: tuple[str, int] | None = None
+        for raw in block:
+            line = raw.strip()
+            if line.startswith("#~"):
+                break  # obsolete: msgfmt ignores it, so do we
+            if line.startswith("#,"):
+                entry.flags.update(flag.strip() for flag in line[2:].split(","))
+            elif line.startswith("#"):
+                continue
+            elif line.startswith('"'):
+                assert target is not None, f"{path}:{block_start}: stray string"
+                kind, index = target
+                if kind == "msgstr":
+                    entry.msgstr[index] += _unquote(line)
+                else:
+                    setattr(entry, kind, getattr(entry, kind) + _unquote(line))
+            else:
+                keyword, _, value = line.partition(" ")
+                plural = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
+                if plural:
+                    target = ("msgstr", int(plural.group(1)))
+                    entry.msgstr[target[1]] = _unquote(value)
+                elif keyword == "msgstr":
+                    target = ("msgstr", 0)
+                    entry.msgstr[0] = _unquote(value)
+                elif keyword in ("msgid", "msgid_plural", "msgctxt"):
+                    target = (keyword, 0)
+                    setattr(entry, keyword, _unquote(value))
+                else:
+                    raise AssertionError(f"{path}:{block_start}: cannot read {line!r}")
+        else:
+            if target is not None:
+                entries.append(entry)
+    header_entries = [e for e in entries if e.msgid == "" and e.msgctxt is None]
+    assert len(header_entries) == 1, f"{path}: expected one header entry"
+    header_entry = header_entries[0]
+    header = dict(
+        line.split(": ", 1) for line in header_entry.msgstr[0].splitlines() if ": " in line
+    )
+    header["#flags"] = ",".join(sorted(header_entry.flags))
+    return header, [e for e in entries if e is not header_entry]
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks
+
+
+def _describe(entry: Entry) -> str:
+    text = repr(entry.msgid)
+    if entry.msgid_plural is not None:
+        text += f" / plural {entry.msgid_plural!r}"
+    if entry.msgctxt is not None:
+        text += f" (context {entry.msgctxt!r})"
+    return text
+
+
+def _entries() -> list[Entry]:
+    return read_po(PO_PATH)[1]
+
+
+# --- (a) every entry is translated ----------------------------------------------
+
+PLACEHOLDER = re.compile(r"%\([^)]+\)[sdfir]|%[sdfir]|\{[^{}]*\}")
+HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*")
+
+
+def test_catalogue_header_is_bokmal_with_two_plural_forms():
+    header = read_po(PO_PATH)[0]
+    assert header["Language"] == "nb"
+    assert header["Plural-Forms"].replace(" ", "") == "nplurals=2;plural=(n!=1);"
+    assert header["Content-Type"] == "text/plain; charset=UTF-8"
+    assert "fuzzy" not in header["#flags"], "remove '#, fuzzy' from the header entry"
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy():
+    untranslated, fuzzy = [], []
+    for entry in _entries():
+        expected_forms = 2 if entry.msgid_plural is not None else 1
+        if len(entry.msgstr) != expected_forms or not all(entry.msgstr.values()):
+            untranslated.append(str(entry))
+        if "fuzzy" in entry.flags:
+            fuzzy.append(str(entry))
+    assert not untranslated, "Untranslated in django.po:\n" + "\n".join(untranslated)
+    assert not fuzzy, "Fuzzy (check, then drop the flag) in django.po:\n" + "\n".join(fuzzy)
+
+
+def test_translations_keep_placeholders_and_markup():
+    problems = []
+    for entry in _entries():
+        sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid_plural]
+        for source in sources:
+            wanted_placeholders = Counter(PLACEHOLDER.findall(source))
+            wanted_tags = Counter(HTML_TAG.findall(source))
+            for index, text in entry.msgstr.items():
+                got_placeholders = Counter(PLACEHOLDER.findall(text))
+                if set(got_placeholders) != set(wanted_placeholders):
+                    problems.append(f"{entry} msgstr[{index}]: placeholders {got_placeholders}")
+                if Counter(HTML_TAG.findall(text)) != wanted_tags:
+                    problems.append(f"{entry} msgstr[{index}]: markup differs")
+        if "python-format" in entry.flags or PLACEHOLDER.search(entry.msgid):
+            # Named placeholders only where there are several, so word order can change.
+            positional = re.findall(r"%[sdfir]", entry.msgid)
+            if len(positional) > 1:
+                problems.append(f"{entry}: use named placeholders (%(name)s)")
+    assert not problems, "\n".join(problems)
+
+
+# --- (b) the compiled catalogue is current ------------------------------------------
+
+
+def test_compiled_catalogue_matches_the_po_file():
+    assert MO_PATH.exists(), "run: .venv/bin/python manage.py compilemessages --ignore '.venv/*'"
+    with MO_PATH.open("rb") as handle:
+        mo = gettext.GNUTranslations(handle)
+    assert mo.info().get("language") == "nb"
+
+    expected: dict[object, str] = {}
+    stale = []
+    for entry in _entries():
+        msgid = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
+        if entry.msgid_plural is None:
+            expected[msgid] = entry.msgstr[0]
+            if entry.msgctxt is None:
+                got = mo.gettext(entry.msgid)
+            else:
+                got = mo.pgettext(entry.msgctxt, entry.msgid)
+            if got != entry.msgstr[0]:
+                stale.append(f"{entry}: .mo has {got!r}")
+            continue
+        for index, text in entry.msgstr.items():
+            expected[(msgid, index)] = text
+        for n, index in ((1, 0), (2, 1), (0, 1), (5, 1)):
+            if entry.msgctxt is None:
+                got = mo.ngettext(entry.msgid, entry.msgid_plural, n)
+            else:
+                got = mo.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+            if got != entry.msgstr[index]:
+                stale.append(f"{entry} (n={n}): .mo has {got!r}")
+    # Python's reader folds the plural entries into (msgid, index) keys.
+    compiled = {key: value for key, value in mo._catalog.items() if key != ""}  # type: ignore[attr-defined]
+    extra = sorted(repr(key) for key in compiled.keys() - expected.keys())
+    missing = sorted(repr(key) for key in expected.keys() - compiled.keys())
+    message = "django.mo is out of date; run compilemessages.\n"
+    assert not stale, message + "\n".join(stale)
+    assert not missing, message + "Missing from .mo:\n" + "\n".join(missing)
+    assert not extra, message + "Only in .mo:\n" + "\n".join(extra)
+
+
+# --- (c) every translatable string in the code is in the catalogue -----------------
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
+def test_every_translatable_string_is_in_the_catalogue(tmp_path):
+    """Runs makemessages over the project into a scratch locale directory.
+
+    The scan sees the project through symlinks in ``tmp_path`` and a settings
+    module whose LOCALE_PATHS points there, so the repository is never written.
+    """
+    for item in REPO.iterdir():
+        if item.name.startswith(".") or item.name in NOT_SCANNED or item.suffix == ".egg-info":
+            continue
+        (tmp_path / item.name).symlink_to(item)
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "i18n_scan_settings.py").write_text(
+        "from pathlib import Path\n\n"
+        f"from {os.environ['DJANGO_SETTINGS_MODULE']} import *  # noqa: F403\n\n"
+        "LOCALE_PATHS = [Path(__file__).resolve().parent / 'locale']\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "i18n_scan_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)]),
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "manage.py"),
+            "makemessages",
+            "--locale=nb",
+            "--symlinks",
+            "--no-location",
+            *IGNORE_ARGS,
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    scanned = tmp_path / "locale" / "nb" / "LC_MESSAGES" / "django.po"
+    assert scanned.exists(), result.stdout + result.stderr
+    assert not (REPO / "locale" / "django.pot").exists()
+
+    found = {entry.key: entry for entry in read_po(scanned)[1]}
+    known = {entry.key for entry in _entries()}
+    assert len(found) > 50, "the scan found suspiciously few strings"
+    missing = sorted(_describe(entry) for key, entry in found.items() if key not in known)
+    assert not missing, (
+        "Translatable strings missing from locale/nb/LC_MESSAGES/django.po "
+        "(see this file's docstring for the commands):\n" + "\n".join(missing)
+    )
+
+
+# --- (d) the pages speak the visitor's language --------------------------------------
+
+PAGES = {
+    "/": {
+        "nb": ["Selvhjelpsgrupper nær deg", "Finn en gruppe", "taushetserklæring"],
+        "en": ["Self-help groups near you", "Find a group", "confidentiality pledge"],
+    },
+    "/konto/login/": {
+        "nb": ["Logg inn", "Passord", "Hopp til hovedinnholdet"],
+        "en": ["Sign In", "Password", "Skip to main content"],
+    },
+    "/grupper/": {
+        "nb": ["Finn en gruppe", "Søk", "Trenger du hjelp nå?"],
+        "en": ["Find a group", "Search", "Need help now?"],
+    },
+}
+
+
+def _visible_text(content: bytes) -> str:
+    text = content.decode()
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_pages_are_in_the_requested_language(client, path, language):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'<html lang="{language}">' in content
+    text = _visible_text(response.content)
+    for words in PAGES[path][language]:
+        assert words in text, f"{words!r} not on {path} in {language}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", list(PAGES))
+def test_norwegian_pages_show_no_english_source_text(client, path):
+    """No msgid of three words or more reaches a Bokmål page untranslated."""
+    text = _visible_text(client.get(path).content)
+    leaks = [
+        entry.msgid
+        for entry in _entries()
+        if len(entry.msgid.split()) >= 3
+        and "%" not in entry.msgid
+        and entry.msgid != entry.msgstr.get(0)
+        and entry.msgid in text
+    ]
+    assert not leaks, f"English on {path} in nb: {leaks}"
+
+
+@pytest.mark.django_db
+def test_default_language_is_bokmal(client):
+    response = client.get("/")
+    assert '<html lang="nb">' in response.content.decode()
+    assert response["Content-Language"] == "nb"
