@@ -72,6 +72,5 @@ def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
     return (
         Group.objects.filter(contact_point=contact_point)
         .select_related("theme", "kommune")
-        
         .order_by("state", "name")
     )
