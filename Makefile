@@ -30,11 +30,12 @@ test: install browser
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
-## Debian's Chromium for the browser tests (Playwright's own download does not work offline)
+## Debian's Chromium for the browser tests (Playwright's own browser download does not
+## work offline) and GNU gettext, which the translation test runs
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
 	fi
 
 lint: install
@@ -49,7 +50,7 @@ typecheck: install
 	$(BIN)/mypy accounts core groups organisations places selvhjelp
 
 messages: install
-	$(PY) manage.py makemessages --locale nb --locale en --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*"
+	$(PY) manage.py makemessages --locale nb --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:

@@ -242,7 +242,6 @@ def test_compiled_catalogue_matches_the_po_file():
 # --- (c) every translatable string in the code is in the catalogue -----------------
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
 def test_every_translatable_string_is_in_the_catalogue(tmp_path):
     """Runs makemessages over the project into a scratch locale directory.
 
