@@ -22,7 +22,6 @@ import gettext
 import html
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
