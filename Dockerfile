@@ -19,6 +19,7 @@ COPY core ./core
 COPY groups ./groups
 COPY organisations ./organisations
 COPY places ./places
+COPY interest ./interest
 RUN pip install .
 COPY . .
 

@@ -179,6 +179,22 @@ class Group(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
     )
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    self_run_at = models.DateTimeField(_("running itself since"), null=True, blank=True)
+    two_initiators = models.BooleanField(
+        _("two initiators share the start"),
+        default=False,
+        help_text=_("Selvhjelp Norge recommends two initiators per group."),
+    )
+    contact_person = models.ForeignKey(
+        "Membership",
+        verbose_name=_("contact person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The member who is the group's contact towards the contact point, in turn."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -306,6 +322,11 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    hosts = models.BooleanField(
+        _("takes turns as host"),
+        default=False,
+        help_text=_("Opens the room, makes coffee and greets newcomers in the weeks it is your turn."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -328,3 +349,106 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.group} ({self.get_role_display()})"
+
+
+class HostTurn(models.Model):
+    """Who is host of the week (vert): opens the room, makes coffee, greets."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="host_turns"
+    )
+    week = models.DateField(_("week starting"), help_text=_("The Monday of the week."))
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("host"), on_delete=models.CASCADE, related_name="host_turns"
+    )
+
+    class Meta:
+        verbose_name = _("host turn")
+        verbose_name_plural = _("host turns")
+        ordering = ["week"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "week"], name="groups_hostturn_one_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week:%Y-%m-%d}"
+
+
+class SupportRequest(models.Model):
+    """A group asks its follow-up contacts for help ("vi trenger støtte").
+
+    Seen by the group's members, the initiators who guided it and the
+    contact point's staff; nobody else.
+    """
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="support_requests"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.TextField(_("message"), max_length=1000)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class GroupInvitation(models.Model):
+    """An invitation to a forming group, sent to someone on the interest list."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited"),
+        on_delete=models.CASCADE,
+        related_name="group_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group invitation")
+        verbose_name_plural = _("group invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="groups_invitation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

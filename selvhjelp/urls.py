@@ -17,6 +17,8 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("profil/", include("accounts.urls")),
     path("grupper/", include("groups.urls")),
+    path("interesse/", include("interest.urls")),
+    path("personale/interesse/", include("interest.staff_urls")),
     path("personale/", include("organisations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "places",
     "organisations",
     "groups",
+    "interest",
 ]
 
 MIDDLEWARE = [

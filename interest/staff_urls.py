@@ -1,0 +1,3 @@
+app_name = "interest_staff"
+
+urlpatterns: list = []
