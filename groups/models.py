@@ -325,7 +325,9 @@ class Membership(models.Model):
     hosts = models.BooleanField(
         _("takes turns as host"),
         default=False,
-        help_text=_("Opens the room, makes coffee and greets newcomers in the weeks it is your turn."),
+        help_text=_(
+            "Opens the room, makes coffee and greets newcomers in the weeks it is your turn."
+        ),
     )
 
     objects = MembershipQuerySet.as_manager()
