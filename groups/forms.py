@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import ContactPoint
 from places.selectors import Place, resolve_place
 
 from .models import Group, Theme
@@ -155,3 +156,175 @@ class GroupSearchForm(forms.Form):
             formats=frozenset(data.get("format") or []),
             statuses=frozenset(data.get("status") or []),
         )
+
+
+# --- Setting up a group (staff area) -------------------------------------------
+
+CAPACITY_RECOMMENDED = (4, 8)
+CAPACITY_ALLOWED = (2, 12)
+AGE_SPAN_RECOMMENDED = 15
+
+
+class ThemeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class GroupForm(forms.ModelForm):
+    """A group's set-up: public face, schedule and the group-internal place.
+
+    ``reveal_internal=False`` makes the exact place and the meeting link
+    write-only: the field shows empty and an empty answer keeps what is set.
+    Contact-point staff do not see inside a group, its place included.
+    ``contact_points`` (more than one) adds a choice of contact point.
+    """
+
+    contact_point = forms.ModelChoiceField(
+        label=_("Contact point"), queryset=ContactPoint.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "theme",
+            "name",
+            "description",
+            "format",
+            "kommune",
+            "area",
+            "place",
+            "meeting_url",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+            "cadence",
+            "capacity",
+            "language",
+            "age_min",
+            "age_max",
+            "two_initiators",
+        ]
+        field_classes = {"theme": ThemeChoice}
+        labels = {"area": _("Meeting area or neighbourhood")}
+        help_texts = {
+            "description": _("Shown publicly. Do not name members or the exact place."),
+            "kommune": _("Required for groups that meet in person."),
+            "area": _("Shown publicly, e.g. “Sentrum”."),
+            "place": _("Only members see it, e.g. “Frivilligsentralen, room 2”."),
+            "meeting_url": _("Only members see it."),
+            "capacity": _("4–8 members is recommended; between 2 and 12 is possible."),
+            "age_max": _("An age span of at most about 15 years is recommended."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "format": forms.RadioSelect,
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        error_messages = {
+            "capacity": {
+                "min_value": _("A group needs at least 2 seats (4–8 is recommended)."),
+                "max_value": _("A group can have at most 12 seats (4–8 is recommended)."),
+            },
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        contact_points: Any = None,
+        reveal_internal: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.reveal_internal = reveal_internal
+        self.fields["kommune"].queryset = self.fields["kommune"].queryset.order_by("name")  # type: ignore[attr-defined]
+        if contact_points is not None and len(contact_points) > 1:
+            field = self.fields["contact_point"]
+            field.queryset = contact_points  # type: ignore[attr-defined]
+            field.required = True
+        else:
+            del self.fields["contact_point"]
+        if not reveal_internal:
+            for name in ("place", "meeting_url"):
+                self.initial[name] = ""
+                self.fields[name].help_text = _(
+                    "Only the group's members and initiators see it. Leave empty to keep "
+                    "what is set."
+                )
+
+    def clean_capacity(self) -> int:
+        value = self.cleaned_data["capacity"]
+        low, high = CAPACITY_ALLOWED
+        if not low <= value <= high:
+            raise forms.ValidationError(
+                _("A group can have between 2 and 12 seats (4–8 is recommended).")
+            )
+        return int(value)
+
+    def clean_age_min(self) -> int:
+        value = self.cleaned_data["age_min"]
+        if value < 18:
+            raise forms.ValidationError(_("Groups are for adults: 18 or older."))
+        return int(value)
+
+    def clean_age_max(self) -> int | None:
+        value = self.cleaned_data.get("age_max")
+        if value is not None and value > 120:
+            raise forms.ValidationError(_("Enter an age of at most 120."))
+        return value
+
+    def clean_duration_minutes(self) -> int:
+        value = self.cleaned_data["duration_minutes"]
+        if not 30 <= value <= 240:
+            raise forms.ValidationError(_("A meeting lasts between 30 and 240 minutes."))
+        return int(value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.reveal_internal and self.instance.pk:
+            for name in ("place", "meeting_url"):
+                if not data.get(name):
+                    data[name] = getattr(self.instance, name)
+        if data.get("format") == Group.Format.IN_PERSON and not data.get("kommune"):
+            self.add_error("kommune", _("A group that meets in person needs a municipality."))
+        age_min, age_max = data.get("age_min"), data.get("age_max")
+        if age_min is not None and age_max is not None and age_max < age_min:
+            self.add_error("age_max", _("The oldest age cannot be lower than the youngest."))
+        return data
+
+    def _post_clean(self) -> None:
+        # The service sets the derived fields (slug, point) and runs full_clean.
+        pass
+
+    def warnings(self) -> list[str]:
+        """Advice the group may still ignore (Selvhjelp Norge's recommended frames)."""
+        data = self.cleaned_data
+        notes: list[str] = []
+        capacity = data.get("capacity")
+        low, high = CAPACITY_RECOMMENDED
+        if capacity is not None and not low <= capacity <= high:
+            notes.append(str(_("Selvhjelp Norge recommends 4–8 members per group.")))
+        age_min, age_max = data.get("age_min"), data.get("age_max")
+        if age_min is not None and age_max is not None and age_max - age_min > AGE_SPAN_RECOMMENDED:
+            notes.append(str(_("An age span of at most about 15 years is recommended.")))
+        return notes
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SupportRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("What would you like help with?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Your follow-up contacts read this. Write about the group's situation, not about "
+            "anyone's health."
+        ),
+    )
+
+
+class SupportAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

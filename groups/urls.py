@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rotation
 
 app_name = "groups"
 
@@ -9,4 +9,15 @@ urlpatterns = [
     path("mine/", views.my_groups, name="mine"),
     path("<slug:slug>/", views.group_detail, name="detail"),
     path("<slug:slug>/inne/", views.group_inside, name="inside"),
+    path("<slug:slug>/inne/handling/<str:action>/", views.group_action, name="action"),
+    path("<slug:slug>/inne/tre-tilbake/", views.group_step_back, name="step_back"),
+    path("<slug:slug>/inne/stotte/", views.group_support_request, name="support_request"),
+    path("<slug:slug>/inne/motet/", views_rotation.meeting_guide, name="meeting_guide"),
+    path("<slug:slug>/inne/vert/", views_rotation.hosting_toggle, name="hosting_toggle"),
+    path("<slug:slug>/inne/vert/bytt/", views_rotation.host_turn_swap, name="host_turn_swap"),
+    path(
+        "<slug:slug>/inne/kontaktperson/",
+        views_rotation.contact_person_hand_on,
+        name="contact_person_hand_on",
+    ),
 ]

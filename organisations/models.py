@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -149,3 +152,67 @@ class StaffRole(models.Model):
     def __str__(self) -> str:
         scope = self.district or self.contact_point or _("national")
         return f"{self.get_kind_display()}: {scope}"
+
+
+def _invitation_expiry() -> datetime.datetime:
+    return timezone.now() + INVITATION_VALIDITY
+
+
+INVITATION_VALIDITY = datetime.timedelta(days=14)
+
+
+class StaffInvitationQuerySet(models.QuerySet["StaffInvitation"]):
+    def pending(self) -> StaffInvitationQuerySet:
+        """Not accepted and not expired: the link still works."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class StaffInvitation(models.Model):
+    """An e-mailed invitation to take a role at a contact point.
+
+    District staff invite contact-point staff; contact-point staff invite
+    volunteer initiators. The token in the link is the only secret.
+    """
+
+    class Kind(models.TextChoices):
+        CONTACT_POINT_STAFF = "contact_point_staff", _("Contact point staff")
+        INITIATOR = "initiator", _("Volunteer initiator")
+
+    email = models.EmailField(_("e-mail"))
+    kind = models.CharField(_("role"), max_length=24, choices=Kind.choices)
+    contact_point = models.ForeignKey(
+        ContactPoint,
+        verbose_name=_("contact point"),
+        on_delete=models.CASCADE,
+        related_name="staff_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=_invitation_expiry)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = StaffInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

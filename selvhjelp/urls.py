@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from organisations import views_invitations
 
 from .api import api
 
@@ -14,6 +15,11 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("helse/", core_views.health, name="health"),
     path("sprak/", core_views.set_language, name="set_language"),
+    path(
+        "konto/invitasjon/<str:token>/",
+        views_invitations.staff_invitation_accept,
+        name="staff_invitation_accept",
+    ),
     path("konto/", include("allauth.urls")),
     path("profil/", include("accounts.urls")),
     path("grupper/", include("groups.urls")),

@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import Group, Membership, Theme
+from groups.models import Group, Membership, SupportRequest, Theme
 from organisations.models import ContactPoint, District, StaffRole
 from places.models import Fylke, Kommune
 
@@ -134,3 +134,12 @@ def give_totp(user: User) -> Authenticator:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     return TOTP.activate(user, generate_totp_secret()).instance
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportRequest
+
+    group = factory.SubFactory(GroupFactory)
+    author = factory.SubFactory(UserFactory)
+    message = "Vi trenger støtte."

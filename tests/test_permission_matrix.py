@@ -28,6 +28,7 @@ Decisions the table records (see the report to the lead):
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import types
@@ -45,9 +46,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
+from django.utils import timezone
 
-from groups.models import Group
-from organisations.models import StaffRole
+from groups.models import Group, GroupInvitation, SupportRequest
+from interest.models import InterestRegistration
+from organisations.models import StaffInvitation, StaffRole
 
 from .conftest import PARTICIPANT_ROLES, ROLES, World, build_world, login
 
@@ -141,7 +144,66 @@ def group_slug(attr: str) -> Callable[[World], dict[str, Any]]:
 
 
 PARTICIPANTS_200 = dict.fromkeys(PARTICIPANT_ROLES, 200)
+TO_INSIDE_G = Redirect("/grupper/tirsdagsgruppa-alfa/inne/", exact=True)
+TO_STAFF_G = Redirect("/personale/grupper/tirsdagsgruppa-alfa/", exact=True)
+
+
+def state_is(attr: str, state: str) -> Callable[[World], None]:
+    def check(w: World) -> None:
+        group = getattr(w, attr)
+        assert Group.objects.get(pk=group.pk).state == state, f"{group} changed state"
+
+    return check
+
+
+def no_support_requests() -> None:
+    assert not SupportRequest.objects.exists()
+
+
+def no_answers() -> None:
+    assert not SupportRequest.objects.filter(answered_at__isnull=False).exists()
+
+
+def group_count_is(n: int) -> None:
+    assert Group.objects.count() == n
+
+
+def support_request_for(group: Group) -> int:
+    """A support request made for the case (rolled back with the test)."""
+    return SupportRequest.objects.get_or_create(group=group, defaults={"message": "Hjelp"})[0].pk
+
+
 WITH_TOTP = ("contact_point_staff", "district_staff", "district_staff_other", "national_admin")
+
+# --- Helpers for the shared-tasks and invitation rows --------------------------
+
+
+def assert_no_contact_person(group: Group) -> None:
+    group.refresh_from_db()
+    assert group.contact_person_id is None
+
+
+def assert_not_invited(email: str) -> None:
+    assert not StaffInvitation.objects.filter(email=email).exists()
+
+
+def matrix_invitation(world: World) -> StaffInvitation:
+    """A pending invitation to CP-A for an address none of the roles has."""
+    invitation, _ = StaffInvitation.objects.get_or_create(
+        token="matrise-invitasjon",
+        defaults={
+            "email": "ikke.her@example.org",
+            "kind": StaffInvitation.Kind.CONTACT_POINT_STAFF,
+            "contact_point": world.cp_a,
+        },
+    )
+    return invitation
+
+
+def assert_not_accepted(invitation: StaffInvitation) -> None:
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
 
 # --- The table ---------------------------------------------------------------
 
@@ -202,6 +264,154 @@ URLS: dict[str, list[Case]] = {
             method="post",
         ),
     ],
+    # Meeting guide and shared tasks (groups.views_rotation): participants only.
+    "groups:meeting_guide": [
+        Case("group G", logged_in(404, **PARTICIPANTS_200), kwargs=group_slug("group")),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("POST is not allowed", logged_in(405), kwargs=group_slug("group"), method="post"),
+    ],
+    "groups:hosting_toggle": [
+        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case(
+            "opt out, group G",
+            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"hosts": ""},
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=group_slug("group_b"),
+            method="post",
+            data={"hosts": "on"},
+        ),
+    ],
+    "groups:host_turn_swap": [
+        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case(
+            "unknown turns are refused",
+            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"own_turn": "999999", "other_turn": "999998"},
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=group_slug("group_b"),
+            method="post",
+            data={"own_turn": "1", "other_turn": "2"},
+        ),
+    ],
+    "groups:contact_person_hand_on": [
+        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=group_slug("group_b"),
+            method="post",
+            check=lambda w: assert_no_contact_person(w.group_b),
+        ),
+    ],
+    # Staff invitations: district staff for their district's contact points,
+    # contact-point staff for their own (initiators); the accept link is
+    # outside /personale/ so that a new person without TOTP can open it.
+    "organisations:staff_invitations": [
+        Case(
+            "CP-A",
+            staff_area(contact_point_staff=200, district_staff=200, national_admin=200),
+            kwargs=lambda w: {"slug": w.cp_a.slug},
+        ),
+        Case(
+            "CP-B",
+            staff_area(district_staff_other=200, national_admin=200),
+            kwargs=lambda w: {"slug": w.cp_b.slug},
+        ),
+        Case(
+            "POST by outsiders to CP-B",
+            staff_area(district_staff_other=None, national_admin=None),
+            kwargs=lambda w: {"slug": w.cp_b.slug},
+            method="post",
+            data={"email": "utenfra@example.org", "kind": "contact_point_staff"},
+            check=lambda w: assert_not_invited("utenfra@example.org"),
+        ),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "staff_invitation_accept": [
+        Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
+        Case(
+            "sent to another address",
+            logged_in(200),
+            kwargs=lambda w: {"token": matrix_invitation(w).token},
+        ),
+        Case(
+            "POST with another address",
+            logged_in(200),
+            kwargs=lambda w: {"token": matrix_invitation(w).token},
+            method="post",
+            check=lambda w: assert_not_accepted(matrix_invitation(w)),
+        ),
+    ],
+    # Lifecycle buttons inside a group: participants get a message and go
+    # back inside; everyone else 404. Cases here change nothing (checked).
+    "groups:action": [
+        Case(
+            "not allowed now",
+            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            kwargs=lambda w: {"slug": w.group.slug, "action": "resume"},
+            method="post",
+            check=state_is("group", Group.State.STARTING),
+        ),
+        Case(
+            "unknown action",
+            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            kwargs=lambda w: {"slug": w.group.slug, "action": "explode"},
+            method="post",
+            check=state_is("group", Group.State.STARTING),
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=lambda w: {"slug": w.group_b.slug, "action": "pause"},
+            method="post",
+            check=state_is("group_b", Group.State.SELF_RUN),
+        ),
+        Case(
+            "GET is not allowed",
+            logged_in(405),
+            kwargs=lambda w: {"slug": w.group.slug, "action": "end"},
+        ),
+    ],
+    "groups:step_back": [
+        # The digital group is still forming: the initiator is told to wait.
+        Case(
+            "forming group",
+            logged_in(
+                404,
+                **dict.fromkeys(
+                    PARTICIPANT_ROLES, Redirect("/grupper/nettgruppa-alfa/inne/", exact=True)
+                ),
+            ),
+            kwargs=group_slug("digital_group"),
+            method="post",
+            check=state_is("digital_group", Group.State.FORMING),
+        ),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b"), method="post"),
+        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+    ],
+    "groups:support_request": [
+        Case("form", logged_in(404, **PARTICIPANTS_200), kwargs=group_slug("group")),
+        Case(
+            "empty message",
+            logged_in(404, **PARTICIPANTS_200),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"message": ""},
+            check=lambda w: no_support_requests(),
+        ),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+    ],
     # Profile: one's own account only.
     "accounts:profile": [Case("page", logged_in(200))],
     "accounts:profile_edit": [
@@ -242,6 +452,146 @@ URLS: dict[str, list[Case]] = {
             kwargs=lambda w: {"slug": w.cp_b.slug},
         ),
         Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    # Interest list: one's own registrations and invitations (others: 404).
+    "interest:mine": [Case("page", logged_in(200))],
+    "interest:register": [
+        Case("form", logged_in(200)),
+        Case("empty POST shows errors", logged_in(200), method="post"),
+    ],
+    "interest:withdraw": [
+        Case(
+            "the seeker's registration",
+            logged_in(404, seeker=Redirect("/interesse/", exact=True)),
+            kwargs=lambda w: {"pk": seeker_registration(w).pk},
+            method="post",
+        ),
+        Case(
+            "GET is not allowed",
+            logged_in(405),
+            kwargs=lambda w: {"pk": seeker_registration(w).pk},
+        ),
+    ],
+    "interest:invitation_respond": [
+        Case(
+            "the seeker's invitation",
+            logged_in(404, seeker=Redirect("/interesse/", exact=True)),
+            kwargs=lambda w: {"pk": seeker_invitation(w).pk},
+            method="post",
+            data={"answer": "decline"},
+        ),
+        Case("unknown invitation", logged_in(404), kwargs=lambda w: {"pk": 0}, method="post"),
+        Case(
+            "GET is not allowed",
+            logged_in(405),
+            kwargs=lambda w: {"pk": seeker_invitation(w).pk},
+        ),
+    ],
+    # Interest lists in the staff area: the contact point's own staff only.
+    "interest_staff:home": [
+        Case(
+            "goes to the only contact point",
+            staff_area(contact_point_staff=Redirect("/personale/interesse/kp-alfa/", exact=True)),
+        ),
+    ],
+    "interest_staff:overview": [
+        Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case("CP-B", staff_area(), kwargs=lambda w: {"slug": w.cp_b.slug}),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "interest_staff:start_group": [
+        Case(
+            "CP-A, digital",
+            staff_area(contact_point_staff=200),
+            kwargs=lambda w: start_kwargs(w, w.cp_a, "digital"),
+        ),
+        # An invalid form: staff see it again, nothing is created.
+        Case(
+            "CP-A, empty POST",
+            staff_area(contact_point_staff=200),
+            kwargs=lambda w: start_kwargs(w, w.cp_a, "digital"),
+            method="post",
+            check=lambda w: _no_groups_created(w),
+        ),
+        Case("CP-B", staff_area(), kwargs=lambda w: start_kwargs(w, w.cp_b, "digital")),
+        Case(
+            "in person without a kommune",
+            staff_area(),
+            kwargs=lambda w: start_kwargs(w, w.cp_a, "in_person"),
+        ),
+        Case("unknown format", staff_area(), kwargs=lambda w: start_kwargs(w, w.cp_a, "annet")),
+    ],
+    # Setting up groups: contact-point staff of the group's contact point and
+    # the group's active initiators (initiators need TOTP first, see above).
+    "organisations:group_create": [
+        Case("form", staff_area(contact_point_staff=200)),
+        Case(
+            "empty form",
+            staff_area(contact_point_staff=200),
+            method="post",
+            check=lambda w: group_count_is(5),
+        ),
+    ],
+    "organisations:group_staff_detail": [
+        Case("group G", staff_area(contact_point_staff=200), kwargs=group_slug("group")),
+        Case("draft group", staff_area(contact_point_staff=200), kwargs=group_slug("draft_group")),
+        Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    # The exact place and the link are write-only for staff: never shown.
+    "organisations:group_edit": [
+        Case("draft group", staff_area(contact_point_staff=200), kwargs=group_slug("draft_group")),
+        Case(
+            "forming digital group",
+            staff_area(contact_point_staff=200),
+            kwargs=group_slug("digital_group"),
+        ),
+        Case(
+            "started group",
+            staff_area(contact_point_staff=TO_STAFF_G),
+            kwargs=group_slug("group"),
+        ),
+        Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
+    ],
+    "organisations:group_staff_action": [
+        Case(
+            "not allowed now",
+            staff_area(contact_point_staff=TO_STAFF_G),
+            kwargs=lambda w: {"slug": w.group.slug, "action": "resume"},
+            method="post",
+            check=state_is("group", Group.State.STARTING),
+        ),
+        Case(
+            "group in district B",
+            staff_area(),
+            kwargs=lambda w: {"slug": w.group_b.slug, "action": "end"},
+            method="post",
+            check=state_is("group_b", Group.State.SELF_RUN),
+        ),
+        Case(
+            "GET is not allowed",
+            logged_in(405, **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP)),
+            kwargs=lambda w: {"slug": w.group.slug, "action": "end"},
+        ),
+    ],
+    # Follow-up contacts only: contact-point staff and initiators who stepped back.
+    "organisations:support_requests": [Case("page", staff_area(contact_point_staff=200))],
+    "organisations:support_answer": [
+        Case(
+            "empty answer, group G",
+            staff_area(contact_point_staff=Redirect("/personale/stotte/", exact=True)),
+            kwargs=lambda w: {"pk": support_request_for(w.group)},
+            method="post",
+            check=lambda w: no_answers(),
+        ),
+        Case(
+            "group in district B",
+            staff_area(),
+            kwargs=lambda w: {"pk": support_request_for(w.group_b)},
+            method="post",
+            data={"answer": "Hei"},
+            check=lambda w: no_answers(),
+        ),
     ],
     # Public JSON API: the same for everyone, and only a group's public face.
     "api:api-root": [Case("no index", everyone(404))],
@@ -391,6 +741,34 @@ URLS: dict[str, list[Case]] = {
         Case("unknown admin page", admin_area(national_admin=404), path=lambda w: "/admin/nope/")
     ],
 }
+
+
+# --- Interest list objects, made on first use inside the module's world -------
+
+
+def seeker_registration(world: World) -> InterestRegistration:
+    registration, _ = InterestRegistration.objects.get_or_create(
+        user=world.user("seeker"),
+        theme=world.theme,
+        format=InterestRegistration.Format.DIGITAL,
+        defaults={"expires_at": timezone.now() + datetime.timedelta(days=365)},
+    )
+    return registration
+
+
+def seeker_invitation(world: World) -> GroupInvitation:
+    invitation, _ = GroupInvitation.objects.get_or_create(
+        group=world.digital_group, user=world.user("seeker")
+    )
+    return invitation
+
+
+def start_kwargs(world: World, contact_point: Any, format: str) -> dict[str, Any]:
+    return {"slug": contact_point.slug, "theme": world.theme.slug, "format": format}
+
+
+def _no_groups_created(world: World) -> None:
+    assert not Group.objects.filter(contact_point=world.cp_a, created_by__isnull=False).exists()
 
 
 # --- Admin models: one row per registered model, expanded by rule ----------

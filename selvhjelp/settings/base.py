@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -189,7 +190,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "core.tasks.heartbeat",
         "schedule": float(env("SELVHJELP_HEARTBEAT_SECONDS", "60")),
     },
+    # The interest list: remind people a month before their registration
+    # expires, then take expired registrations off the list.
+    "interest-expiry-reminders": {
+        "task": "interest.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=9, minute=15),
+    },
+    "interest-expire": {
+        "task": "interest.tasks.expire",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Host turns for the coming weeks, and the contact person's four-week turn.
+    "groups-rotation": {
+        "task": "groups.rotation.plan_all_groups",
+        "schedule": crontab(day_of_week="mon", hour=4, minute=0),
+    },
 }
+# Task modules outside ``<app>.tasks`` that the worker must register.
+CELERY_IMPORTS = ("groups.rotation", "organisations.invitations")
 
 # --- Authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -308,3 +326,6 @@ LOGGING: dict[str, Any] = {
 
 # --- Domain settings ------------------------------------------------------------
 SELVHJELP_DEMO_PASSWORD = env("SELVHJELP_DEMO_PASSWORD", "selvhjelp-demo")
+# How many people waiting for the same kind of group in the same area make a
+# contact point get a notice from the interest list (Selvhjelp Norge: at least 4).
+SELVHJELP_QUORUM = int(env("SELVHJELP_QUORUM", "4"))

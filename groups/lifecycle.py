@@ -1,0 +1,220 @@
+"""A group's lifecycle: the states and the guarded transitions between them.
+
+    draft ──publish──▶ forming ──start──▶ starting ──step back──▶ self_run
+                                                                  │  ▲
+                                                            pause │  │ resume
+                                                                  ▼  │
+                                                                 paused
+    any of forming, starting, self_run, paused ──end──▶ ended
+
+Opening and closing a self-run group to new members are transitions of their
+own (the state stays ``self_run``). Every transition is one atomic service
+that locks the group row, checks the state and who acts, writes an audit
+event and queues its notices after commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.services import DomainError, audit
+from organisations.models import StaffRole
+
+from .models import Group, Membership
+
+State = Group.State
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the state does not change
+    label: Any
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition("publish", (State.DRAFT,), State.FORMING, _("Publish")),
+        Transition("start", (State.FORMING,), State.STARTING, _("Start the first meetings")),
+        Transition("become_self_run", (State.STARTING,), State.SELF_RUN, _("Group runs itself")),
+        # Only from self_run: resuming leads to self_run, so pausing a starting
+        # group would skip the initiators stepping back.
+        Transition("pause", (State.SELF_RUN,), State.PAUSED, _("Pause")),
+        Transition("resume", (State.PAUSED,), State.SELF_RUN, _("Resume")),
+        Transition(
+            "end",
+            (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED),
+            State.ENDED,
+            _("End the group"),
+        ),
+        Transition("open", (State.SELF_RUN,), None, _("Open for new members")),
+        Transition("close", (State.SELF_RUN,), None, _("Close for new members")),
+    )
+}
+
+
+def is_contact_point_staff(*, user: Any, group: Group) -> bool:
+    return bool(
+        user.is_authenticated
+        and StaffRole.objects.filter(
+            user=user,
+            kind=StaffRole.Kind.CONTACT_POINT_STAFF,
+            contact_point_id=group.contact_point_id,
+        ).exists()
+    )
+
+
+def active_initiator(*, user: Any, group: Group) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.active()
+        .filter(group=group, user=user, role=Membership.Role.INITIATOR)
+        .first()
+    )
+
+
+def active_member(*, user: Any, group: Group) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.active()
+        .filter(group=group, user=user, role=Membership.Role.MEMBER)
+        .first()
+    )
+
+
+def may(*, user: Any, group: Group, action: str) -> bool:
+    """Who may take a transition.
+
+    Before the group runs itself, its initiators and the contact point's staff
+    steer the start. Afterwards every member has the same say and nobody
+    else acts on the group: no member has a power the others lack.
+    """
+    transition = TRANSITIONS[action]
+    if group.state not in transition.sources:
+        return False
+    if action == "become_self_run":
+        return False  # only through the last initiator stepping back
+    if (
+        action == "start"
+        and not group.memberships.active().filter(role=Membership.Role.INITIATOR).exists()
+    ):
+        return False  # someone must guide the first meetings, and later step back
+    if group.state in (State.DRAFT, State.FORMING, State.STARTING):
+        return bool(
+            active_initiator(user=user, group=group)
+            or is_contact_point_staff(user=user, group=group)
+        )
+    return active_member(user=user, group=group) is not None
+
+
+def _changes_nothing(group: Group, action: str) -> bool:
+    return (action == "open" and group.open_for_new_members) or (
+        action == "close" and not group.open_for_new_members
+    )
+
+
+def allowed_actions(*, user: Any, group: Group) -> list[Transition]:
+    """The transitions ``user`` may take now, without those that would change nothing."""
+    return [
+        t
+        for name, t in TRANSITIONS.items()
+        if not _changes_nothing(group, name) and may(user=user, group=group, action=name)
+    ]
+
+
+def _apply(group: Group, transition: Transition, actor: Any, **data: Any) -> Group:
+    previous = group.state
+    if transition.target is not None:
+        group.state = transition.target
+        group.state_changed_at = timezone.now()
+    if transition.name == "open":
+        if group.open_for_new_members:
+            raise DomainError(
+                gettext("The group is already open for new members."), code="no_change"
+            )
+        group.open_for_new_members = True
+    elif transition.name == "close" and not group.open_for_new_members:
+        raise DomainError(gettext("The group is already closed for new members."), code="no_change")
+    elif transition.name in ("close", "become_self_run"):
+        # Selvhjelp Norge's advice: closed after the start, reopened by choice.
+        group.open_for_new_members = False
+    elif transition.name == "publish":
+        group.published_at = timezone.now()
+    if transition.name == "become_self_run":
+        group.self_run_at = timezone.now()
+    group.save()
+    audit(
+        actor=actor,
+        event=f"group.{transition.name}",
+        target=group,
+        data={"from": previous, "to": group.state, **data},
+    )
+    return group
+
+
+@transaction.atomic
+def group_transition(*, group: Group, action: str, actor: Any) -> Group:
+    """Take the lifecycle transition ``action`` on ``group`` as ``actor``.
+
+    Raises ``DomainError`` when the group is not in a state the transition
+    starts from, or the actor may not take it. The row is locked, so two
+    people pressing the same button at once end with one transition.
+    """
+    if action not in TRANSITIONS:
+        raise DomainError(gettext("Unknown action."), code="unknown")
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    transition = TRANSITIONS[action]
+    if locked.state not in transition.sources:
+        raise DomainError(
+            gettext("That cannot be done while the group is “%(state)s”.")
+            % {"state": locked.get_state_display()},
+            code="wrong_state",
+        )
+    if not may(user=actor, group=locked, action=action):
+        raise DomainError(gettext("You cannot do that in this group."), code="forbidden")
+    return _apply(locked, transition, actor)
+
+
+@transaction.atomic
+def initiator_step_back(*, group: Group, user: Any) -> Group:
+    """The initiator steps out of the group ("gjør seg selv overflødig").
+
+    From now on they no longer see inside the group; the members still see
+    them as a follow-up contact. When the last active initiator has stepped
+    back, the group runs itself.
+    """
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.state != State.STARTING:
+        raise DomainError(
+            gettext("You can step back once the group has started its first meetings."),
+            code="wrong_state",
+        )
+    # Active first: a person may have an older, ended initiator row in the group.
+    initiator_rows = Membership.objects.select_for_update().filter(
+        group=locked, user=user, role=Membership.Role.INITIATOR
+    )
+    membership = initiator_rows.filter(status=Membership.Status.ACTIVE).first()
+    if membership is None:
+        if initiator_rows.exists():
+            raise DomainError(
+                gettext("You have already stepped back from this group."), code="no_change"
+            )
+        raise DomainError(gettext("Only the group's initiators can step back."), code="forbidden")
+    membership.status = Membership.Status.STEPPED_BACK
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "ended_at"])
+    audit(actor=user, event="group.initiator_stepped_back", target=locked)
+    still_guiding = Membership.objects.active().filter(group=locked, role=Membership.Role.INITIATOR)
+    if not still_guiding.exists():
+        _apply(locked, TRANSITIONS["become_self_run"], user)
+    return locked

@@ -1,0 +1,241 @@
+"""Writes about setting up groups and asking for support.
+
+Lifecycle transitions (publish, start, step back, pause …) live in
+``groups.lifecycle``; this module creates and edits groups and handles the
+support requests a group sends its follow-up contacts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from core.services import DomainError, audit
+from organisations.models import ContactPoint, StaffRole
+
+from .models import Group, Membership, SupportRequest
+
+# Fields a creator may set through ``group_create`` / ``group_update``.
+EDITABLE_FIELDS = (
+    "theme",
+    "name",
+    "description",
+    "format",
+    "kommune",
+    "area",
+    "place",
+    "meeting_url",
+    "weekday",
+    "start_time",
+    "duration_minutes",
+    "cadence",
+    "capacity",
+    "language",
+    "age_min",
+    "age_max",
+    "two_initiators",
+)
+EDITABLE_STATES = (Group.State.DRAFT, Group.State.FORMING)
+SLUG_MAX = 70
+SETUP_ROLE_KINDS = (StaffRole.Kind.CONTACT_POINT_STAFF, StaffRole.Kind.INITIATOR)
+
+
+def contact_points_for_setup(*, user: Any) -> QuerySet[ContactPoint]:
+    """Contact points where ``user`` may start groups (staff or volunteer initiator)."""
+    if not user.is_authenticated:
+        return ContactPoint.objects.none()
+    return ContactPoint.objects.filter(
+        is_active=True,
+        staff_roles__user=user,
+        staff_roles__kind__in=SETUP_ROLE_KINDS,
+    ).distinct()
+
+
+def _unique_slug(name: str, place: str) -> str:
+    base = slugify(f"{name} {place}")[:SLUG_MAX].strip("-") or "gruppe"
+    slug, n = base, 2
+    while Group.objects.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = base[: SLUG_MAX - len(suffix)] + suffix
+        n += 1
+    return slug
+
+
+def _apply_data(group: Group, data: dict[str, Any]) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(group, name, data[name])
+    if group.format == Group.Format.DIGITAL:
+        # A digital group has no meeting area; the finder lists it apart.
+        group.kommune = None
+        group.area = ""
+        group.place = ""
+        group.latitude = group.longitude = None
+        return
+    if group.kommune is None:
+        raise DomainError(_("A group that meets in person needs a municipality."), code="invalid")
+    if group.kommune.latitude is None or group.kommune.longitude is None:
+        raise DomainError(
+            _("We have no map point for this municipality yet. Ask the district office."),
+            code="invalid",
+        )
+    group.meeting_url = ""
+    group.latitude = group.kommune.latitude
+    group.longitude = group.kommune.longitude
+
+
+def _validate(group: Group) -> None:
+    try:
+        group.full_clean(exclude=["slug"])
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), code="invalid") from error
+
+
+@transaction.atomic
+def group_create(*, creator: Any, contact_point: ContactPoint, data: dict[str, Any]) -> Group:
+    """Create a draft group at ``contact_point``.
+
+    ``creator`` must be contact-point staff or a volunteer initiator there,
+    and becomes the group's first initiator: whoever starts a group guides its
+    first meetings and later steps back (an employee of a contact point may be
+    the initiator, as a volunteer may). The meeting area's point is the
+    kommune's, never a more exact one.
+    """
+    roles = set(
+        StaffRole.objects.filter(
+            user=creator, contact_point=contact_point, kind__in=SETUP_ROLE_KINDS
+        ).values_list("kind", flat=True)
+    )
+    if not roles or not contact_point.is_active:
+        raise DomainError(_("You cannot start groups for this contact point."), code="forbidden")
+    group = Group(contact_point=contact_point, created_by=creator, state=Group.State.DRAFT)
+    _apply_data(group, data)
+    place = group.kommune.name if group.kommune is not None else "digital"
+    group.slug = _unique_slug(group.name, place)
+    _validate(group)
+    group.save()
+    Membership.objects.create(group=group, user=creator, role=Membership.Role.INITIATOR)
+    audit(
+        actor=creator,
+        event="group.created",
+        target=group,
+        data={"contact_point": contact_point.pk},
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
+    """Change a draft or forming group's set-up. The slug stays, so links keep working."""
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.state not in EDITABLE_STATES:
+        raise DomainError(
+            _("A group's set-up can be changed until its first meetings start."),
+            code="wrong_state",
+        )
+    before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
+    _apply_data(locked, data)
+    if locked.member_count > locked.capacity:
+        raise DomainError(_("The group already has more members than that."), code="invalid")
+    _validate(locked)
+    locked.save()
+    changed = sorted(name for name in EDITABLE_FIELDS if getattr(locked, name) != before[name])
+    # Field names only: the values may be group-internal (the place).
+    audit(actor=actor, event="group.updated", target=locked, data={"fields": changed})
+    return locked
+
+
+def user_may_set_up(*, user: Any, group: Group) -> bool:
+    """Contact-point staff of the group's contact point, or one of its active initiators."""
+    if not user.is_authenticated:
+        return False
+    return (
+        StaffRole.objects.filter(
+            user=user,
+            kind=StaffRole.Kind.CONTACT_POINT_STAFF,
+            contact_point_id=group.contact_point_id,
+        ).exists()
+        or Membership.objects.active()
+        .filter(group=group, user=user, role=Membership.Role.INITIATOR)
+        .exists()
+    )
+
+
+# --- Support requests ("vi trenger støtte") -----------------------------------
+
+
+@transaction.atomic
+def support_request_create(*, group: Group, author: Any, message: str) -> SupportRequest:
+    """An active member asks the group's follow-up contacts for support.
+
+    The contact point's public e-mail and the initiators who stepped back get
+    a neutral notice after commit; the message itself stays on the platform.
+    """
+    from .tasks import send_support_request_notice
+
+    if not Membership.objects.active().filter(group=group, user=author).exists():
+        raise DomainError(_("Only the group's members can ask for support."), code="forbidden")
+    message = message.strip()
+    if not message:
+        raise DomainError(_("Write a few words about what you need."), code="invalid")
+    support_request = SupportRequest.objects.create(group=group, author=author, message=message)
+    audit(actor=author, event="group.support_requested", target=support_request)
+    send_support_request_notice.delay_on_commit(support_request.pk)
+    return support_request
+
+
+def support_requests_for_user(*, user: Any) -> QuerySet[SupportRequest]:
+    """Requests from groups the user follows up: as contact-point staff, or as an
+    initiator who stepped back. Never grants a look inside the group."""
+    if not user.is_authenticated:
+        return SupportRequest.objects.none()
+    is_cp_staff = StaffRole.objects.filter(
+        user=user,
+        kind=StaffRole.Kind.CONTACT_POINT_STAFF,
+        contact_point_id=OuterRef("group__contact_point_id"),
+    )
+    guided = Membership.objects.filter(
+        user=user,
+        group_id=OuterRef("group_id"),
+        role=Membership.Role.INITIATOR,
+        status=Membership.Status.STEPPED_BACK,
+    )
+    return (
+        SupportRequest.objects.filter(Q(Exists(is_cp_staff)) | Q(Exists(guided)))
+        .select_related("group__contact_point")
+        .order_by("answered_at", "-created_at", "-pk")
+    )
+
+
+def user_follows_up(*, user: Any) -> bool:
+    """Whether the support page has anything for ``user`` (else it answers 404)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        StaffRole.objects.filter(user=user, kind=StaffRole.Kind.CONTACT_POINT_STAFF).exists()
+        or Membership.objects.filter(
+            user=user, role=Membership.Role.INITIATOR, status=Membership.Status.STEPPED_BACK
+        ).exists()
+    )
+
+
+@transaction.atomic
+def support_request_answer(*, support_request: SupportRequest, actor: Any, answer: str) -> None:
+    """A follow-up contact answers (or updates the answer to) a support request."""
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if not support_requests_for_user(user=actor).filter(pk=locked.pk).exists():
+        raise DomainError(_("You cannot answer this request."), code="forbidden")
+    answer = answer.strip()
+    if not answer:
+        raise DomainError(_("Write an answer first."), code="invalid")
+    locked.answer = answer
+    locked.answered_by = actor
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["answer", "answered_by", "answered_at"])
+    audit(actor=actor, event="group.support_answered", target=locked)

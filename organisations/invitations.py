@@ -1,0 +1,180 @@
+"""Staff invitations: who may invite whom, sending the link, and accepting it.
+
+District staff invite contact-point staff for contact points in their
+district; contact-point staff invite volunteer initiators for their own
+contact point. Accepting grants the role; the staff area then asks the new
+staff member to set up a second factor (``core.middleware``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.services import DomainError, audit
+
+from .models import ContactPoint, StaffInvitation, StaffRole
+from .selectors import is_national_admin
+
+Kind = StaffInvitation.Kind
+
+
+# --- Scope ---------------------------------------------------------------------
+
+
+def invitable_kinds(*, user: Any, contact_point: ContactPoint) -> list[str]:
+    """The kinds of role ``user`` may invite people to at ``contact_point``."""
+    if not user.is_authenticated:
+        return []
+    kinds: list[str] = []
+    district_id = contact_point.kommune.fylke.district_id
+    if is_national_admin(user) or (
+        district_id is not None
+        and StaffRole.objects.filter(
+            user=user, kind=StaffRole.Kind.DISTRICT_STAFF, district_id=district_id
+        ).exists()
+    ):
+        kinds.append(Kind.CONTACT_POINT_STAFF)
+    if StaffRole.objects.filter(
+        user=user, kind=StaffRole.Kind.CONTACT_POINT_STAFF, contact_point=contact_point
+    ).exists():
+        kinds.append(Kind.INITIATOR)
+    return kinds
+
+
+def pending_invitations(
+    *, contact_point: ContactPoint, kinds: list[str]
+) -> QuerySet[StaffInvitation]:
+    return (
+        StaffInvitation.objects.pending()
+        .filter(contact_point=contact_point, kind__in=kinds)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_get_pending(*, token: str) -> StaffInvitation | None:
+    return (
+        StaffInvitation.objects.pending()
+        .select_related("contact_point")
+        .filter(token=token)
+        .first()
+    )
+
+
+# --- Services ------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_invitation_create(
+    *, inviter: Any, email: str, kind: str, contact_point: ContactPoint
+) -> StaffInvitation:
+    """Invite ``email`` to a role at ``contact_point``; the e-mail goes after commit."""
+    if kind not in invitable_kinds(user=inviter, contact_point=contact_point):
+        raise DomainError(_("You cannot invite people to that role here."), code="out_of_scope")
+    invitation = StaffInvitation.objects.create(
+        email=email.strip(),
+        kind=kind,
+        contact_point=contact_point,
+        invited_by=inviter,
+        token=secrets.token_urlsafe(32),
+    )
+    # Ids only: the address is personal data and stays in the invitation row.
+    audit(
+        actor=inviter,
+        event="staff_invitation.created",
+        target=invitation,
+        data={"kind": kind, "contact_point": contact_point.pk},
+    )
+    send_staff_invitation.delay_on_commit(invitation.pk)
+    return invitation
+
+
+def user_has_verified_email(*, user: Any, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def staff_invitation_accept(*, invitation_id: int, user: Any) -> StaffRole:
+    """Grant the invited role to ``user``, once.
+
+    The user must have verified the address the invitation was sent to.
+    """
+    invitation = (
+        StaffInvitation.objects.select_for_update().pending().filter(pk=invitation_id).first()
+    )
+    if invitation is None:
+        raise DomainError(_("This invitation is no longer valid."), code="not_pending")
+    if not user_has_verified_email(user=user, email=invitation.email):
+        raise DomainError(
+            _(
+                "This invitation was sent to another e-mail address than the one you are "
+                "logged in with. Log in (or sign up) with the address the invitation was "
+                "sent to, and open the link again."
+            ),
+            code="wrong_email",
+        )
+    role, _created = StaffRole.objects.get_or_create(
+        user=user,
+        kind=invitation.kind,
+        contact_point=invitation.contact_point,
+        defaults={"granted_by": invitation.invited_by},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit(
+        actor=user,
+        event="role.granted",
+        target=role,
+        data={
+            "kind": role.kind,
+            "contact_point": invitation.contact_point_id,
+            "invitation": invitation.pk,
+        },
+    )
+    return role
+
+
+# --- E-mail --------------------------------------------------------------------
+
+
+@shared_task(name="organisations.invitations.send_staff_invitation", ignore_result=True)
+def send_staff_invitation(invitation_id: int) -> None:
+    """E-mail the invitation link.
+
+    Idempotent: the row is claimed under a lock and marked as sent, so a second
+    run (a retry, a duplicate message) sends nothing. Accepted or expired
+    invitations are not sent.
+    """
+    with transaction.atomic():
+        invitation = (
+            StaffInvitation.objects.select_for_update()
+            .pending()
+            .filter(pk=invitation_id, sent_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return
+        link = settings.SITE_URL + reverse("staff_invitation_accept", args=[invitation.token])
+        # The invited person has no account yet, hence no language of their own.
+        with translation.override(settings.LANGUAGE_CODE):
+            # Neutral on purpose: no role, contact point or group in the subject.
+            subject = _("Selvhjelp: invitation")
+            body = render_to_string(
+                "organisations/invitation_email.txt",
+                {"invitation": invitation, "link": link},
+            )
+        send_mail(subject, body, None, [invitation.email])
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])

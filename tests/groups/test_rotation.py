@@ -1,0 +1,186 @@
+"""Host of the week, contact person and the meeting guide."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import AuditEvent
+from core.services import DomainError
+from groups import rotation
+from groups.models import Group, HostTurn, Membership
+from tests.conftest import login
+from tests.factories import GroupFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_group(n: int = 3, **kw):
+    group = GroupFactory(state=Group.State.SELF_RUN, **kw)
+    start = timezone.now() - datetime.timedelta(days=100)
+    members = [
+        MembershipFactory(group=group, hosts=True, joined_at=start + datetime.timedelta(days=i))
+        for i in range(n)
+    ]
+    return group, members
+
+
+def hosts_by_week(group):
+    return [t.membership_id for t in HostTurn.objects.filter(group=group).order_by("week")]
+
+
+def test_plan_rotates_in_joining_order_and_is_idempotent():
+    group, (a, b, c) = make_group()
+    rotation.rotation_plan(group=group, weeks=5)
+    first = list(HostTurn.objects.filter(group=group).values_list("pk", "week", "membership_id"))
+    assert [m for _, _, m in first] == [a.pk, b.pk, c.pk, a.pk, b.pk]
+    assert first[0][1] == rotation.this_monday()
+    rotation.rotation_plan(group=group, weeks=5)
+    again = list(HostTurn.objects.filter(group=group).values_list("pk", "week", "membership_id"))
+    assert again == first
+
+
+def test_plan_continues_from_the_last_host():
+    group, (a, b, c) = make_group()
+    HostTurn.objects.create(
+        group=group, week=rotation.this_monday() - datetime.timedelta(weeks=1), membership=a
+    )
+    rotation.rotation_plan(group=group, weeks=3)
+    assert hosts_by_week(group)[1:] == [b.pk, c.pk, a.pk]
+
+
+def test_plan_skips_a_member_who_left_and_reassigns_their_turns():
+    group, (a, b, _c) = make_group()
+    rotation.rotation_plan(group=group, weeks=6)
+    b.status, b.ended_at = Membership.Status.LEFT, timezone.now()
+    b.save()
+    rotation.rotation_plan(group=group, weeks=6)
+    hosts = hosts_by_week(group)
+    assert b.pk not in hosts
+    assert hosts[0] == a.pk and len(hosts) == 6
+
+
+def test_opting_out_takes_one_off_the_plan():
+    group, (_a, _b, c) = make_group()
+    rotation.rotation_plan(group=group, weeks=4)
+    rotation.membership_set_hosting(membership=c, hosts=False)
+    assert c.pk not in hosts_by_week(group)
+
+
+def test_swap_own_future_turn():
+    group, (a, b, c) = make_group()
+    turns = rotation.rotation_plan(group=group, weeks=3)
+    rotation.host_turn_swap(actor=a.user, own_turn_id=turns[0].pk, other_turn_id=turns[2].pk)
+    assert hosts_by_week(group) == [c.pk, b.pk, a.pk]
+    assert AuditEvent.objects.filter(event="group.host_turn_swapped").count() == 1
+
+
+@pytest.mark.parametrize("case", ["not own", "past", "opted out", "other group", "left"])
+def test_swap_refused_changes_nothing(case):
+    group, (a, b, c) = make_group()
+    turns = rotation.rotation_plan(group=group, weeks=3)
+    actor, own, other = a.user, turns[0], turns[1]
+    if case == "not own":
+        actor = c.user
+    elif case == "past":
+        own = HostTurn.objects.create(
+            group=group, week=rotation.this_monday() - datetime.timedelta(weeks=2), membership=a
+        )
+    elif case == "opted out":
+        Membership.objects.filter(pk=b.pk).update(hosts=False)
+    elif case == "other group":
+        other_group, _ = make_group(1)
+        other = rotation.rotation_plan(group=other_group, weeks=1)[0]
+    elif case == "left":
+        Membership.objects.filter(pk=b.pk).update(
+            status=Membership.Status.LEFT, ended_at=timezone.now()
+        )
+    before = list(HostTurn.objects.order_by("pk").values_list("pk", "membership_id"))
+    with pytest.raises(DomainError):
+        rotation.host_turn_swap(actor=actor, own_turn_id=own.pk, other_turn_id=other.pk)
+    assert list(HostTurn.objects.order_by("pk").values_list("pk", "membership_id")) == before
+
+
+def test_contact_person_rotates_by_joining_order():
+    group, (a, b, c) = make_group()
+    MembershipFactory(group=group, role=Membership.Role.INITIATOR)
+    assert rotation.contact_person_rotate(group=group) == a
+    assert rotation.contact_person_rotate(group=group) == b
+    assert rotation.contact_person_rotate(group=group) == c
+    assert rotation.contact_person_rotate(group=group) == a
+    group.refresh_from_db()
+    assert group.contact_person == a
+    assert rotation.contact_person_since(group=group) is not None
+
+
+def test_weekly_task_moves_contact_person_after_four_weeks_only():
+    group, (a, b, _c) = make_group()
+    rotation.plan_all_groups.delay()
+    group.refresh_from_db()
+    assert group.contact_person == a
+    assert HostTurn.objects.filter(group=group).count() == rotation.PLAN_WEEKS
+    rotation.plan_all_groups.delay()  # the same week: nothing moves
+    group.refresh_from_db()
+    assert group.contact_person == a
+    AuditEvent.objects.filter(event=rotation.CONTACT_PERSON_EVENT).update(
+        created_at=timezone.now() - datetime.timedelta(weeks=4, days=1)
+    )
+    rotation.plan_all_groups.delay()
+    group.refresh_from_db()
+    assert group.contact_person == b
+    assert HostTurn.objects.filter(group=group).count() == rotation.PLAN_WEEKS
+
+
+def test_only_the_contact_person_hands_it_on():
+    group, (a, b, _c) = make_group()
+    rotation.contact_person_rotate(group=group)
+    with pytest.raises(DomainError):
+        rotation.contact_person_hand_on(group=group, actor=b.user)
+    assert rotation.contact_person_hand_on(group=group, actor=a.user) == b
+
+
+def test_views_swap_toggle_and_hand_on(client):
+    group, (a, b, c) = make_group()
+    turns = rotation.rotation_plan(group=group, weeks=3)
+    login(client, a.user)
+    page = client.get(reverse("groups:inside", args=[group.slug])).content.decode()
+    assert a.user.display_name in page and c.user.display_name in page
+    client.post(
+        reverse("groups:host_turn_swap", args=[group.slug]),
+        {"own_turn": turns[0].pk, "other_turn": turns[1].pk},
+    )
+    assert hosts_by_week(group)[:2] == [b.pk, a.pk]
+    url = reverse("groups:hosting_toggle", args=[group.slug])
+    assert client.post(url, {"hosts": ""}).status_code == 302
+    a.refresh_from_db()
+    assert not a.hosts
+    assert a.pk not in hosts_by_week(group)
+    client.post(url, {"hosts": "on"})
+    a.refresh_from_db()
+    assert a.hosts
+    client.post(reverse("groups:contact_person_hand_on", args=[group.slug]))
+    group.refresh_from_db()
+    assert group.contact_person == a
+
+
+def test_meeting_guide_only_for_active_participants(client):
+    group, (a,) = make_group(1)
+    url = reverse("groups:meeting_guide", args=[group.slug])
+    login(client, a.user)
+    assert client.get(url).status_code == 200
+    outsider = UserFactory()
+    former = MembershipFactory(
+        group=group, status=Membership.Status.LEFT, ended_at=timezone.now()
+    ).user
+    stepped_back = MembershipFactory(
+        group=group,
+        role=Membership.Role.INITIATOR,
+        status=Membership.Status.STEPPED_BACK,
+        ended_at=timezone.now(),
+    ).user
+    for user in (outsider, former, stepped_back):
+        login(client, user)
+        assert client.get(url).status_code == 404
