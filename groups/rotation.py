@@ -143,6 +143,10 @@ def membership_set_hosting(*, membership: Membership, hosts: bool) -> Membership
             data={"hosts": hosts},
         )
     if locked.group.state in RUNNING_STATES:
+        # A new volunteer should not wait until the planned weeks run out:
+        # the weeks after this one are dealt out again among everyone who
+        # hosts now (this week's host stays, so nobody is surprised today).
+        HostTurn.objects.filter(group=locked.group, week__gt=this_monday()).delete()
         rotation_plan(group=locked.group)
     return locked
 
