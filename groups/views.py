@@ -12,7 +12,7 @@ from core.http import AuthenticatedHttpRequest
 from core.middleware import PERMISSIONS_POLICY
 from core.services import DomainError
 
-from . import finder, lifecycle, selectors, services
+from . import finder, lifecycle, nudge, selectors, services
 from .forms import GroupForm, GroupSearchForm, SupportAnswerForm, SupportRequestForm
 from .models import Group, Membership
 
@@ -69,6 +69,9 @@ def group_inside(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "actions": lifecycle.allowed_actions(user=request.user, group=group),
             "may_step_back": membership.role == Membership.Role.INITIATOR
             and group.state == Group.State.STARTING,
+            "meetings_held": nudge.meetings_since_start(group=group),
+            "nudge_step_back": membership.role == Membership.Role.INITIATOR
+            and nudge.should_nudge(group=group),
             "stepped_back": _stepped_back_initiators(group),
         },
     )

@@ -205,9 +205,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "groups.rotation.plan_all_groups",
         "schedule": crontab(day_of_week="mon", hour=4, minute=0),
     },
+    # Initiators of groups that have met often enough are asked to step back.
+    "groups-step-back-nudge": {
+        "task": "groups.nudge.nudge_initiators",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 # Task modules outside ``<app>.tasks`` that the worker must register.
-CELERY_IMPORTS = ("groups.rotation", "organisations.invitations")
+CELERY_IMPORTS = ("groups.rotation", "groups.nudge", "organisations.invitations")
 
 # --- Authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -325,6 +330,8 @@ LOGGING: dict[str, Any] = {
 }
 
 # --- Domain settings ------------------------------------------------------------
+# After this many meetings the initiators are asked to step back.
+SELVHJELP_STEP_BACK_NUDGE_AFTER = int(env("SELVHJELP_STEP_BACK_NUDGE_AFTER", "5"))
 SELVHJELP_DEMO_PASSWORD = env("SELVHJELP_DEMO_PASSWORD", "selvhjelp-demo")
 # How many people waiting for the same kind of group in the same area make a
 # contact point get a notice from the interest list (Selvhjelp Norge: at least 4).
