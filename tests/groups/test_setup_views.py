@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
@@ -103,7 +104,7 @@ def test_volunteer_initiator_creates_and_becomes_initiator(roles):
 def test_creation_is_validated(roles, role_client, extra, field, message):
     client = role_client("contact_point_staff")
     with_language = {"HTTP_ACCEPT_LANGUAGE": "en"}
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         reverse("organisations:group_create"), form_data(roles, **extra), **with_language
     )
@@ -128,7 +129,7 @@ def test_a_digital_group_needs_no_kommune_and_gets_no_point(roles, role_client):
 
 def test_advice_outside_the_recommended_frames_is_a_warning(roles, role_client):
     client = role_client("contact_point_staff")
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         reverse("organisations:group_create"),
         form_data(roles, capacity=10, age_min=20, age_max=60),
