@@ -16,6 +16,7 @@ from .search import (
     SearchQuery,
     Status,
 )
+from .services import EDITABLE_FIELDS
 
 MAX_PAGE = 1000
 # Norway with a margin: a point outside is not a place we can search around.
@@ -185,25 +186,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = Group
-        fields = [
-            "theme",
-            "name",
-            "description",
-            "format",
-            "kommune",
-            "area",
-            "place",
-            "meeting_url",
-            "weekday",
-            "start_time",
-            "duration_minutes",
-            "cadence",
-            "capacity",
-            "language",
-            "age_min",
-            "age_max",
-            "two_initiators",
-        ]
+        fields = list(EDITABLE_FIELDS)
         field_classes = {"theme": ThemeChoice}
         labels = {"area": _("Meeting area or neighbourhood")}
         help_texts = {

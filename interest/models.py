@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.models import Group
+
 REGISTRATION_LIFETIME = datetime.timedelta(days=365)
 
 
@@ -30,9 +32,8 @@ class InterestRegistrationQuerySet(models.QuerySet["InterestRegistration"]):
 
 
 class InterestRegistration(models.Model):
-    class Format(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
-        DIGITAL = "digital", _("Digital")
+    # The same two ways of meeting as a group has.
+    Format = Group.Format
 
     class Radius(models.IntegerChoices):
         KM_10 = 10, _("10 km")
