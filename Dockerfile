@@ -20,6 +20,8 @@ COPY groups ./groups
 COPY organisations ./organisations
 COPY places ./places
 COPY interest ./interest
+COPY pledges ./pledges
+COPY joining ./joining
 RUN pip install .
 COPY . .
 

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "organisations",
     "groups",
     "interest",
+    "pledges",
+    "joining",
 ]
 
 MIDDLEWARE = [
