@@ -117,7 +117,7 @@ def status_q(statuses: Iterable[str]) -> Q:
 
 
 def _filtered(query: SearchQuery) -> QuerySet[Group]:
-    qs = Group.objects.public().select_related("theme", "kommune")
+    qs = Group.objects.public().select_related("theme", "kommune__fylke", "contact_point")
     if query.themes:
         qs = qs.filter(theme_id__in=query.themes)
     if query.weekdays:

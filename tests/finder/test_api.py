@@ -102,3 +102,21 @@ def test_openapi_schema_and_docs_are_served_locally(client):
     assert "/api/v1/groups" in schema["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn." not in docs and "/static/ninja/" in docs
+
+
+def test_api_query_count_does_not_grow_with_the_page(client, make_group):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/groups", {"q": "Tromso"}).status_code == 200
+        return len(captured)
+
+    make_group("5501")
+    queries()  # warms the in-memory place index
+    one = queries()
+    for _ in range(15):
+        make_group("5501")
+        make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    assert queries() == one
