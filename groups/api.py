@@ -88,7 +88,8 @@ class SearchParams(Schema):
 class SearchOut(Schema):
     place: str | None
     radius_km: int
-    count: int
+    count: int = Field(description="exact up to 1,000; see count_is_lower_bound")
+    count_is_lower_bound: bool = False
     page: int
     pages: int
     results: list[GroupOut]
@@ -162,6 +163,7 @@ def _search(request: HttpRequest, data: MultiValueDict[str, Any]) -> Any:
             "place": result.place_label or None,
             "radius_km": result.query.radius_km,
             "count": page.paginator.count if page else 0,
+            "count_is_lower_bound": result.many,
             "page": page.number if page else 1,
             "pages": page.paginator.num_pages if page else 0,
             "results": [group_out(g, request) for g in (page.object_list if page else [])],

@@ -36,6 +36,11 @@ class FinderResult:
         return self.page is not None
 
     @property
+    def many(self) -> bool:
+        """More hits than are counted exactly (see ``search.COUNT_CAP``)."""
+        return self.page is not None and self.page.paginator.count > search.COUNT_CAP
+
+    @property
     def nothing_found(self) -> bool:
         return (self.page is None or not self.page.object_list) and not self.digital
 
@@ -73,7 +78,7 @@ def run(form: GroupSearchForm, *, page_size: int, digital_preview: int) -> dict[
 
     if query.wants_in_person:
         if query.has_point:
-            result.page = _page(search.nearby_groups(query), page_number, page_size)
+            result.page = _page(search.nearby_results(query), page_number, page_size)
         else:
             result.page = _page(
                 search.in_person_groups_without_place(query), page_number, page_size

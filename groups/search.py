@@ -188,6 +188,66 @@ def nearby_groups(query: SearchQuery) -> QuerySet[Group]:
     return qs
 
 
+COUNT_CAP = 1000
+
+
+class KnnPages:
+    """The nearby groups for a paginator, fast on PostgreSQL at any size.
+
+    ``ORDER BY distance, id`` has two keys, so PostgreSQL cannot take it from
+    the GiST index and sorts every group in the radius. Here the index orders
+    by distance alone, ``FETCH FIRST n ROWS WITH TIES`` keeps every group tied
+    at the page's edge, and the outer query breaks ties by id: the same rows
+    in the same order as the two-key query, read from the index. The count is
+    capped, since counting every group within 100 km of Oslo is what costs.
+    """
+
+    def __init__(self, query: SearchQuery) -> None:
+        self.query = query
+        self.queryset = nearby_groups(query)
+
+    def count(self) -> int:
+        return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Group]:
+        assert isinstance(key, slice) and key.step is None
+        start, stop = key.start or 0, key.stop
+        if stop is None or stop <= start:
+            return []
+        lat, lon = float(self.query.latitude), float(self.query.longitude)  # type: ignore[arg-type]
+        there = f'll_to_earth("{_TABLE}"."latitude", "{_TABLE}"."longitude")'
+        nearest_first = RawSQL(f"{there} <-> ll_to_earth(%s, %s)", (lat, lon))  # noqa: S611
+        inner = (
+            self.queryset.order_by()
+            .annotate(knn=nearest_first)
+            .order_by(nearest_first.asc())
+            .values("pk", "knn")
+        )
+        sql, params = inner.query.sql_with_params()
+        page_sql = (
+            f"SELECT page.pk FROM ({sql} FETCH FIRST {int(stop)} ROWS WITH TIES) AS page "  # noqa: S608
+            f"ORDER BY page.knn, page.pk OFFSET {int(start)} LIMIT {int(stop - start)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(page_sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        groups = _filtered(self.query).in_bulk(ids)
+        page = [groups[pk] for pk in ids]
+        for group in page:
+            group.distance_m = great_circle_m(lat, lon, group.latitude, group.longitude)  # type: ignore[arg-type]
+        return page
+
+
+def nearby_results(query: SearchQuery) -> QuerySet[Group] | KnnPages:
+    """What the finder paginates: the queryset, or on PostgreSQL the index-ordered pages."""
+    if connection.vendor == "postgresql":
+        return KnnPages(query)
+    return nearby_groups(query)
+
+
 def digital_groups(query: SearchQuery) -> QuerySet[Group]:
     """Digital groups, which are listed wherever the seeker is."""
     return _filtered(query).filter(format=Group.Format.DIGITAL).order_by("name", "pk")

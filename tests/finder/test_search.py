@@ -169,3 +169,22 @@ def test_the_search_is_index_backed(make_group):
     )
     assert index in plan, plan
     assert list(qs)  # and it runs
+
+
+def test_finder_pages_match_the_two_key_order_across_ties(make_group):
+    """Many groups share a kommune's point: pages must neither repeat nor skip one."""
+    from django.core.paginator import Paginator
+
+    from groups.search import nearby_results
+
+    groups = [make_group("3301") for _ in range(7)] + [make_group("3312") for _ in range(6)]
+    query = SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1], radius_km=25)
+    expected = [g.pk for g in nearby_groups(query)]
+    assert sorted(expected) == sorted(g.pk for g in groups)
+    paginator = Paginator(nearby_results(query), 4)
+    seen = [g.pk for number in paginator.page_range for g in paginator.page(number).object_list]
+    assert seen == expected
+    first = paginator.page(1).object_list[0]
+    assert first.distance_m == pytest.approx(
+        great_circle_m(*DRAMMEN, first.latitude, first.longitude)
+    )
