@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.http import AuthenticatedHttpRequest
 from core.middleware import PERMISSIONS_POLICY
 from core.services import DomainError
+from pledges.gate import pledge_gate
+from pledges.selectors import signed_membership_ids
 
 from . import finder, lifecycle, nudge, selectors, services
 from .forms import GroupForm, GroupSearchForm, SupportAnswerForm, SupportRequestForm
@@ -56,9 +58,11 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@pledge_gate
 def group_inside(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, membership = selectors.group_get_internal(slug=slug, user=request.user)
     members = group.memberships.active().select_related("user").order_by("joined_at")
+    signed = signed_membership_ids(group=group)
     return render(
         request,
         "groups/group_inside.html",
@@ -66,6 +70,7 @@ def group_inside(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "group": group,
             "membership": membership,
             "members": members,
+            "signed": signed,
             "actions": lifecycle.allowed_actions(user=request.user, group=group),
             "may_step_back": membership.role == Membership.Role.INITIATOR
             and group.state == Group.State.STARTING,
@@ -101,6 +106,7 @@ def _do_transition(request: AuthenticatedHttpRequest, group: Group, action: str)
 
 @login_required
 @require_POST
+@pledge_gate
 def group_action(request: AuthenticatedHttpRequest, slug: str, action: str) -> HttpResponse:
     """A lifecycle button inside the group (after self-run, every member's)."""
     group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
@@ -110,6 +116,7 @@ def group_action(request: AuthenticatedHttpRequest, slug: str, action: str) -> H
 
 @login_required
 @require_POST
+@pledge_gate
 def group_step_back(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """An initiator steps out of the group; afterwards the inside is closed to them."""
     group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
@@ -127,6 +134,7 @@ def group_step_back(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@pledge_gate
 def group_support_request(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """ "We need support": a member writes to the group's follow-up contacts."""
     group, membership = selectors.group_get_internal(slug=slug, user=request.user)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.http import AuthenticatedHttpRequest
 from core.services import DomainError
+from pledges.gate import pledge_gate
 
 from . import rotation, selectors
 
@@ -31,6 +32,7 @@ def _back(slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@pledge_gate
 def meeting_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, membership = selectors.group_get_internal(slug=slug, user=request.user)
     return render(request, "groups/meeting_guide.html", {"group": group, "membership": membership})
@@ -38,6 +40,7 @@ def meeting_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@pledge_gate
 def hosting_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Opt in to or out of hosting, for oneself only."""
     group, membership = selectors.group_get_internal(slug=slug, user=request.user)
@@ -58,6 +61,7 @@ def hosting_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @login_required
 @require_POST
+@pledge_gate
 def host_turn_swap(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
     form = SwapForm(request.POST)
@@ -79,6 +83,7 @@ def host_turn_swap(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @login_required
 @require_POST
+@pledge_gate
 def contact_person_hand_on(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
     try:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.services import DomainError, audit
 from groups.models import Group, GroupInvitation, Membership, Theme
+from joining.services import membership_add
 from organisations.models import ContactPoint
 from places.models import Kommune
 
@@ -279,17 +280,14 @@ def _pending_invitation(*, invitation: GroupInvitation, user: Any) -> GroupInvit
 
 @transaction.atomic
 def interest_invitation_accept(*, invitation: GroupInvitation, user: Any) -> Membership:
-    """Join the group: an active membership, counted under the group's row lock."""
+    """Join the group through ``joining.services.membership_add`` (seat under the row lock)."""
     invitation = _pending_invitation(invitation=invitation, user=user)
     group = Group.objects.select_for_update().get(pk=invitation.group_id)
     if group.state not in (Group.State.FORMING, Group.State.STARTING):
         raise DomainError(_("This group is no longer taking new members."), code="closed")
     membership = Membership.objects.active().filter(group=group, user=user).first()
     if membership is None:
-        if group.member_count >= group.capacity:
-            raise DomainError(_("Sorry, the group is full."), code="full")
-        membership = Membership.objects.create(group=group, user=user)
-        Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
+        membership = membership_add(group=group, user=user)
     invitation.status = GroupInvitation.Status.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])

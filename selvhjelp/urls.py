@@ -21,6 +21,9 @@ urlpatterns = [
         name="staff_invitation_accept",
     ),
     path("konto/", include("allauth.urls")),
+    # Before "profil/" and "grupper/": the pledge pages live under both.
+    path("", include("pledges.urls")),
+    path("", include("joining.urls")),  # before "grupper/": pages inside a group
     path("profil/", include("accounts.urls")),
     path("grupper/", include("groups.urls")),
     path("interesse/", include("interest.urls")),

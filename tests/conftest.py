@@ -38,6 +38,7 @@ from .factories import (
     StaffRoleFactory,
     ThemeFactory,
     UserFactory,
+    current_pledge,
     give_totp,
 )
 
@@ -46,6 +47,7 @@ ROLES = (
     "anonymous",
     "seeker",
     "member",
+    "member_unsigned",
     "initiator",
     "former_member",
     "contact_point_staff",
@@ -58,8 +60,10 @@ ROLES = (
 MFA_ROLES = frozenset(
     {"contact_point_staff", "district_staff", "district_staff_other", "national_admin"}
 )
-# Roles that may see inside group G (active participants).
+# Roles that may see inside group G (active participants who signed the pledge).
 PARTICIPANT_ROLES = frozenset({"member", "initiator"})
+# Active participants of G who have not signed: sent to the signing page.
+UNSIGNED_ROLES = frozenset({"member_unsigned"})
 
 
 def login(client: Client, user: User, *, mfa: bool = False) -> Client:
@@ -180,6 +184,7 @@ def build_world() -> World:
 
     seeker = person("seeker", "Sigrid Søkende")
     member = person("member", "Solveig Medlemsen")
+    member_unsigned = person("member_unsigned", "Ulrik Usignert")
     initiator = person("initiator", "Ingrid Igangsetter")
     former_member = person("former_member", "Frode Forhenværende")
     contact_point_staff = person("contact_point_staff", "Kari Kontaktpunkt")
@@ -190,17 +195,21 @@ def build_world() -> World:
     other_member = person("other_member", "Tor Ivar Medlemsen")
     member_b = person("member_b", "Berit Betamedlem")
 
+    current_pledge()  # transactional tests may have flushed the migration's row
     for g in (group, digital_group):
-        MembershipFactory(group=g, user=initiator, role=Membership.Role.INITIATOR)
-        MembershipFactory(group=g, user=member)
-        MembershipFactory(group=g, user=other_member)
+        MembershipFactory(
+            group=g, user=initiator, role=Membership.Role.INITIATOR, pledge_signed=True
+        )
+        MembershipFactory(group=g, user=member, pledge_signed=True)
+        MembershipFactory(group=g, user=other_member, pledge_signed=True)
+        MembershipFactory(group=g, user=member_unsigned)
     MembershipFactory(
         group=group,
         user=former_member,
         status=Membership.Status.LEFT,
         ended_at=timezone.now(),
     )
-    MembershipFactory(group=group_b, user=member_b)
+    MembershipFactory(group=group_b, user=member_b, pledge_signed=True)
 
     StaffRoleFactory(user=initiator, kind=StaffRole.Kind.INITIATOR, contact_point=cp_a)
     StaffRoleFactory(user=contact_point_staff, contact_point=cp_a)
@@ -251,6 +260,7 @@ def build_world() -> World:
             "anonymous": None,
             "seeker": seeker,
             "member": member,
+            "member_unsigned": member_unsigned,
             "initiator": initiator,
             "former_member": former_member,
             "contact_point_staff": contact_point_staff,
@@ -273,6 +283,7 @@ def build_world() -> World:
             draft_group.place,
             ended_group.place,
             member.display_name,
+            member_unsigned.display_name,
             initiator.display_name,
             other_member.display_name,
             former_member.display_name,

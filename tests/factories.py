@@ -13,6 +13,7 @@ from accounts.models import User
 from groups.models import Group, Membership, SupportRequest, Theme
 from organisations.models import ContactPoint, District, StaffRole
 from places.models import Fylke, Kommune
+from pledges.models import GroupPledgeLines, Pledge, PledgeSignature
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -111,12 +112,19 @@ class GroupFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     group = factory.SubFactory(GroupFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.MEMBER
     status = Membership.Status.ACTIVE
     joined_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def pledge_signed(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """``MembershipFactory(pledge_signed=True)``: past the pledge gate."""
+        if create and extracted:
+            PledgeSignatureFactory(membership=self)
 
 
 class StaffRoleFactory(factory.django.DjangoModelFactory):
@@ -143,3 +151,49 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     author = factory.SubFactory(UserFactory)
     message = "Vi trenger støtte."
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A published national pledge version (``published_at=None`` for a draft)."""
+
+    class Meta:
+        model = Pledge
+
+    version = factory.Sequence(lambda n: 100 + n)
+    text_nb = factory.Sequence(lambda n: f"Jeg lover å tie om det som sies i gruppa ({n}).")
+    text_en = factory.Sequence(lambda n: f"I promise to keep what is said in the group ({n}).")
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def current_pledge() -> Pledge:
+    """The current published pledge: the data migration's, or a new one.
+
+    Transactional tests (the browser tests) flush the database, the migration's
+    row included, so tests that need a pledge ask for it through here.
+    """
+    return Pledge.objects.current() or PledgeFactory(version=1)
+
+
+class PledgeSignatureFactory(factory.django.DjangoModelFactory):
+    """A signature of the current pledge and the group's current lines."""
+
+    class Meta:
+        model = PledgeSignature
+
+    membership = factory.SubFactory(MembershipFactory)
+    pledge = factory.LazyFunction(current_pledge)
+    group_lines_revision = factory.LazyAttribute(
+        lambda o: (
+            GroupPledgeLines.objects.filter(group=o.membership.group)
+            .values_list("revision", flat=True)
+            .first()
+            or 0
+        )
+    )
+    typed_name = factory.LazyAttribute(lambda o: o.membership.user.display_name)
+
+
+def signed(membership: Membership) -> Membership:
+    """``membership``, having signed the current pledge (made if none is published)."""
+    PledgeSignatureFactory(membership=membership)
+    return membership

@@ -51,8 +51,9 @@ from django.utils import timezone
 from groups.models import Group, GroupInvitation, SupportRequest
 from interest.models import InterestRegistration
 from organisations.models import StaffInvitation, StaffRole
+from pledges.models import GroupPledgeLines, Pledge, PledgeSignature
 
-from .conftest import PARTICIPANT_ROLES, ROLES, World, build_world, login
+from .conftest import PARTICIPANT_ROLES, ROLES, UNSIGNED_ROLES, World, build_world, login
 
 # --- Expectations ------------------------------------------------------------
 
@@ -143,8 +144,23 @@ def group_slug(attr: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"slug": getattr(w, attr).slug}
 
 
-PARTICIPANTS_200 = dict.fromkeys(PARTICIPANT_ROLES, 200)
 TO_INSIDE_G = Redirect("/grupper/tirsdagsgruppa-alfa/inne/", exact=True)
+TO_SIGN_G = Redirect("/grupper/tirsdagsgruppa-alfa/inne/taushetserklaering/", exact=True)
+TO_SIGN_DIGITAL = Redirect("/grupper/nettgruppa-alfa/inne/taushetserklaering/", exact=True)
+
+
+def inside(participants: Expected, unsigned: Expected = TO_SIGN_G) -> dict[str, Expected]:
+    """A group-internal page: signed participants get ``participants``, active
+    participants who have not signed the current pledge go to the signing page,
+    everyone else 404 (anonymous: login)."""
+    return logged_in(
+        404,
+        **dict.fromkeys(PARTICIPANT_ROLES, participants),
+        **dict.fromkeys(UNSIGNED_ROLES, unsigned),
+    )
+
+
+PARTICIPANTS_200 = inside(200)
 TO_STAFF_G = Redirect("/personale/grupper/tirsdagsgruppa-alfa/", exact=True)
 
 
@@ -205,6 +221,51 @@ def assert_not_accepted(invitation: StaffInvitation) -> None:
     assert invitation.accepted_at is None
 
 
+# --- Helpers for the joining rows ---------------------------------------------
+
+
+def no_join_requests() -> None:
+    from joining.models import JoinRequest
+
+    assert not JoinRequest.objects.exclude(user__email="matrise.b@example.org").exists()
+
+
+def no_waiting_list() -> None:
+    from joining.models import WaitingListEntry
+
+    assert not WaitingListEntry.objects.exists()
+
+
+def join_request_in_b(world: World) -> int:
+    """A pending request to the district B group, by a person none of the roles is."""
+    from joining.models import JoinRequest
+    from tests.factories import UserFactory
+
+    found = JoinRequest.objects.filter(user__email="matrise.b@example.org").first()
+    if found is None:
+        found = JoinRequest.objects.create(
+            group=world.group_b,
+            user=UserFactory(email="matrise.b@example.org"),
+            decider=JoinRequest.Decider.ALL_MEMBERS,
+            consent_deadline=timezone.now() + datetime.timedelta(days=7),
+        )
+    return found.pk
+
+
+def assert_still_pending(pk: int) -> None:
+    from joining.models import JoinRequest
+
+    assert JoinRequest.objects.get(pk=pk).status == JoinRequest.Status.PENDING
+
+
+def assert_active_in_b(world: World) -> None:
+    assert world.group_b.memberships.active().filter(user=world.member_b).exists()
+
+
+def assert_initiator_active(world: World) -> None:
+    assert world.group.memberships.active().filter(user=world.user("initiator")).exists()
+
+
 # --- The table ---------------------------------------------------------------
 
 URLS: dict[str, list[Case]] = {
@@ -246,10 +307,10 @@ URLS: dict[str, list[Case]] = {
     "groups:mine": [Case("page", logged_in(200))],
     # Inside a group: active participants only; everyone else 404.
     "groups:inside": [
-        Case("group G", logged_in(404, **PARTICIPANTS_200), kwargs=group_slug("group")),
+        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
         Case(
             "digital group",
-            logged_in(404, **PARTICIPANTS_200),
+            inside(200, unsigned=TO_SIGN_DIGITAL),
             kwargs=group_slug("digital_group"),
         ),
         Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
@@ -266,7 +327,7 @@ URLS: dict[str, list[Case]] = {
     ],
     # Meeting guide and shared tasks (groups.views_rotation): participants only.
     "groups:meeting_guide": [
-        Case("group G", logged_in(404, **PARTICIPANTS_200), kwargs=group_slug("group")),
+        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
         Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
         Case("POST is not allowed", logged_in(405), kwargs=group_slug("group"), method="post"),
     ],
@@ -274,7 +335,7 @@ URLS: dict[str, list[Case]] = {
         Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
         Case(
             "opt out, group G",
-            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            inside(TO_INSIDE_G),
             kwargs=group_slug("group"),
             method="post",
             data={"hosts": ""},
@@ -291,7 +352,7 @@ URLS: dict[str, list[Case]] = {
         Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
         Case(
             "unknown turns are refused",
-            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            inside(TO_INSIDE_G),
             kwargs=group_slug("group"),
             method="post",
             data={"own_turn": "999999", "other_turn": "999998"},
@@ -358,14 +419,14 @@ URLS: dict[str, list[Case]] = {
     "groups:action": [
         Case(
             "not allowed now",
-            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            inside(TO_INSIDE_G),
             kwargs=lambda w: {"slug": w.group.slug, "action": "resume"},
             method="post",
             check=state_is("group", Group.State.STARTING),
         ),
         Case(
             "unknown action",
-            logged_in(404, **dict.fromkeys(PARTICIPANT_ROLES, TO_INSIDE_G)),
+            inside(TO_INSIDE_G),
             kwargs=lambda w: {"slug": w.group.slug, "action": "explode"},
             method="post",
             check=state_is("group", Group.State.STARTING),
@@ -387,11 +448,8 @@ URLS: dict[str, list[Case]] = {
         # The digital group is still forming: the initiator is told to wait.
         Case(
             "forming group",
-            logged_in(
-                404,
-                **dict.fromkeys(
-                    PARTICIPANT_ROLES, Redirect("/grupper/nettgruppa-alfa/inne/", exact=True)
-                ),
+            inside(
+                Redirect("/grupper/nettgruppa-alfa/inne/", exact=True), unsigned=TO_SIGN_DIGITAL
             ),
             kwargs=group_slug("digital_group"),
             method="post",
@@ -401,10 +459,10 @@ URLS: dict[str, list[Case]] = {
         Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
     ],
     "groups:support_request": [
-        Case("form", logged_in(404, **PARTICIPANTS_200), kwargs=group_slug("group")),
+        Case("form", PARTICIPANTS_200, kwargs=group_slug("group")),
         Case(
             "empty message",
-            logged_in(404, **PARTICIPANTS_200),
+            PARTICIPANTS_200,
             kwargs=group_slug("group"),
             method="post",
             data={"message": ""},
@@ -412,6 +470,35 @@ URLS: dict[str, list[Case]] = {
         ),
         Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
     ],
+    # The confidentiality pledge: the one page inside a group an unsigned
+    # participant may open; changing the group's lines is behind the gate.
+    "pledges:sign": [
+        Case("group G", inside(200, unsigned=200), kwargs=group_slug("group")),
+        Case(
+            "wrong name saves nothing",
+            inside(200, unsigned=200),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"pledge_version": "1", "lines_revision": "0", "promise": "on", "typed_name": "X"},
+            check=lambda w: no_signature_by(w, "member_unsigned"),
+        ),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("draft group", logged_in(404), kwargs=group_slug("draft_group")),
+        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "pledges:group_lines": [
+        Case("form, group G", inside(200), kwargs=group_slug("group")),
+        Case(
+            "empty POST changes nothing",
+            inside(TO_INSIDE_G),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"text": ""},
+            check=lambda w: no_group_lines(w.group),
+        ),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+    ],
+    "pledges:mine": [Case("page", logged_in(200))],
     # Profile: one's own account only.
     "accounts:profile": [Case("page", logged_in(200))],
     "accounts:profile_edit": [
@@ -486,6 +573,96 @@ URLS: dict[str, list[Case]] = {
             logged_in(405),
             kwargs=lambda w: {"pk": seeker_invitation(w).pk},
         ),
+    ],
+    # Joining (joining.urls): the seeker's own requests and waiting-list places,
+    # and the group's requests page and leave button inside the group.
+    "joining:mine": [Case("page", logged_in(200))],
+    "joining:request": [
+        Case("group G", logged_in(200), kwargs=group_slug("group")),
+        Case(
+            "too long a message changes nothing",
+            logged_in(200),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"message": "x" * 301},
+            check=lambda w: no_join_requests(),
+        ),
+        Case("draft group", logged_in(404), kwargs=group_slug("draft_group")),
+        Case("ended group", logged_in(404), kwargs=group_slug("ended_group")),
+        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "joining:withdraw": [
+        Case(
+            "someone else's request",
+            logged_in(404),
+            kwargs=lambda w: {"pk": join_request_in_b(w)},
+            method="post",
+            check=lambda w: assert_still_pending(join_request_in_b(w)),
+        ),
+        Case("GET is not allowed", logged_in(405), kwargs=lambda w: {"pk": 0}),
+    ],
+    "joining:waiting_list_join": [
+        Case(
+            "group G has free seats",
+            logged_in(Redirect("/grupper/tirsdagsgruppa-alfa/", exact=True)),
+            kwargs=group_slug("group"),
+            method="post",
+            check=lambda w: no_waiting_list(),
+        ),
+        Case("draft group", logged_in(404), kwargs=group_slug("draft_group"), method="post"),
+        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+    ],
+    "joining:waiting_list_respond": [
+        Case("unknown entry", logged_in(404), kwargs=lambda w: {"pk": 0}, method="post"),
+        Case("GET is not allowed", logged_in(405), kwargs=lambda w: {"pk": 0}),
+    ],
+    "joining:group_requests": [
+        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("draft group", logged_in(404), kwargs=group_slug("draft_group")),
+        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+        Case("POST is not allowed", logged_in(405), kwargs=group_slug("group"), method="post"),
+    ],
+    "joining:answer": [
+        Case(
+            "another group's request id",
+            inside(404),
+            kwargs=lambda w: {"slug": w.group.slug, "pk": join_request_in_b(w)},
+            method="post",
+            data={"answer": "yes"},
+            check=lambda w: assert_still_pending(join_request_in_b(w)),
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=lambda w: {"slug": w.group_b.slug, "pk": join_request_in_b(w)},
+            method="post",
+            data={"answer": "yes"},
+            check=lambda w: assert_still_pending(join_request_in_b(w)),
+        ),
+        Case(
+            "GET is not allowed",
+            logged_in(405),
+            kwargs=lambda w: {"slug": w.group.slug, "pk": 0},
+        ),
+    ],
+    # No URL removes another member: each person can only leave themselves.
+    "joining:leave": [
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=group_slug("group_b"),
+            method="post",
+            check=lambda w: assert_active_in_b(w),
+        ),
+        Case(
+            "initiators step back instead",
+            everyone(None, initiator=TO_INSIDE_G),
+            kwargs=group_slug("group"),
+            method="post",
+            check=lambda w: assert_initiator_active(w),
+        ),
+        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
     ],
     # Interest lists in the staff area: the contact point's own staff only.
     "interest_staff:home": [
@@ -743,6 +920,17 @@ URLS: dict[str, list[Case]] = {
 }
 
 
+# --- Pledge checks ---------------------------------------------------------------
+
+
+def no_signature_by(world: World, role: str) -> None:
+    assert not PledgeSignature.objects.filter(membership__user=world.user(role)).exists()
+
+
+def no_group_lines(group: Group) -> None:
+    assert not GroupPledgeLines.objects.filter(group=group).exclude(revision=0).exists()
+
+
 # --- Interest list objects, made on first use inside the module's world -------
 
 
@@ -804,6 +992,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     ),
     "groups_theme": AdminModel(lambda w: w.theme),
     "groups_group": AdminModel(lambda w: w.group),
+    # A signed version cannot be deleted; what members signed stays on record.
+    "pledges_pledge": AdminModel(lambda w: Pledge.objects.current(), {"delete": 403}),
 }
 
 

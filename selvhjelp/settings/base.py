@@ -212,6 +212,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "groups.nudge.nudge_initiators",
         "schedule": crontab(hour=10, minute=0),
     },
+    # Joining: join requests nobody answered in time, seat offers nobody took.
+    "joining-expire-requests": {
+        "task": "joining.tasks.expire_join_requests",
+        "schedule": crontab(minute=20),
+    },
+    "joining-expire-offers": {
+        "task": "joining.tasks.expire_seat_offers",
+        "schedule": crontab(minute=40),
+    },
 }
 # Task modules outside ``<app>.tasks`` that the worker must register.
 CELERY_IMPORTS = ("groups.rotation", "groups.nudge", "organisations.invitations")
@@ -338,3 +347,6 @@ SELVHJELP_DEMO_PASSWORD = env("SELVHJELP_DEMO_PASSWORD", "selvhjelp-demo")
 # How many people waiting for the same kind of group in the same area make a
 # contact point get a notice from the interest list (Selvhjelp Norge: at least 4).
 SELVHJELP_QUORUM = int(env("SELVHJELP_QUORUM", "4"))
+# Days the members have to agree to a new member, and to take a waiting-list seat.
+SELVHJELP_CONSENT_DAYS = int(env("SELVHJELP_CONSENT_DAYS", "7"))
+SELVHJELP_OFFER_DAYS = int(env("SELVHJELP_OFFER_DAYS", "3"))

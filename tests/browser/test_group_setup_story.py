@@ -3,7 +3,8 @@
 Four seekers join the interest list in Drammen → the contact point is told
 the quorum is reached → a volunteer initiator creates the group, the contact
 point invites the four in one step → they accept → the first meetings start →
-the initiator steps back and can no longer open the group (404), while the
+everyone signs the confidentiality pledge before seeing inside → the initiator
+steps back and can no longer open the group (404), while the
 members still reach them as follow-up contact → host of the week rotates.
 
 Pages are checked with axe on the way. Logins are made with the test client
@@ -29,8 +30,9 @@ from interest.models import InterestRegistration, QuorumAlert
 from organisations.models import ContactPoint, StaffRole
 from places.models import Kommune
 from places.selectors import clear_cache
+from pledges.services import pledge_sign
 from tests.conftest import login
-from tests.factories import UserFactory, give_totp
+from tests.factories import UserFactory, current_pledge, give_totp
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +45,7 @@ def drammen(transactional_db):
         _gazetteer.load(apps, SimpleNamespace(connection=connection))
     clear_cache()
     kommune = Kommune.objects.get(number="3301")
+    pledge = current_pledge()  # an earlier transactional test may have flushed it
     theme = Theme.objects.get_or_create(
         slug="sorg-story", defaults={"name_nb": "Sorg", "name_en": "Grief"}
     )[0]
@@ -72,6 +75,7 @@ def drammen(transactional_db):
         staff=staff,
         initiator=initiator,
         seekers=seekers,
+        pledge=pledge,
     )
     clear_cache()
 
@@ -119,6 +123,7 @@ def test_a_group_starts_runs_itself_and_its_initiator_steps_back(
     drammen, open_as, live_server, axe_check, console_errors
 ):
     base = live_server.url
+    pledge = drammen.pledge
 
     # 1. Four seekers put themselves on the interest list in Drammen.
     for number, seeker in enumerate(drammen.seekers):
@@ -197,6 +202,25 @@ def test_a_group_starts_runs_itself_and_its_initiator_steps_back(
     _post_button(initiator_page, f"/{group.slug}/handling/start/")
     group.refresh_from_db()
     assert group.state == Group.State.STARTING
+
+    # Nobody sees inside before signing the confidentiality pledge: the
+    # initiator is sent to the signing page and signs there ...
+    initiator_page.goto(f"{base}/grupper/{group.slug}/inne/")
+    assert initiator_page.url == f"{base}/grupper/{group.slug}/inne/taushetserklaering/"
+    assert "møterom 2" not in initiator_page.content()
+    axe_check(initiator_page)
+    initiator_page.check("#id_promise")
+    initiator_page.fill("#id_typed_name", "ivar igangsetter")
+    _submit(initiator_page)
+    assert initiator_page.url == f"{base}/grupper/{group.slug}/inne/"
+    # ... and the members sign too (their signing page is the same).
+    for membership in Membership.objects.active().filter(group=group, role=Membership.Role.MEMBER):
+        pledge_sign(
+            membership=membership,
+            pledge_version=pledge.version,
+            lines_revision=0,
+            typed_name=membership.user.display_name,
+        )
     initiator_page.goto(f"{base}/grupper/{group.slug}/inne/")
     assert "Sol" in initiator_page.locator("main").inner_text()
     axe_check(initiator_page)

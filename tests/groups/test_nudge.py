@@ -28,7 +28,7 @@ def starting_group():
         start_time=datetime.time(18),
         state_changed_at=at(2026, 10, 19, 12),
     )
-    initiator = MembershipFactory(group=group, role=Membership.Role.INITIATOR)
+    initiator = MembershipFactory(group=group, role=Membership.Role.INITIATOR, pledge_signed=True)
     return group, initiator
 
 

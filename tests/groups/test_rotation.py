@@ -22,7 +22,12 @@ def make_group(n: int = 3, **kw):
     group = GroupFactory(state=Group.State.SELF_RUN, **kw)
     start = timezone.now() - datetime.timedelta(days=100)
     members = [
-        MembershipFactory(group=group, hosts=True, joined_at=start + datetime.timedelta(days=i))
+        MembershipFactory(
+            group=group,
+            hosts=True,
+            joined_at=start + datetime.timedelta(days=i),
+            pledge_signed=True,
+        )
         for i in range(n)
     ]
     return group, members

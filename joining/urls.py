@@ -1,0 +1,27 @@
+"""Joining URLs, included at the root before ``groups.urls``: the group's own
+request and leave pages live under ``/grupper/<slug>/inne/``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "joining"
+
+urlpatterns = [
+    path("bli-med/", views.my_requests, name="mine"),
+    path("bli-med/foresporsel/<int:pk>/trekk/", views.join_request_withdraw, name="withdraw"),
+    path(
+        "bli-med/venteliste/<int:pk>/svar/",
+        views.waiting_list_respond,
+        name="waiting_list_respond",
+    ),
+    path("bli-med/<slug:slug>/", views.join_request_create, name="request"),
+    path("bli-med/<slug:slug>/venteliste/", views.waiting_list_join, name="waiting_list_join"),
+    path("grupper/<slug:slug>/inne/foresporsler/", views.group_requests, name="group_requests"),
+    path(
+        "grupper/<slug:slug>/inne/foresporsler/<int:pk>/svar/",
+        views.group_request_answer,
+        name="answer",
+    ),
+    path("grupper/<slug:slug>/inne/forlat/", views.group_leave, name="leave"),
+]

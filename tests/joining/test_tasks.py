@@ -1,0 +1,69 @@
+"""Beat wiring and idempotent tasks for joining."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from groups.models import Group, Membership
+from joining import services, tasks
+from joining.models import JoinRequest, WaitingListEntry
+from tests.factories import UserFactory
+
+from .conftest import make_group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_runs_the_joining_sweeps():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["joining-expire-requests"]["task"] == "joining.tasks.expire_join_requests"
+    assert schedule["joining-expire-offers"]["task"] == "joining.tasks.expire_seat_offers"
+
+
+def test_expire_join_requests_twice_one_effect(closed_group):
+    request = services.join_request_create(group=closed_group, user=UserFactory())
+    JoinRequest.objects.filter(pk=request.pk).update(
+        consent_deadline=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    tasks.expire_join_requests.delay()
+    tasks.expire_join_requests.delay()
+    request.refresh_from_db()
+    assert request.status == JoinRequest.Status.EXPIRED
+
+
+def test_seat_offer_mail_is_sent_once_with_a_neutral_subject(
+    django_capture_on_commit_callbacks,
+):
+    group = make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    entry = services.waiting_list_join(group=group, user=UserFactory())
+    leaver = group.memberships.active().filter(role=Membership.Role.MEMBER).first()
+    assert leaver is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_leave(group=group, user=leaver.user)
+    tasks.send_seat_offer.delay(entry.pk)  # a second run sends nothing
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Selvhjelp: en plass er ledig til deg"
+
+
+def test_expired_offers_pass_on_and_mail_the_next(django_capture_on_commit_callbacks):
+    group = make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    first = services.waiting_list_join(group=group, user=UserFactory())
+    second = services.waiting_list_join(group=group, user=UserFactory())
+    leaver = group.memberships.active().filter(role=Membership.Role.MEMBER).first()
+    assert leaver is not None
+    services.membership_leave(group=group, user=leaver.user)
+    WaitingListEntry.objects.filter(pk=first.pk).update(
+        offer_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.expire_seat_offers.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.expire_seat_offers.delay()
+    second.refresh_from_db()
+    assert second.status == WaitingListEntry.Status.OFFERED
+    assert [m.to for m in mail.outbox] == [[second.user.email]]

@@ -1,0 +1,229 @@
+"""Joining through the pages: the public page, /bli-med/ and the group's inside pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.models import Group, Membership
+from joining import services
+from joining.models import GroupNotice, JoinRequest, WaitingListEntry
+from tests.factories import UserFactory
+
+from .conftest import make_group
+
+pytestmark = pytest.mark.django_db
+
+
+def members(group: Group) -> list[Membership]:
+    return list(group.memberships.active().filter(role=Membership.Role.MEMBER))
+
+
+def test_the_public_page_offers_to_ask(open_group, client_as):
+    response = client_as(UserFactory()).get(open_group.get_absolute_url())
+    assert reverse("joining:request", kwargs={"slug": open_group.slug}) in response.content.decode()
+
+
+def test_a_full_group_offers_the_waiting_list(client_as):
+    group = make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    response = client_as(UserFactory()).get(group.get_absolute_url())
+    assert (
+        reverse("joining:waiting_list_join", kwargs={"slug": group.slug})
+        in response.content.decode()
+    )
+
+
+def test_asking_needs_a_login(open_group, client):
+    url = reverse("joining:request", kwargs={"slug": open_group.slug})
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/login/")
+
+
+def test_double_submit_makes_one_request(open_group, client_as):
+    seeker = UserFactory()
+    client = client_as(seeker)
+    url = reverse("joining:request", kwargs={"slug": open_group.slug})
+    first = client.post(url, {"message": "Kan begynne neste uke"})
+    assert first.status_code == 302 and first["Location"] == reverse("joining:mine")
+    second = client.post(url, {"message": "Kan begynne neste uke"})
+    assert second.status_code == 200
+    assert "You have already asked" in second.content.decode()
+    assert JoinRequest.objects.filter(user=seeker).count() == 1
+
+
+def test_too_long_a_message_is_a_form_error(open_group, client_as):
+    url = reverse("joining:request", kwargs={"slug": open_group.slug})
+    response = client_as(UserFactory()).post(url, {"message": "x" * 301})
+    assert response.status_code == 200
+    assert not JoinRequest.objects.exists()
+
+
+def test_the_seeker_follows_and_withdraws(open_group, client_as):
+    seeker = UserFactory()
+    request = services.join_request_create(group=open_group, user=seeker)
+    client = client_as(seeker)
+    page = client.get(reverse("joining:mine")).content.decode()
+    assert open_group.name in page
+    assert reverse("joining:withdraw", kwargs={"pk": request.pk}) in page
+    client.post(reverse("joining:withdraw", kwargs={"pk": request.pk}))
+    request.refresh_from_db()
+    assert request.status == JoinRequest.Status.WITHDRAWN
+    # Twice: a message, nothing changed.
+    response = client.post(reverse("joining:withdraw", kwargs={"pk": request.pk}), follow=True)
+    assert "already been answered" in response.content.decode()
+
+
+def test_someone_elses_request_is_404(open_group, client_as):
+    request = services.join_request_create(group=open_group, user=UserFactory())
+    response = client_as(UserFactory()).post(reverse("joining:withdraw", kwargs={"pk": request.pk}))
+    assert response.status_code == 404
+
+
+def test_members_see_name_and_message_and_answer(open_group, client_as):
+    seeker = UserFactory(display_name="Kari K")
+    request = services.join_request_create(group=open_group, user=seeker, message="Hei alle")
+    member = members(open_group)[0].user
+    client = client_as(member)
+    url = reverse("joining:group_requests", kwargs={"slug": open_group.slug})
+    page = client.get(url).content.decode()
+    assert "Kari K" in page and "Hei alle" in page
+    assert seeker.email not in page
+    answer = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": request.pk})
+    response = client.post(answer, {"answer": "yes"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == JoinRequest.Status.ACCEPTED
+    assert open_group.memberships.active().filter(user=seeker).exists()
+
+
+def test_the_requests_page_is_404_for_outsiders(open_group, client_as):
+    url = reverse("joining:group_requests", kwargs={"slug": open_group.slug})
+    assert client_as(UserFactory()).get(url).status_code == 404
+
+
+def test_another_groups_request_id_is_404(open_group, closed_group, client_as):
+    foreign = services.join_request_create(group=closed_group, user=UserFactory())
+    url = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": foreign.pk})
+    response = client_as(members(open_group)[0].user).post(url, {"answer": "yes"})
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == JoinRequest.Status.PENDING
+
+
+def test_a_bad_answer_changes_nothing(open_group, client_as):
+    request = services.join_request_create(group=open_group, user=UserFactory())
+    url = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": request.pk})
+    client_as(members(open_group)[0].user).post(url, {"answer": "kanskje"})
+    request.refresh_from_db()
+    assert request.status == JoinRequest.Status.PENDING
+
+
+def test_accepting_into_a_full_group_shows_a_message(open_group, client_as):
+    request = services.join_request_create(group=open_group, user=UserFactory())
+    Group.objects.filter(pk=open_group.pk).update(capacity=2)
+    url = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": request.pk})
+    response = client_as(members(open_group)[0].user).post(url, {"answer": "yes"}, follow=True)
+    assert "The group is full." in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == JoinRequest.Status.PENDING
+
+
+def test_consenting_after_the_deadline_shows_a_message(closed_group, client_as):
+    request = services.join_request_create(group=closed_group, user=UserFactory())
+    JoinRequest.objects.filter(pk=request.pk).update(
+        consent_deadline=timezone.now() - datetime.timedelta(hours=1)
+    )
+    url = reverse("joining:answer", kwargs={"slug": closed_group.slug, "pk": request.pk})
+    response = client_as(members(closed_group)[0].user).post(url, {"answer": "yes"}, follow=True)
+    assert "The time to answer this request is over" in response.content.decode()
+
+
+def test_leaving_in_one_click_and_the_group_is_told(open_group, client_as):
+    leaver = members(open_group)[0]
+    leaver.user.display_name = "Vilde Vandrer"
+    leaver.user.save()
+    client = client_as(leaver.user)
+    url = reverse("joining:leave", kwargs={"slug": open_group.slug})
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == reverse("groups:mine")
+    leaver.refresh_from_db()
+    assert leaver.status == Membership.Status.LEFT
+    # Twice: 404 (no longer inside), nothing changed.
+    assert client.post(url).status_code == 404
+    assert GroupNotice.objects.filter(kind=GroupNotice.Kind.LEFT).count() == 1
+    inside = client_as(members(open_group)[0].user).get(
+        reverse("groups:inside", kwargs={"slug": open_group.slug})
+    )
+    page = inside.content.decode()
+    assert "V. " in page
+    assert "Vilde Vandrer" not in page
+
+
+def test_the_waiting_list_from_the_public_page(client_as):
+    group = make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    user = UserFactory()
+    client = client_as(user)
+    url = reverse("joining:waiting_list_join", kwargs={"slug": group.slug})
+    client.post(url)
+    client.post(url)
+    assert WaitingListEntry.objects.filter(user=user).count() == 1
+
+
+def test_taking_an_offered_seat_on_the_page(client_as):
+    group = make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    entry = services.waiting_list_join(group=group, user=UserFactory())
+    services.membership_leave(group=group, user=members(group)[0].user)
+    client = client_as(entry.user)
+    assert "Take the seat" in client.get(reverse("joining:mine")).content.decode()
+    url = reverse("joining:waiting_list_respond", kwargs={"pk": entry.pk})
+    client.post(url, {"answer": "accept"})
+    assert group.memberships.active().filter(user=entry.user).exists()
+
+
+def _many_requests(user, n: int) -> None:
+    for _ in range(n):
+        group = make_group(state=Group.State.FORMING)
+        services.join_request_create(group=group, user=user)
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_my_requests_query_count_does_not_grow(client_as):
+    user = UserFactory()
+    client = client_as(user)
+    url = reverse("joining:mine")
+    _many_requests(user, 1)
+    client.get(url)  # warm the session
+    one = _queries(client, url)
+    _many_requests(user, 4)
+    assert _queries(client, url) == one
+
+
+def test_group_requests_query_count_does_not_grow(open_group, client_as):
+    client = client_as(members(open_group)[0].user)
+    url = reverse("joining:group_requests", kwargs={"slug": open_group.slug})
+    services.join_request_create(group=open_group, user=UserFactory())
+    client.get(url)
+    one = _queries(client, url)
+    for _ in range(4):
+        services.join_request_create(group=open_group, user=UserFactory())
+    assert _queries(client, url) == one
+
+
+def test_a_member_can_leave_before_signing_the_pledge(open_group, client_as):
+    """Leaving is possible at any time; the pledge gate does not stand in the way."""
+    newcomer = UserFactory()
+    services.membership_add(group=open_group, user=newcomer)
+    response = client_as(newcomer).post(reverse("joining:leave", kwargs={"slug": open_group.slug}))
+    assert response.status_code == 302
+    assert not open_group.memberships.active().filter(user=newcomer).exists()
