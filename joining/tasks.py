@@ -52,7 +52,7 @@ def send_seat_offer(entry_id: int) -> None:
                 "site_url": settings.SITE_URL,
             }
             message = EmailMultiAlternatives(
-                subject=_("Selvhjelp: en plass er ledig til deg"),
+                subject=_("Selvhjelp: a seat is free for you"),
                 body=render_to_string("emails/seat_offer.txt", context),
                 to=[user.email],
             )

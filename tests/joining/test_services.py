@@ -81,7 +81,7 @@ def test_a_full_group_points_to_the_waiting_list():
     with pytest.raises(DomainError) as error:
         services.join_request_create(group=group, user=UserFactory())
     assert error.value.code == "full"
-    assert "waiting list" in error.value.message
+    assert "ventelisten" in error.value.message
 
 
 def test_asking_twice_keeps_one_request(open_group):
@@ -121,7 +121,7 @@ def test_membership_add_refuses_a_full_group_and_changes_nothing():
     group = make_group(state=Group.State.FORMING, members=2, capacity=2)
     with pytest.raises(DomainError) as error:
         services.membership_add(group=group, user=UserFactory())
-    assert error.value.message == "The group is full."
+    assert error.value.message == "Gruppa er full."
     assert count(group) == 2
     assert group.memberships.count() == 2
 

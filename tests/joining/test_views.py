@@ -53,7 +53,7 @@ def test_double_submit_makes_one_request(open_group, client_as):
     assert first.status_code == 302 and first["Location"] == reverse("joining:mine")
     second = client.post(url, {"message": "Kan begynne neste uke"})
     assert second.status_code == 200
-    assert "You have already asked" in second.content.decode()
+    assert "Du har allerede spurt om å bli med" in second.content.decode()
     assert JoinRequest.objects.filter(user=seeker).count() == 1
 
 
@@ -76,7 +76,7 @@ def test_the_seeker_follows_and_withdraws(open_group, client_as):
     assert request.status == JoinRequest.Status.WITHDRAWN
     # Twice: a message, nothing changed.
     response = client.post(reverse("joining:withdraw", kwargs={"pk": request.pk}), follow=True)
-    assert "already been answered" in response.content.decode()
+    assert "allerede besvart" in response.content.decode()
 
 
 def test_someone_elses_request_is_404(open_group, client_as):
@@ -129,7 +129,7 @@ def test_accepting_into_a_full_group_shows_a_message(open_group, client_as):
     Group.objects.filter(pk=open_group.pk).update(capacity=2)
     url = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": request.pk})
     response = client_as(members(open_group)[0].user).post(url, {"answer": "yes"}, follow=True)
-    assert "The group is full." in response.content.decode()
+    assert "Gruppa er full." in response.content.decode()
     request.refresh_from_db()
     assert request.status == JoinRequest.Status.PENDING
 
@@ -141,7 +141,7 @@ def test_consenting_after_the_deadline_shows_a_message(closed_group, client_as):
     )
     url = reverse("joining:answer", kwargs={"slug": closed_group.slug, "pk": request.pk})
     response = client_as(members(closed_group)[0].user).post(url, {"answer": "yes"}, follow=True)
-    assert "The time to answer this request is over" in response.content.decode()
+    assert "Fristen for å svare på denne forespørselen er ute" in response.content.decode()
 
 
 def test_leaving_in_one_click_and_the_group_is_told(open_group, client_as):
@@ -180,7 +180,7 @@ def test_taking_an_offered_seat_on_the_page(client_as):
     entry = services.waiting_list_join(group=group, user=UserFactory())
     services.membership_leave(group=group, user=members(group)[0].user)
     client = client_as(entry.user)
-    assert "Take the seat" in client.get(reverse("joining:mine")).content.decode()
+    assert "Ta plassen" in client.get(reverse("joining:mine")).content.decode()
     url = reverse("joining:waiting_list_respond", kwargs={"pk": entry.pk})
     client.post(url, {"answer": "accept"})
     assert group.memberships.active().filter(user=entry.user).exists()

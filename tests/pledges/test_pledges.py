@@ -63,7 +63,7 @@ def test_wrong_name_or_no_promise_saves_nothing(roles, role_client):
     user, membership = unsigned(roles)
     response = post_sign(client, roles.group, name="Someone Else")
     assert response.status_code == 200
-    assert "Type your display name exactly" in response.content.decode()
+    assert "Skriv visningsnavnet ditt nøyaktig" in response.content.decode()
     response = post_sign(client, roles.group, name=user.display_name, promise=False)
     assert response.status_code == 200
     assert not PledgeSignature.objects.filter(membership=membership).exists()
@@ -77,7 +77,7 @@ def test_outdated_version_shows_the_new_text_and_saves_nothing(roles, role_clien
     response = post_sign(client, roles.group, name=user.display_name, version=old.version)
     content = response.content.decode()
     assert response.status_code == 200
-    assert "changed while you were reading" in content
+    assert "ble endret mens du leste den" in content
     assert "Ny tekst om taushet." in content
     assert f'value="{new.version}"' in content
     assert not PledgeSignature.objects.filter(membership=membership).exists()
@@ -146,7 +146,7 @@ def test_no_published_pledge_keeps_every_group_closed(roles, role_client):
     inside = reverse("groups:inside", args=[roles.group.slug])
     assert client.get(inside)["Location"] == sign_url(roles.group)
     page = client.get(sign_url(roles.group)).content.decode()
-    assert "No confidentiality pledge has been published" in page
+    assert "Ingen taushetserklæring er publisert ennå" in page
 
 
 @pytest.mark.parametrize("role", ["seeker", "former_member", "contact_point_staff"])
@@ -216,5 +216,5 @@ def test_outdated_version_wins_over_a_missing_tick(roles, role_client):
     response = post_sign(
         client, roles.group, name=user.display_name, version=old.version, promise=False
     )
-    assert "changed while you were reading" in response.content.decode()
+    assert "ble endret mens du leste den" in response.content.decode()
     assert not PledgeSignature.objects.filter(membership=membership).exists()
