@@ -1,0 +1,1 @@
+"""Benchmarks of the platform (see README.md); not part of the installed package."""
