@@ -24,9 +24,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.services import DomainError, audit
-from organisations.models import StaffRole
 
 from .models import Group, Membership
+from .selectors import user_runs_group
 
 State = Group.State
 
@@ -59,17 +59,6 @@ TRANSITIONS = {
         Transition("close", (State.SELF_RUN,), None, _("Close for new members")),
     )
 }
-
-
-def is_contact_point_staff(*, user: Any, group: Group) -> bool:
-    return bool(
-        user.is_authenticated
-        and StaffRole.objects.filter(
-            user=user,
-            kind=StaffRole.Kind.CONTACT_POINT_STAFF,
-            contact_point_id=group.contact_point_id,
-        ).exists()
-    )
 
 
 def active_initiator(*, user: Any, group: Group) -> Membership | None:
@@ -111,8 +100,7 @@ def may(*, user: Any, group: Group, action: str) -> bool:
         return False  # someone must guide the first meetings, and later step back
     if group.state in (State.DRAFT, State.FORMING, State.STARTING):
         return bool(
-            active_initiator(user=user, group=group)
-            or is_contact_point_staff(user=user, group=group)
+            active_initiator(user=user, group=group) or user_runs_group(user=user, group=group)
         )
     return active_member(user=user, group=group) is not None
 
