@@ -236,6 +236,12 @@ class Group(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="groups_group_lat_lon"),
             models.Index(fields=["state", "format"], name="groups_group_state_format"),
+            # The finder's digital-groups list, read in name order (see docs/benchmarks.md).
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(format="digital"),
+                name="groups_group_digital_name",
+            ),
         ]
 
     def __str__(self) -> str:

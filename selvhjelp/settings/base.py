@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "interest",
     "pledges",
     "joining",
+    "meetings",
+    "notifications",
 ]
 
 MIDDLEWARE = [

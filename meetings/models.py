@@ -1,0 +1,127 @@
+"""Meetings: one row per occurrence of a group's weekly schedule.
+
+Occurrences are generated from the group's rule (``groups.Group`` holds the
+weekday, start time, duration and cadence) in ``Europe/Oslo`` wall-clock time
+and stored for the weeks ahead, so that a single meeting can be cancelled or
+moved, members can send notice of absence for it, and the group can record
+how many came.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(
+        "groups.Group",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    # The start the schedule gave this occurrence; it identifies the meeting
+    # even after it has been moved.
+    occurrence = models.DateTimeField(_("scheduled start"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(
+        _("meeting place for this meeting"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to meet at the group's usual place."),
+    )
+    meeting_url = models.URLField(
+        _("meeting link for this meeting"),
+        blank=True,
+        help_text=_("Leave empty to use the group's usual link."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
+    # How many came: a number only, never names.
+    attendance = models.PositiveSmallIntegerField(
+        _("how many came"), null=True, blank=True, validators=[MaxValueValidator(99)]
+    )
+    attendance_recorded_at = models.DateTimeField(_("count recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "occurrence"], name="meetings_meeting_one_per_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="meetings_meeting_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["group", "starts_at"], name="meetings_meeting_group_start"),
+            models.Index(fields=["starts_at"], name="meetings_meeting_starts_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_moved(self) -> bool:
+        return self.starts_at != self.occurrence or bool(self.place)
+
+
+class Absence(models.Model):
+    """Notice of absence (meldeplikt): no reason is asked or stored."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="absences"
+    )
+    membership = models.ForeignKey(
+        "groups.Membership",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice of absence")
+        verbose_name_plural = _("notices of absence")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "membership"], name="meetings_absence_one_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} @ {self.meeting_id}"
+
+
+class CalendarFeed(models.Model):
+    """A member's private calendar address; the token is the only key."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"feed {self.pk}"

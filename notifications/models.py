@@ -1,0 +1,85 @@
+"""The outbox: every e-mail and SMS the platform sends is first a row here.
+
+A row is created in the same transaction as its cause (or by the periodic
+reminder scanner), under a unique key, so a cause can never produce two
+messages. Workers claim due rows, render them at send time from ids (never
+from text stored here) and mark them sent. See ``notifications/README.md``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingMessage(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("No longer needed")
+
+    # What caused the message, as ids only: e.g. "reminder:m=12:u=5:email".
+    key = models.CharField(_("key"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outgoing_messages",
+    )
+    # Only for recipients without an account (a contact point's public
+    # address, an invitation); otherwise the address is read at send time.
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    # Ids and numbers the renderer needs; never names, themes or free text.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    due_at = models.DateTimeField(_("due"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # An error class or SMTP/HTTP code, never message content.
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(address=""),
+                name="notifications_message_has_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="notifications_due_pending",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="notifications_in_flight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
