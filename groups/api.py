@@ -60,7 +60,8 @@ class GroupOut(Schema):
     weekday: int = Field(description="0 = Monday … 6 = Sunday")
     start_time: str
     end_time: str
-    cadence: str = Field(description="weekly or fortnightly")
+    cadence: str = Field(description="weekly, fortnightly or custom (see meeting_weekdays)")
+    meeting_weekdays: list[int] = Field(description="every weekday the group meets on")
     schedule: str = Field(description="the schedule in words, in the request's language")
     language: str
     age_min: int
@@ -133,6 +134,7 @@ def group_out(group: Group, request: HttpRequest) -> dict[str, Any]:
         "start_time": group.start_time.strftime("%H:%M"),
         "end_time": group.end_time.strftime("%H:%M"),
         "cadence": group.cadence,
+        "meeting_weekdays": group.meeting_weekdays,
         "schedule": group.cadence_text,
         "language": group.language,
         "age_min": group.age_min,

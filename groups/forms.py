@@ -226,6 +226,14 @@ class GroupForm(forms.ModelForm):
             field.required = True
         else:
             del self.fields["contact_point"]
+        if self.instance.cadence != Group.Cadence.CUSTOM:
+            # Chosen days are set by the members on the group's meeting-time
+            # page, once the group meets; the set-up offers the two rhythms.
+            self.fields["cadence"].choices = [  # type: ignore[attr-defined]
+                choice
+                for choice in self.fields["cadence"].choices  # type: ignore[attr-defined]
+                if choice[0] != Group.Cadence.CUSTOM
+            ]
         if not reveal_internal:
             for name in ("place", "meeting_url"):
                 self.initial[name] = ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -58,6 +59,23 @@ def format_clock(value: datetime.time) -> str:
     return f"{value.hour:02d}" if value.minute == 0 else f"{value.hour:02d}.{value.minute:02d}"
 
 
+BYDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def parse_byday(value: str) -> list[int]:
+    """Weekday numbers (Monday 0) of an RRULE BYDAY list such as "MO,TH"."""
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    return sorted({BYDAY_CODES.index(code) for code in codes if code in BYDAY_CODES})
+
+
+def validate_byday(value: str) -> None:
+    codes = [code.strip().upper() for code in value.split(",")] if value else []
+    if any(code not in BYDAY_CODES for code in codes) or len(set(codes)) != len(codes):
+        raise ValidationError(
+            _("Write the days as two-letter codes separated by commas, e.g. “MO,TH”.")
+        )
+
+
 class PublicStatus(models.TextChoices):
     """What a seeker needs to know about joining, derived from one group row."""
 
@@ -90,6 +108,7 @@ class Group(models.Model):
     class Cadence(models.TextChoices):
         WEEKLY = "weekly", _("every week")
         FORTNIGHTLY = "fortnightly", _("every other week")
+        CUSTOM = "custom", _("on chosen days every week")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Monday")
@@ -152,6 +171,17 @@ class Group(models.Model):
     cadence = models.CharField(
         _("how often"), max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY
     )
+    # RRULE BYDAY list for ``Cadence.CUSTOM``, e.g. "MO,TH"; empty otherwise.
+    custom_days = models.CharField(
+        _("meeting days"),
+        max_length=20,
+        blank=True,
+        validators=[validate_byday],
+        help_text=_("For groups that meet on chosen days, e.g. Mondays and Thursdays."),
+    )
+    # Fortnightly meetings count their weeks from here (the Monday of the
+    # week the schedule was set), so that the parity survives pauses.
+    schedule_anchor = models.DateField(_("schedule counted from"), null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
     )
@@ -232,6 +262,10 @@ class Group(models.Model):
                 condition=Q(member_count__lte=models.F("capacity")),
                 name="groups_group_members_within_capacity",
             ),
+            models.CheckConstraint(
+                condition=~Q(cadence="custom") | ~Q(custom_days=""),
+                name="groups_group_custom_cadence_has_days",
+            ),
         ]
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="groups_group_lat_lon"),
@@ -256,8 +290,21 @@ class Group(models.Model):
         return (start + datetime.timedelta(minutes=self.duration_minutes)).time()
 
     @property
+    def meeting_weekdays(self) -> list[int]:
+        """The weekdays the group meets on (Monday 0)."""
+        if self.cadence == self.Cadence.CUSTOM:
+            return parse_byday(self.custom_days) or [self.weekday]
+        return [self.weekday]
+
+    @property
     def cadence_text(self) -> str:
         """The schedule in plain words, e.g. "tirsdager kl. 18–20, hver uke"."""
+        if self.cadence == self.Cadence.CUSTOM:
+            return _("%(days)s %(start)s–%(end)s") % {
+                "days": _(" and ").join(str(WEEKDAYS_PLURAL[day]) for day in self.meeting_weekdays),
+                "start": format_clock(self.start_time),
+                "end": format_clock(self.end_time),
+            }
         return _("%(days)s %(start)s–%(end)s, %(cadence)s") % {
             "days": WEEKDAYS_PLURAL[self.weekday],
             "start": format_clock(self.start_time),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.http import AuthenticatedHttpRequest
 from core.middleware import PERMISSIONS_POLICY
 from core.services import DomainError
+from meetings import selectors as meeting_selectors
 from pledges.gate import pledge_gate
 from pledges.selectors import signed_membership_ids
 
@@ -78,8 +81,33 @@ def group_inside(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "nudge_step_back": membership.role == Membership.Role.INITIATOR
             and nudge.should_nudge(group=group),
             "stepped_back": _stepped_back_initiators(group),
+            **_meetings_context(group, membership),
         },
     )
+
+
+def _meetings_context(group: Group, membership: Membership) -> dict[str, object]:
+    """The next meetings, who sent notice for the first of them, and counts to record."""
+    now = timezone.now()
+    upcoming = meeting_selectors.upcoming_for_group(group=group, now=now)
+    next_meeting = next((m for m in upcoming if not m.is_cancelled), None)
+    return {
+        "now": now,
+        "meets": group.state in meeting_selectors.MEETING_STATES,
+        "upcoming": upcoming,
+        "next_meeting": next_meeting,
+        "next_absences": (
+            meeting_selectors.absence_summary(meeting=next_meeting) if next_meeting else None
+        ),
+        "next_link": (
+            meeting_selectors.meeting_link(next_meeting, now)
+            if next_meeting and group.is_digital
+            else ""
+        ),
+        "link_opens_minutes": settings.SELVHJELP_LINK_OPENS_MINUTES,
+        "own_absences": meeting_selectors.own_absence_ids(membership=membership, meetings=upcoming),
+        "recent": meeting_selectors.recent_for_group(group=group, now=now),
+    }
 
 
 def _stepped_back_initiators(group: Group) -> list[Membership]:

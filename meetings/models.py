@@ -9,11 +9,33 @@ how many came.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Group states in which a group meets; a paused group's meetings are hidden
+# and no reminders go out for them.
+MEETING_STATES = ("starting", "self_run")
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def of_meeting_groups(self) -> MeetingQuerySet:
+        """Meetings of groups that meet now (not paused, not ended)."""
+        return self.filter(group__state__in=MEETING_STATES)
+
+    def upcoming(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        """Not yet over, of groups that meet; cancelled ones included."""
+        return self.of_meeting_groups().filter(ends_at__gt=now or timezone.now())
+
+    def due_for_reminder(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        """What a reminder may be sent for: upcoming, not cancelled, group not paused."""
+        return self.upcoming(now).filter(cancelled_at__isnull=True)
 
 
 class Meeting(models.Model):
@@ -42,11 +64,15 @@ class Meeting(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
+    # Bumped by every move, so that each move notifies the members again.
+    change_count = models.PositiveSmallIntegerField(_("times changed"), default=0)
     # How many came: a number only, never names.
     attendance = models.PositiveSmallIntegerField(
         _("how many came"), null=True, blank=True, validators=[MaxValueValidator(99)]
     )
     attendance_recorded_at = models.DateTimeField(_("count recorded"), null=True, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")
@@ -64,10 +90,20 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["group", "starts_at"], name="meetings_meeting_group_start"),
             models.Index(fields=["starts_at"], name="meetings_meeting_starts_at"),
+            # Meetings held (not cancelled, attendance recorded): the district
+            # statistics and the follow-up list read only these.
+            models.Index(
+                fields=["starts_at", "group"],
+                condition=Q(cancelled_at__isnull=True, attendance__isnull=False),
+                name="meetings_meeting_recorded",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.group_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", kwargs={"slug": self.group.slug, "pk": self.pk})
 
     @property
     def is_cancelled(self) -> bool:
@@ -76,6 +112,17 @@ class Meeting(models.Model):
     @property
     def is_moved(self) -> bool:
         return self.starts_at != self.occurrence or bool(self.place)
+
+    @property
+    def is_untouched(self) -> bool:
+        """As the schedule made it: the schedule may replace or remove it."""
+        return self.cancelled_at is None and self.changed_at is None
+
+    def has_started(self, now: datetime.datetime | None = None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
+    def is_over(self, now: datetime.datetime | None = None) -> bool:
+        return self.ends_at <= (now or timezone.now())
 
 
 class Absence(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -100,11 +102,24 @@ def test_members_see_the_place_and_each_other(roles, role_client):
     assert roles.user("former_member").display_name not in text
 
 
-def test_digital_members_see_the_meeting_link(roles, role_client):
-    response = role_client("initiator").get(
-        reverse("groups:inside", args=[roles.digital_group.slug])
+def test_digital_members_see_the_meeting_link_shortly_before_the_meeting(roles, role_client):
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    group = roles.digital_group
+    Group.objects.filter(pk=group.pk).update(state=Group.State.SELF_RUN)
+    starts = timezone.now() + datetime.timedelta(minutes=45)
+    meeting = Meeting.objects.create(
+        group=group,
+        occurrence=starts,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
     )
-    assert roles.digital_group.meeting_url in response.content.decode()
+    url = reverse("groups:inside", args=[group.slug])
+    assert group.meeting_url not in role_client("initiator").get(url).content.decode()
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts - datetime.timedelta(minutes=30))
+    assert group.meeting_url in role_client("initiator").get(url).content.decode()
 
 
 @pytest.mark.parametrize("role", ["anonymous", "seeker", "contact_point_staff", "national_admin"])

@@ -41,6 +41,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from groups.models import Group, Membership, Theme
+from meetings.demo import seed_demo_meetings
 from organisations.models import ContactPoint, District, StaffRole
 from places.models import Kommune
 
@@ -304,6 +305,7 @@ class Command(BaseCommand):
             initiators = self.seed_initiators(contact_points)
             members = [self.user(ascii_slug(name), name) for name in MEMBER_NAMES]
             self.seed_groups(contact_points, logins, initiators, members)
+            seed_demo_meetings(now=self.now)
         self.print_logins()
 
     # --- people ---------------------------------------------------------------

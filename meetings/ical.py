@@ -1,0 +1,65 @@
+"""iCalendar output: a member's feed and a single meeting.
+
+Titles are neutral ("Gruppemøte"), never the group's name or theme. The place
+goes in only for members who have signed the group's current pledge; a
+digital meeting's link never does (it opens shortly before the meeting, on
+the meeting page, which the event points to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from icalendar import Calendar, Event
+
+from .models import Meeting
+from .schedule import OSLO
+from .selectors import FeedEntry, meeting_place
+
+PRODID = "-//Selvhjelp//Gruppemøter//NB"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable for the meeting's whole life, moves included."""
+    host = urlsplit(settings.SITE_URL).hostname or "selvhjelp"
+    return f"meeting-{meeting.pk}@{host}"
+
+
+def _event(meeting: Meeting, *, signed: bool) -> Event:
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at.astimezone(OSLO))
+    event.add("dtend", meeting.ends_at.astimezone(OSLO))
+    event.add("summary", gettext("Group meeting"))
+    event.add("sequence", meeting.change_count + (1 if meeting.is_cancelled else 0))
+    event.add("url", settings.SITE_URL + meeting.get_absolute_url())
+    if meeting.is_cancelled:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    if signed and not meeting.group.is_digital and meeting_place(meeting):
+        event.add("location", meeting_place(meeting))
+    if meeting.group.is_digital:
+        event.add(
+            "description",
+            gettext("The meeting link appears on the meeting page shortly before the meeting."),
+        )
+    return event
+
+
+def build_calendar(entries: Iterable[FeedEntry], *, language: str) -> bytes:
+    with translation.override(language):
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-calname", gettext("My group meetings"))
+        for entry in entries:
+            calendar.add_component(_event(entry.meeting, signed=entry.signed))
+        calendar.add_missing_timezones()
+        return calendar.to_ical()

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("grupper/<slug:slug>/inne/motetid/", views.schedule_edit, name="schedule"),
+    path("grupper/<slug:slug>/inne/moter/<int:pk>/", views.meeting_detail, name="detail"),
+    path("grupper/<slug:slug>/inne/moter/<int:pk>/avlys/", views.meeting_cancel, name="cancel"),
+    path("grupper/<slug:slug>/inne/moter/<int:pk>/flytt/", views.meeting_move, name="move"),
+    path("grupper/<slug:slug>/inne/moter/<int:pk>/fravar/", views.meeting_absence, name="absence"),
+    path(
+        "grupper/<slug:slug>/inne/moter/<int:pk>/oppmote/",
+        views.meeting_attendance,
+        name="attendance",
+    ),
+    path("grupper/<slug:slug>/inne/moter/<int:pk>/mote.ics", views.meeting_ics, name="ics"),
+    path("fravar/<str:token>/", views.absence_link, name="absence_link"),
+    path("kalender/", views.calendar_settings, name="calendar"),
+    path("kalender/<str:token>.ics", views.calendar_feed, name="feed"),
+]

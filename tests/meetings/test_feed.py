@@ -1,0 +1,175 @@
+"""Calendar feeds, parsed with icalendar and recurring-ical-events."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import icalendar
+import pytest
+import recurring_ical_events
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from groups.models import Group
+from meetings import services
+from meetings.models import CalendarFeed, Meeting
+from meetings.selectors import upcoming_for_group
+from pledges.models import PledgeSignature
+from tests.conftest import login
+from tests.factories import MembershipFactory
+
+from .conftest import future_meeting, make_group
+
+pytestmark = pytest.mark.django_db
+
+
+def feed_url(user: User) -> str:
+    feed = CalendarFeed.objects.get(user=user)
+    return reverse("meetings:feed", kwargs={"token": feed.token})
+
+
+def parse(body: bytes) -> list[icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return list(calendar.walk("VEVENT"))
+
+
+def page_meetings(client, group: Group) -> list[tuple[str, str]]:
+    """(date, start–end) of each meeting on the group's inside page."""
+    html = client.get(reverse("groups:inside", kwargs={"slug": group.slug})).content.decode()
+    section = html.split('id="meetings-title"', 1)[1]
+    section = section.split('<ul class="meeting-list">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r"(\d{1,2}\. \w+ \d{4}), (\d\d:\d\d)–(\d\d:\d\d)", section)
+
+
+def test_the_feed_lists_what_the_group_page_shows(meeting_group, client):
+    member = meeting_group.member.user
+    services.calendar_feed_renew(user=member)
+    moved = future_meeting(meeting_group, 1)
+    services.meeting_move(
+        meeting=moved, actor=member, starts_at=moved.starts_at + datetime.timedelta(hours=1)
+    )
+    cancelled = future_meeting(meeting_group, 2)
+    services.meeting_cancel(meeting=cancelled, actor=member)
+    response = client.get(feed_url(member))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "private" in response["Cache-Control"]
+    events = parse(response.content)
+    shown = upcoming_for_group(group=meeting_group.group)
+    assert len(events) == len(shown) == 8
+    assert [e["UID"] for e in events] == [f"meeting-{m.pk}@127.0.0.1" for m in shown] or all(
+        str(e["UID"]).startswith(f"meeting-{m.pk}@") for e, m in zip(events, shown, strict=True)
+    )
+    assert [e.decoded("DTSTART") for e in events] == [m.starts_at for m in shown]
+    assert [e.decoded("DTEND") for e in events] == [m.ends_at for m in shown]
+    statuses = {str(e["UID"]).split("@")[0]: str(e["STATUS"]) for e in events}
+    assert statuses[f"meeting-{cancelled.pk}"] == "CANCELLED"
+    with translation.override("nb"):
+        assert {str(e["SUMMARY"]) for e in events} == {translation.gettext("Group meeting")}
+    text = response.content.decode()
+    assert meeting_group.group.name not in text
+    assert meeting_group.group.theme.name_nb not in text
+    # The member has signed, so the place is there.
+    assert {str(e["LOCATION"]) for e in events} == {meeting_group.group.place}
+
+    # The same events through recurring-ical-events, and on the page.
+    calendar = icalendar.Calendar.from_ical(response.content)
+    now = timezone.now()
+    expanded = recurring_ical_events.of(calendar).between(now, now + datetime.timedelta(weeks=20))
+    assert sorted(e.decoded("DTSTART") for e in expanded) == [m.starts_at for m in shown]
+    login(client, member)
+    on_page = page_meetings(client, meeting_group.group)
+    assert len(on_page) == 8
+    local = [e.decoded("DTSTART").astimezone(timezone.get_current_timezone()) for e in events]
+    assert [f"{d:%H:%M}" for d in local] == [start for _day, start, _end in on_page]
+
+
+def test_no_place_for_members_who_have_not_signed(meeting_group, client):
+    unsigned = MembershipFactory(group=meeting_group.group)
+    services.calendar_feed_renew(user=unsigned.user)
+    events = parse(client.get(feed_url(unsigned.user)).content)
+    assert len(events) == 8
+    assert all("LOCATION" not in e for e in events)
+    assert meeting_group.group.place.encode() not in client.get(feed_url(unsigned.user)).content
+    PledgeSignature.objects.all().delete()
+    signed_before = meeting_group.member.user
+    services.calendar_feed_renew(user=signed_before)
+    assert all("LOCATION" not in e for e in parse(client.get(feed_url(signed_before)).content))
+
+
+def test_titles_follow_the_members_language(meeting_group, client):
+    member = meeting_group.member.user
+    User.objects.filter(pk=member.pk).update(language="en")
+    services.calendar_feed_renew(user=member)
+    events = parse(client.get(feed_url(member)).content)
+    assert {str(e["SUMMARY"]) for e in events} == {"Group meeting"}
+
+
+def test_paused_groups_and_other_groups_are_not_in_the_feed(meeting_group, client):
+    member = meeting_group.member.user
+    other = make_group(n_members=1)
+    services.meetings_materialise(group_id=other.group.pk)
+    services.calendar_feed_renew(user=member)
+    Group.objects.filter(pk=meeting_group.group.pk).update(state=Group.State.PAUSED)
+    assert parse(client.get(feed_url(member)).content) == []
+
+
+def test_regenerated_and_revoked_tokens_answer_404(meeting_group, client):
+    member = meeting_group.member.user
+    first = services.calendar_feed_renew(user=member).token
+    old_url = reverse("meetings:feed", kwargs={"token": first})
+    assert client.get(old_url).status_code == 200
+    second = services.calendar_feed_renew(user=member).token
+    assert second != first and len(second) >= 40
+    assert client.get(old_url).status_code == 404
+    assert client.get(reverse("meetings:feed", kwargs={"token": second})).status_code == 200
+    services.calendar_feed_revoke(user=member)
+    assert client.get(reverse("meetings:feed", kwargs={"token": second})).status_code == 404
+    assert client.get(reverse("meetings:feed", kwargs={"token": "gjett"})).status_code == 404
+
+
+def test_the_settings_page_creates_renews_and_revokes(meeting_group, client):
+    member = meeting_group.member.user
+    login(client, member)
+    url = reverse("meetings:calendar")
+    assert client.post(url, {"action": "create"}).status_code == 302
+    token = CalendarFeed.objects.get(user=member).token
+    assert token in client.get(url).content.decode()
+    client.post(url, {"action": "renew"})
+    assert CalendarFeed.objects.get(user=member).token != token
+    client.post(url, {"action": "revoke"})
+    assert not CalendarFeed.objects.filter(user=member).exists()
+    assert client.post(url, {"action": "???"}).status_code == 302
+
+
+def test_single_meeting_download(meeting_group, client):
+    member = meeting_group.member.user
+    login(client, member)
+    meeting = future_meeting(meeting_group)
+    response = client.get(
+        reverse("meetings:ics", kwargs={"slug": meeting_group.group.slug, "pk": meeting.pk})
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    (event,) = parse(response.content)
+    assert event.decoded("DTSTART") == meeting.starts_at
+    assert str(event["UID"]).startswith(f"meeting-{meeting.pk}@")
+    assert Meeting.objects.count() == 17
+
+
+def test_the_feed_reads_a_fixed_number_of_queries(client, django_assert_num_queries):
+    one = make_group(n_members=2)
+    services.meetings_materialise(group_id=one.group.pk)
+    user = one.member.user
+    services.calendar_feed_renew(user=user)
+    url = feed_url(user)
+    with django_assert_num_queries(7) as small:
+        assert len(parse(client.get(url).content)) == 8
+    for _ in range(3):
+        more = make_group(n_members=2)
+        services.meetings_materialise(group_id=more.group.pk)
+        MembershipFactory(group=more.group, user=user, pledge_signed=True)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert len(parse(client.get(url).content)) == 32
