@@ -60,6 +60,7 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "roles": request.user.staff_roles.select_related("district", "contact_point"),
             "districts": selectors.districts_for_user(user=request.user),
+            "national_admin": selectors.is_national_admin(request.user),
             "contact_points": selectors.contact_points_for_user(user=request.user),
             "may_create_groups": group_services.contact_points_for_setup(
                 user=request.user

@@ -1,0 +1,292 @@
+"""The dashboard and its CSV files, as district and national staff use them."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from groups.models import Group, SupportRequest
+from monitoring.services import activity_refresh
+from tests.factories import GroupFactory, SupportRequestFactory, UserFactory
+
+from .conftest import add_meeting, build_stats, months_ago
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("monitoring:dashboard")
+
+
+def csv_rows(response) -> list[list[str]]:
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+
+
+def csv_url(table: str) -> str:
+    return reverse("monitoring:export_csv", args=[table])
+
+
+def test_district_staff_see_their_district_only(stats, role_client):
+    client = role_client("district_staff")
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Frisklivssentralen Alfa" in content
+    assert "Frisklivssentralen Beta" not in content
+    assert "Betakommune" not in content
+    rows = csv_rows(client.get(csv_url("contact_points")))
+    assert {row[0] for row in rows[1:-1]} == {
+        "Frisklivssentralen Alfa",
+        "Frivilligsentralen To",
+        "LMS Tre",
+    }
+
+
+def test_national_admin_sees_all_and_filters_by_district(stats, role_client):
+    client = role_client("national_admin")
+    names = {row[0] for row in csv_rows(client.get(csv_url("contact_points")))[1:-1]}
+    assert "Frisklivssentralen Beta" in names and "LMS Tre" in names
+    only_b = csv_rows(client.get(csv_url("contact_points"), {"distrikt": "distrikt-b"}))
+    assert [row[0] for row in only_b[1:-1]] == ["Frisklivssentralen Beta"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"fylke": "__fylke_b__"},
+        {"kommune": "__kommune_b__"},
+        {"distrikt": "distrikt-b"},
+        {"fylke": "99"},
+        {"kommune": "9999"},
+        {"tema": "finnes-ikke"},
+        {"fylke": "__fylke_a2__", "kommune": "__kommune_a__"},  # kommune outside the fylke
+    ],
+)
+def test_values_from_another_district_answer_404(stats, role_client, query):
+    w = stats.roles
+    values = {
+        "__fylke_b__": w.fylke_b.number,
+        "__kommune_b__": w.kommune_b.number,
+        "__fylke_a2__": stats.fylke_a2.number,
+        "__kommune_a__": w.kommune_a.number,
+    }
+    query = {key: values.get(value, value) for key, value in query.items()}
+    client = role_client("district_staff")
+    assert client.get(DASHBOARD, query).status_code == 404
+    assert client.get(csv_url("states"), query).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"fra": "2026-05", "til": "2026-01"}, "The first month comes after the last month"),
+        ({"fra": "2026-13"}, "There is no such month"),
+        ({"fra": "mars"}, "Write the month as year and month"),
+        ({"fra": "1999-12", "til": "2000-06"}, "no data from before 2000"),
+        ({"til": "2999-01"}, "cannot be in the future"),
+        ({"fra": "2001-01", "til": "2020-01"}, "at most 60 months"),
+    ],
+)
+def test_bad_time_ranges_get_a_clear_message(stats, role_client, query, message):
+    client = role_client("district_staff")
+    client.cookies["django_language"] = "en"
+    response = client.get(DASHBOARD, query, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "Activity per month" not in response.content.decode()
+    export = client.get(csv_url("months"), query, HTTP_ACCEPT_LANGUAGE="en")
+    assert export.status_code == 400
+    assert message in export.content.decode()
+
+
+def test_unknown_table_is_404(stats, role_client):
+    assert role_client("national_admin").get(csv_url("members")).status_code == 404
+
+
+def test_csv_is_an_attachment_in_utf8_with_bom_and_escaped_formulas(stats, role_client):
+    w = stats.roles
+    for name in ('=HYPERLINK("http://x")', "+47 sum", "-1+2", "@SUM(A1)", "\tTab", "\rCR"):
+        GroupFactory(
+            name=name,
+            contact_point=w.cp_a,
+            theme=w.theme,
+            state=Group.State.STARTING,
+            member_count=0,
+        )
+    response = role_client("district_staff").get(csv_url("follow_up"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="selvhjelp-follow_up-')
+    names = [row[0] for row in csv_rows(response)[1:]]
+    for name in ('=HYPERLINK("http://x")', "+47 sum", "-1+2", "@SUM(A1)", "\tTab", "\rCR"):
+        assert "'" + name in names
+    assert not any(n.startswith(("=", "+", "-", "@", "\t", "\r")) for n in names)
+
+
+def test_small_counts_of_people_are_suppressed_everywhere(stats, role_client):
+    w = stats.roles
+    client = role_client("national_admin")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    # Kommune A2 has one group with 2 members only.
+    rows = csv_rows(client.get(csv_url("kommuner"), {"kommune": stats.kommune_a2.number}))
+    assert rows[1] == ["Andrekommune", "1", "<3"]
+    assert rows[-1] == ["Total", "1", "<3"]
+    page = client.get(DASHBOARD, {"kommune": stats.kommune_a2.number}).content.decode()
+    assert "&lt;3" in page
+    # Themes in kommune A3: 4 members (theme 2, shown) and 1 member (theme 1, "<3").
+    rows = csv_rows(client.get(csv_url("themes"), {"kommune": stats.kommune_a3.number}))
+    by_theme = {row[0]: row[2] for row in rows[1:]}
+    assert by_theme == {"Break-ups": "<3", "Loneliness": "4", "Total": "4"}
+    # Unmet demand: 2 people waiting in a far kommune are "<3"; 4 are shown.
+    rows = csv_rows(client.get(csv_url("demand")))
+    assert ["Break-ups", "Fjernkommune", "<3"] in rows
+    assert ["Loneliness", "Fjernkommune", "4"] in rows
+    # Met demand is not listed: a group on the theme in the kommune, or 5 km away.
+    assert not any(row[1] in ("Alfakommune", "Andrekommune") for row in rows)
+    assert w.kommune_a.name not in {row[1] for row in rows}
+
+
+def test_activity_per_month_and_attendance(stats, role_client):
+    client = role_client("district_staff")
+    rows = csv_rows(client.get(csv_url("months")))
+    by_month = {row[0]: row for row in rows[1:]}
+    one, two, three = (months_ago(n).strftime("%Y-%m") for n in (1, 2, 3))
+    # Month -1: meetings 5 (theme1, kommune A), 2 (A2, small), 4 (A3, theme2).
+    assert by_month[one][3] == "3"
+    assert by_month[one][4] == "9"
+    # Month -2: 4 (A, theme1), 1 (A3, theme1: small), 6 (A, theme2).
+    assert by_month[two][4] == "10"
+    # Month -3: 3 (A3, theme2) and 1 (A2, small).
+    assert by_month[three][4] == "3"
+    assert by_month[months_ago(6).strftime("%Y-%m")][1] == "5"  # published
+
+
+def test_follow_up_lists_groups_by_reason_without_people(stats, role_client):
+    w = stats.roles
+    quiet = GroupFactory(
+        name="Stillegruppa",
+        contact_point=w.cp_a,
+        theme=w.theme,
+        state=Group.State.SELF_RUN,
+        member_count=5,
+        state_changed_at=months_ago(4),
+    )
+    add_meeting(quiet, months_ago(3), 5)
+    asking = GroupFactory(
+        name="Spørregruppa",
+        contact_point=w.cp_a,
+        theme=w.theme,
+        state=Group.State.SELF_RUN,
+        member_count=5,
+    )
+    SupportRequestFactory(group=asking)
+    fine = GroupFactory(
+        name="Finegruppa",
+        contact_point=w.cp_a,
+        theme=w.theme,
+        state=Group.State.SELF_RUN,
+        member_count=5,
+        state_changed_at=months_ago(4),
+    )
+    add_meeting(fine, months_ago(0, day=1), 5)
+    client = role_client("district_staff")
+    rows = {
+        row[0]: row for row in csv_rows(client.get(csv_url("follow_up"), HTTP_ACCEPT_LANGUAGE="en"))
+    }
+    assert "No meeting recorded for 4 weeks" in rows["Stillegruppa"][3]
+    assert "Support request not answered" in rows["Spørregruppa"][3]
+    assert "Starting for more than 12 weeks" in rows[stats.groups[4].name][3]
+    assert "Fewer than 3 members" in rows[stats.groups[1].name][3]
+    assert "Finegruppa" not in rows
+    SupportRequest.objects.filter(group=asking).update(answered_at=months_ago(0, day=1))
+    rows = {row[0] for row in csv_rows(client.get(csv_url("follow_up")))}
+    assert "Spørregruppa" not in rows
+
+
+def test_median_weeks_from_start_to_self_run(stats, role_client):
+    from core.models import AuditEvent
+
+    for weeks, g in zip((4, 6, 10), stats.groups[:3], strict=True):
+        event = AuditEvent.objects.create(
+            event="group.start", target_type="groups.group", target_id=str(g.pk)
+        )
+        AuditEvent.objects.filter(pk=event.pk).update(
+            created_at=g.self_run_at - datetime.timedelta(weeks=weeks)
+        )
+    page = role_client("district_staff").get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Median 6.0 weeks" in page.content.decode()
+
+
+def _secrets(stats) -> list[str]:
+    w = stats.roles
+    from accounts.models import User
+
+    texts = list(w.secrets)
+    for user in User.objects.all():
+        texts += [user.email, user.display_name]
+        if user.phone:
+            texts.append(user.phone)
+    for group in Group.objects.all():
+        texts += [group.place, group.meeting_url]
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize("role", ["district_staff", "national_admin"])
+def test_no_personal_data_or_exact_places_in_any_response(stats, role_client, role):
+    w = stats.roles
+    member = w.user("member")
+    member.phone = "+4791234567"
+    member.save()
+    client = role_client(role)
+    texts = _secrets(stats)
+    responses = [client.get(DASHBOARD), client.get(DASHBOARD, {"tema": w.theme.slug})]
+    from monitoring.selectors import TABLES
+
+    responses += [client.get(csv_url(table)) for table in TABLES]
+    for response in responses:
+        assert response.status_code == 200
+        content = response.content.decode()
+        hits = [text for text in texts if text in content]
+        assert hits == [], f"{response.request['PATH_INFO']} shows {hits}"
+
+
+def _count_queries(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(DASHBOARD).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_data(roles, role_client):
+    client = role_client("national_admin")
+    build_stats(roles)
+    small = _count_queries(client)
+    w = roles
+    for n in range(30):
+        g = GroupFactory(
+            contact_point=w.cp_a if n % 2 else w.cp_b,
+            theme=w.theme,
+            state=Group.State.SELF_RUN,
+            member_count=n % 8,
+            published_at=months_ago(n % 10),
+        )
+        add_meeting(g, months_ago(n % 5), n % 9)
+        SupportRequestFactory(group=g, author=UserFactory())
+    activity_refresh()
+    large = _count_queries(client)
+    assert large == small
+    assert small <= 40
+
+
+def test_a_district_without_counties_shows_an_empty_dashboard(roles, role_client):
+    roles.fylke_a.district = None
+    roles.fylke_a.save()
+    client = role_client("district_staff")
+    assert client.get(DASHBOARD).status_code == 200
+    rows = csv_rows(client.get(csv_url("states")))
+    assert rows[-1][1:] == ["0", "0"]
