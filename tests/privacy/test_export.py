@@ -1,0 +1,117 @@
+"""Downloading one's data: everything about oneself, nothing about anyone else."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from accounts.export import COVERAGE
+from accounts.models import User
+from core.models import AuditEvent
+from groups.models import Membership
+from tests.conftest import login
+
+from .test_deletion import EMAIL, NAME, PHONE, SECOND_EMAIL, build_rich_user, reauthenticated
+
+
+def download(client: Client) -> dict:
+    response = client.post(reverse("accounts:data_export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert "no-store" in response["Cache-Control"]
+    return json.loads(response.content)
+
+
+@pytest.mark.django_db
+def test_export_holds_everything_about_the_person():
+    client = Client()
+    rich = build_rich_user(client)
+    data = download(client)
+
+    assert data["profile"]["email"] == EMAIL
+    assert data["profile"]["display_name"] == NAME
+    assert data["profile"]["phone"] == PHONE
+    assert {a["email"] for a in data["email_addresses"]} == {EMAIL, SECOND_EMAIL}
+    assert {a["type"] for a in data["two_factor_authentication"]} == {"totp", "recovery_codes"}
+    groups = {m["group"]: m for m in data["memberships"]}
+    assert set(groups) == {
+        rich.self_run.name,
+        rich.last_one.name,
+        rich.starting.name,
+        rich.forming_initiated.name,
+    }
+    mine = groups[rich.self_run.name]
+    assert mine["pledge_signatures"][0]["typed_name"] == NAME
+    assert len(mine["notices_of_absence"]) == 1
+    assert mine["host_weeks"] == ["2026-11-23"]
+    assert mine["answers_to_join_requests"][0]["agrees"] is True
+    assert data["join_requests"][0]["message"].startswith("Hei")
+    assert data["waiting_list_entries"][0]["group"] == rich.full.name
+    assert len(data["interest_registrations"]) == 1
+    assert len(data["group_invitations"]) == 1
+    assert len(data["support_requests_sent"]) == 1
+    assert data["calendar_feed"]["exists"] is True
+    assert {m["kind"] for m in data["messages_to_you"]} == {"reminder"}
+    assert data["reminders"]["preference"]["hours_before"] == 6
+    assert len(data["reminders"]["addresses_that_bounced"]) == 1
+    assert mine["meeting_reminders_off"] is True
+    assert data["staff"]["roles"][0]["role"] == "contact_point_staff"
+    assert len(data["staff"]["invitations_received"]) == 1
+    assert data["staff"]["groups_created"][0]["group"] == rich.starting.name
+    assert "account.profile_changed" in {e["event"] for e in data["audit_events"]}
+
+    text = json.dumps(data, ensure_ascii=False)
+    # No secrets, and nothing about the fellow member.
+    assert "feed-token-vilja" not in text
+    assert rich.other.display_name not in text
+    assert rich.other.email not in text
+    assert AuditEvent.objects.filter(event="account.exported", actor=rich.user).count() == 1
+
+
+@pytest.mark.django_db
+def test_export_leaves_out_other_members(roles):
+    client = reauthenticated(login(Client(), roles.user("member")))
+    text = json.dumps(download(client), ensure_ascii=False)
+    assert roles.group.name in text
+    for other in ("other_member", "initiator", "member_unsigned", "former_member"):
+        person = roles.users.get(other) or roles.other_member
+        assert person.display_name not in text
+        assert person.email not in text
+    assert roles.other_member.display_name not in text
+    assert roles.group.place not in text
+
+
+@pytest.mark.django_db
+def test_get_explains_and_download_needs_a_recent_login(roles):
+    client = reauthenticated(login(Client(), roles.user("member")), seconds_ago=3600)
+    page = client.get(reverse("accounts:data_export"))
+    assert page.status_code == 200
+    assert "Content-Disposition" not in page
+    response = client.post(reverse("accounts:data_export"))
+    assert response.status_code == 302
+    assert "/reauthenticate/" in response["Location"]
+    assert not AuditEvent.objects.filter(event="account.exported").exists()
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client):
+    response = client.post(reverse("accounts:data_export"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_every_link_to_a_person_has_a_decision():
+    """A new model pointing at a person or a membership must be exported or explained."""
+    links = {
+        f"{model._meta.label}.{f.name}"
+        for model in apps.get_models()
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model in (User, Membership)
+    }
+    assert sorted(links - set(COVERAGE)) == []
+    assert sorted(set(COVERAGE) - links) == []
