@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import AuthenticatedHttpRequest
+from core.ratelimit import rate_limit
 from core.services import DomainError
 from groups.models import Group, GroupInvitation, Theme
 from organisations.models import ContactPoint
@@ -41,6 +42,7 @@ def my_registrations(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("interest")
 def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     theme = Theme.objects.filter(slug=request.GET.get("theme", "")).first()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import AuthenticatedHttpRequest
+from core.ratelimit import rate_limit
 from core.services import DomainError
 from groups import selectors as group_selectors
 from groups.models import Group
@@ -40,6 +41,7 @@ def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("join_request")
 def join_request_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = _public_group(slug)
     form = JoinRequestForm(request.POST or None)
@@ -71,6 +73,7 @@ def join_request_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
 @login_required
 @require_POST
+@rate_limit("join_request")
 def waiting_list_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = _public_group(slug)
     try:
