@@ -92,8 +92,18 @@ def _index() -> tuple[_Entry, ...]:
     return tuple(entries)
 
 
+@lru_cache(maxsize=1)
+def _by_label() -> dict[str, Place]:
+    """Folded label → place, so a picked suggestion resolves without a scan."""
+    labels: dict[str, Place] = {}
+    for entry in _index():
+        labels.setdefault(fold(entry.place.label), entry.place)
+    return labels
+
+
 def clear_cache() -> None:
     _index.cache_clear()
+    _by_label.cache_clear()
 
 
 def _postal_code(code: str) -> Place | None:
@@ -153,9 +163,9 @@ def resolve_place(text: str) -> Place | None:
     if _POSTAL_CODE.match(text) or re.match(r"^\d{4}\s", text):
         return _postal_code(text[:4])
     query = fold(text)
-    for entry in _index():
-        if fold(entry.place.label) == query:
-            return entry.place
+    picked = _by_label().get(query)
+    if picked is not None:
+        return picked
     candidates = suggest_places(text, limit=1)
     if candidates and fold(candidates[0].label).startswith(query):
         return candidates[0]

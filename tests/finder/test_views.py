@@ -107,10 +107,15 @@ def _bulk_groups(template, count, start):
     )
 
 
+# The test's own transaction turns the page statement's transaction into a
+# savepoint; a request in autocommit sends none of these.
+SAVEPOINT_CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
+
+
 def _queries(client, **params):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, params).status_code == 200
-    return len(captured)
+    return [q["sql"] for q in captured if not q["sql"].startswith(SAVEPOINT_CONTROL)]
 
 
 def test_query_count_is_constant_at_10_and_1000_results(client, make_group):
@@ -120,8 +125,13 @@ def test_query_count_is_constant_at_10_and_1000_results(client, make_group):
     small = (_queries(client, q="Drammen"), _queries(client), _queries(client, format="digital"))
     _bulk_groups(template, 990, 100)
     large = (_queries(client, q="Drammen"), _queries(client), _queries(client, format="digital"))
-    assert small == large
-    assert max(large) <= 7
+    assert [len(q) for q in small] == [len(q) for q in large]
+    # Theme choices, radius count, knn page, page rows, digital preview and count;
+    # on PostgreSQL also the knn page's SET LOCAL.
+    near = large[0]
+    assert len(near) <= 7, near
+    if connection.vendor == "postgresql":
+        assert sum(sql.startswith("SET LOCAL enable_bitmapscan") for sql in near) == 1
 
 
 param_text = st.text(max_size=30)
