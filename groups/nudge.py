@@ -1,8 +1,7 @@
 """Nudging initiators to step back once a group has met a few times.
 
-Until meetings are recorded one by one, the meetings held are counted from
-the group's schedule: every weekly (or fortnightly) occurrence since the group
-entered ``starting`` whose start time has passed.
+The meetings held are the group's stored meetings since it entered
+``starting`` that took place (not cancelled) and have an attendance count.
 """
 
 from __future__ import annotations
@@ -12,14 +11,9 @@ from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
-from core.models import AuditEvent
 from core.services import audit
 
 from .models import Group, Membership
@@ -29,25 +23,23 @@ NUDGED_EVENT = "group.step_back_nudged"
 
 
 def meetings_since_start(*, group: Group, now: datetime.datetime | None = None) -> int:
-    """Scheduled meetings from the start of the first meetings up to ``now``.
+    """Meetings held since the group started its first meetings, up to ``now``.
 
-    Counted in Oslo wall-clock time, so a daylight-saving change moves no
-    meeting across ``now``.
+    A meeting counts as held when it has started, was not cancelled and
+    somebody recorded how many came (``meetings.Meeting.attendance``): the
+    schedule alone says nothing about whether the group met.
     """
     if group.state != Group.State.STARTING:
         return 0
-    now_local = (now or timezone.now()).astimezone(OSLO).replace(tzinfo=None)
-    started = group.state_changed_at.astimezone(OSLO).replace(tzinfo=None)
-    days_ahead = (group.weekday - started.weekday()) % 7
-    first = datetime.datetime.combine(
-        started.date() + datetime.timedelta(days=days_ahead), group.start_time
-    )
-    if first < started:
-        first += datetime.timedelta(days=7)
-    if now_local < first:
-        return 0
-    step = datetime.timedelta(days=14 if group.cadence == Group.Cadence.FORTNIGHTLY else 7)
-    return (now_local - first) // step + 1
+    from meetings.models import Meeting
+
+    return Meeting.objects.filter(
+        group=group,
+        starts_at__gte=group.state_changed_at,
+        starts_at__lte=now or timezone.now(),
+        cancelled_at__isnull=True,
+        attendance__isnull=False,
+    ).count()
 
 
 def should_nudge(*, group: Group, now: datetime.datetime | None = None) -> bool:
@@ -66,31 +58,31 @@ def nudge_initiators() -> None:
 
 
 def nudge_group(group_id: int) -> bool:
+    """Put one step-back nudge per initiator in the outbox, once per group.
+
+    Idempotent: the outbox key is per group and initiator; the group row is
+    locked while the rows are added. Returns whether anything was added.
+    """
+    from notifications.services import enqueue
+
     with transaction.atomic():
         group = Group.objects.select_for_update().filter(pk=group_id).first()
         if group is None or not should_nudge(group=group):
-            return False
-        if AuditEvent.objects.filter(
-            event=NUDGED_EVENT, target_type="groups.group", target_id=str(group.pk)
-        ).exists():
             return False
         initiators = (
             Membership.objects.active()
             .filter(group=group, role=Membership.Role.INITIATOR)
             .select_related("user")
         )
+        added = 0
         for membership in initiators:
-            user = membership.user
-            with translation.override(user.language or settings.LANGUAGE_CODE):
-                subject = gettext("Selvhjelp: time to step back?")
-                body = render_to_string(
-                    "emails/step_back_nudge.txt",
-                    {
-                        "meetings": settings.SELVHJELP_STEP_BACK_NUDGE_AFTER,
-                        "url": settings.SITE_URL
-                        + reverse("groups:inside", kwargs={"slug": group.slug}),
-                    },
-                )
-            send_mail(subject, body, None, [user.email])
-        audit(actor=None, event=NUDGED_EVENT, target=group, data={"initiators": len(initiators)})
-        return True
+            message = enqueue(
+                key=f"step_back_nudge:g={group.pk}:u={membership.user_id}",
+                kind="step_back_nudge",
+                recipient=membership.user,
+                params={"group": group.pk},
+            )
+            added += message is not None
+        if added:
+            audit(actor=None, event=NUDGED_EVENT, target=group, data={"initiators": added})
+        return bool(added)

@@ -175,7 +175,7 @@ def support_request_create(*, group: Group, author: Any, message: str) -> Suppor
     """An active member asks the group's follow-up contacts for support.
 
     The contact point's public e-mail and the initiators who stepped back get
-    a neutral notice after commit; the message itself stays on the platform.
+    a neutral notice through the outbox; the message itself stays on the platform.
     """
     from .tasks import send_support_request_notice
 
@@ -186,7 +186,8 @@ def support_request_create(*, group: Group, author: Any, message: str) -> Suppor
         raise DomainError(_("Write a few words about what you need."), code="invalid")
     support_request = SupportRequest.objects.create(group=group, author=author, message=message)
     audit(actor=author, event="group.support_requested", target=support_request)
-    send_support_request_notice.delay_on_commit(support_request.pk)
+    # Into the outbox in this transaction; sent once it commits.
+    send_support_request_notice(support_request.pk)
     return support_request
 
 

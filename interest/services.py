@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from core.services import DomainError, audit
 from groups.models import Group, GroupInvitation, Membership, Theme
 from joining.services import membership_add
-from organisations.models import ContactPoint
+from notifications.services import enqueue
+from organisations.models import ContactPoint, StaffRole
 from places.models import Kommune
 
-from . import selectors, tasks
+from . import selectors
 from .models import REGISTRATION_LIFETIME, InterestRegistration, QuorumAlert
 from .selectors import InterestFilter
 
@@ -146,8 +147,37 @@ def interest_quorum_check(*, registration: InterestRegistration) -> QuorumAlert 
     except IntegrityError:  # a concurrent check opened it first
         return None
     audit(actor=None, event="interest.quorum_alert", target=alert, data={"count": count})
-    tasks.send_quorum_alert.delay_on_commit(alert.pk)
+    _enqueue_quorum_alert(alert)
     return alert
+
+
+def _enqueue_quorum_alert(alert: QuorumAlert) -> None:
+    """One message each to the contact point's public address and its staff.
+
+    ``sent_at`` records the hand-over to the outbox, which delivers it.
+    """
+    contact_point = alert.contact_point
+    alert.sent_at = timezone.now()
+    alert.save(update_fields=["sent_at"])
+    if contact_point.public_email:
+        enqueue(
+            key=f"quorum_alert:a={alert.pk}:cp",
+            kind="quorum_alert",
+            address=contact_point.public_email,
+            params={"alert": alert.pk},
+        )
+    staff = StaffRole.objects.filter(
+        contact_point=contact_point, kind=StaffRole.Kind.CONTACT_POINT_STAFF, user__is_active=True
+    ).select_related("user")
+    for role in staff:
+        if role.user.email.lower() == (contact_point.public_email or "").lower():
+            continue
+        enqueue(
+            key=f"quorum_alert:a={alert.pk}:u={role.user_id}",
+            kind="quorum_alert",
+            recipient=role.user,
+            params={"alert": alert.pk},
+        )
 
 
 def _open_alert_covering(*, filter: InterestFilter) -> QuorumAlert | None:
@@ -253,7 +283,12 @@ def interest_start_group(
         registration.invited_to = group
         registration.save(update_fields=["invited_to"])
         invitations.append(invitation)
-        tasks.send_invitation.delay_on_commit(invitation.pk)
+        enqueue(
+            key=f"interest_invitation:i={invitation.pk}",
+            kind="interest_invitation",
+            recipient=registration.user,
+            params={"invitation": invitation.pk},
+        )
     if alert is not None and alert.handled_at is None:
         alert.handled_at = timezone.now()
         alert.save(update_fields=["handled_at"])
@@ -313,8 +348,8 @@ def interest_invitation_decline(*, invitation: GroupInvitation, user: Any) -> Gr
 def interest_send_expiry_reminders(*, now: datetime.datetime | None = None) -> int:
     """Queue one reminder for each active registration expiring within 30 days.
 
-    The task claims the registration (sets ``reminded_at``) under a row lock,
-    so running this twice, or before the tasks ran, sends one e-mail each.
+    Marks the registration reminded and puts one message in the outbox under
+    a key per registration, so running this twice sends one e-mail each.
     """
     now = now or timezone.now()
     ids = list(
@@ -325,10 +360,16 @@ def interest_send_expiry_reminders(*, now: datetime.datetime | None = None) -> i
             expires_at__gt=now,
             expires_at__lte=now + REMINDER_WINDOW,
         )
-        .values_list("pk", flat=True)
+        .select_related("user")
     )
-    for pk in ids:
-        tasks.send_expiry_reminder.delay_on_commit(pk)
+    for registration in ids:
+        enqueue(
+            key=f"interest_expiry:r={registration.pk}",
+            kind="interest_expiry",
+            recipient=registration.user,
+            params={"registration": registration.pk},
+        )
+    InterestRegistration.objects.filter(pk__in=[r.pk for r in ids]).update(reminded_at=now)
     return len(ids)
 
 

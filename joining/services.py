@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from core.services import DomainError, audit
 from groups.models import Group, Membership
+from notifications.services import enqueue
 
-from . import tasks
 from .models import Consent, GroupNotice, JoinRequest, WaitingListEntry
 
 Decider = JoinRequest.Decider
@@ -157,7 +157,22 @@ def join_request_create(*, group: Group, user: Any, message: str = "") -> JoinRe
             _("You have already asked to join this group."), code="duplicate"
         ) from exc
     audit(actor=user, event="joining.request_created", target=join_request)
+    _enqueue_join_request(join_request, exclude_user=user)
     return join_request
+
+
+def _enqueue_join_request(join_request: JoinRequest, *, exclude_user: Any) -> None:
+    """Tell whoever decides: the initiators, or every member (consent)."""
+    deciders = Membership.objects.active().filter(group_id=join_request.group_id)
+    if join_request.decider == Decider.INITIATOR:
+        deciders = deciders.filter(role=Role.INITIATOR)
+    for membership in deciders.exclude(user=exclude_user).select_related("user"):
+        enqueue(
+            key=f"join_request:r={join_request.pk}:u={membership.user_id}",
+            kind="join_request",
+            recipient=membership.user,
+            params={"join_request": join_request.pk},
+        )
 
 
 def may_answer(*, join_request: JoinRequest, membership: Membership | None) -> bool:
@@ -328,7 +343,13 @@ def waiting_list_offer_next(*, group: Group) -> WaitingListEntry | None:
     entry.offer_expires_at = now + datetime.timedelta(days=offer_days())
     entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
     audit(actor=None, event="joining.seat_offered", target=entry)
-    tasks.send_seat_offer.delay_on_commit(entry.pk)
+    # One key per offer (the time it was made), so a second offer mails again.
+    enqueue(
+        key=f"seat_offer:e={entry.pk}:t={int(now.timestamp())}",
+        kind="seat_offer",
+        recipient=entry.user,
+        params={"entry": entry.pk},
+    )
     return entry
 
 

@@ -52,6 +52,9 @@ class OutgoingMessage(models.Model):
     due_at = models.DateTimeField(_("due"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Set when the dispatcher hands the row to a worker task; until then the
+    # dispatcher does not hand it out again (a lost task frees it after that).
+    leased_until = models.DateTimeField(_("handed to a worker until"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # An error class or SMTP/HTTP code, never message content.
@@ -83,3 +86,90 @@ class OutgoingMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ReminderPreference(models.Model):
+    """How one member wants meeting reminders: how long before, and by which channel."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message (SMS)")
+        BOTH = "both", _("E-mail and text message")
+
+    LEAD_HOURS = (2, 6, 12, 24, 48)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    lead_hours = models.PositiveSmallIntegerField(
+        _("remind me"),
+        default=24,
+        choices=[(h, _("%(hours)s hours before") % {"hours": h}) for h in LEAD_HOURS],
+    )
+    channel = models.CharField(
+        _("send reminders by"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.lead_hours} h, {self.channel}"
+
+
+class ReminderOptOut(models.Model):
+    """A member who wants no meeting reminders for one group."""
+
+    membership = models.OneToOneField(
+        "groups.Membership",
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="reminder_opt_out",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder opt-out")
+        verbose_name_plural = _("reminder opt-outs")
+
+    def __str__(self) -> str:
+        return str(self.membership_id)
+
+
+class BouncedAddress(models.Model):
+    """An e-mail address or phone number the provider refused for good.
+
+    Nothing more is sent to it; its owner is told on the next login and can
+    correct it on the profile.
+    """
+
+    address = models.CharField(_("address"), max_length=254, unique=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=OutgoingMessage.Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bounced_addresses",
+    )
+    # The provider's code only (e.g. "SMTP 550"), never its free text.
+    reason = models.CharField(_("reason"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("bounced"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("owner told"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bounced address")
+        verbose_name_plural = _("bounced addresses")
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.reason}"
+
+    @staticmethod
+    def normalise(address: str) -> str:
+        return address.strip().lower()

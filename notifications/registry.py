@@ -23,9 +23,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Rendered:
+    """One message, ready to send.
+
+    ``subject`` and ``sms`` are what an inbox list or a lock screen shows:
+    they are neutral and never name a group, its theme or its description.
+    """
+
     subject: str
     text: str
     html: str = ""
+    sms: str = ""
+    url: str = ""
 
 
 Renderer = Callable[["OutgoingMessage"], "Rendered | None"]
@@ -41,6 +49,10 @@ def register(kind: str) -> Callable[[Renderer], Renderer]:
         return fn
 
     return decorator
+
+
+def kinds() -> list[str]:
+    return sorted(_renderers)
 
 
 def renderer_for(kind: str) -> Renderer:

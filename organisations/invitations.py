@@ -12,17 +12,13 @@ import secrets
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import DomainError, audit
+from notifications.services import enqueue
 
 from .models import ContactPoint, StaffInvitation, StaffRole
 from .selectors import is_national_admin
@@ -79,7 +75,7 @@ def invitation_get_pending(*, token: str) -> StaffInvitation | None:
 def staff_invitation_create(
     *, inviter: Any, email: str, kind: str, contact_point: ContactPoint
 ) -> StaffInvitation:
-    """Invite ``email`` to a role at ``contact_point``; the e-mail goes after commit."""
+    """Invite ``email`` to a role at ``contact_point``; the e-mail goes through the outbox."""
     if kind not in invitable_kinds(user=inviter, contact_point=contact_point):
         raise DomainError(_("You cannot invite people to that role here."), code="out_of_scope")
     invitation = StaffInvitation.objects.create(
@@ -96,7 +92,13 @@ def staff_invitation_create(
         target=invitation,
         data={"kind": kind, "contact_point": contact_point.pk},
     )
-    send_staff_invitation.delay_on_commit(invitation.pk)
+    # The invited person has no account yet: the address is the invitation's.
+    enqueue(
+        key=f"staff_invitation:i={invitation.pk}",
+        kind="staff_invitation",
+        address=invitation.email,
+        params={"invitation": invitation.pk},
+    )
     return invitation
 
 
@@ -144,37 +146,3 @@ def staff_invitation_accept(*, invitation_id: int, user: Any) -> StaffRole:
         },
     )
     return role
-
-
-# --- E-mail --------------------------------------------------------------------
-
-
-@shared_task(name="organisations.invitations.send_staff_invitation", ignore_result=True)
-def send_staff_invitation(invitation_id: int) -> None:
-    """E-mail the invitation link.
-
-    Idempotent: the row is claimed under a lock and marked as sent, so a second
-    run (a retry, a duplicate message) sends nothing. Accepted or expired
-    invitations are not sent.
-    """
-    with transaction.atomic():
-        invitation = (
-            StaffInvitation.objects.select_for_update()
-            .pending()
-            .filter(pk=invitation_id, sent_at__isnull=True)
-            .first()
-        )
-        if invitation is None:
-            return
-        link = settings.SITE_URL + reverse("staff_invitation_accept", args=[invitation.token])
-        # The invited person has no account yet, hence no language of their own.
-        with translation.override(settings.LANGUAGE_CODE):
-            # Neutral on purpose: no role, contact point or group in the subject.
-            subject = _("Selvhjelp: invitation")
-            body = render_to_string(
-                "organisations/invitation_email.txt",
-                {"invitation": invitation, "link": link},
-            )
-        send_mail(subject, body, None, [invitation.email])
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])

@@ -39,12 +39,14 @@ def test_district_staff_invite_contact_point_staff_with_a_neutral_email(
 
 
 def test_the_email_task_sends_once(roles, role_client, django_capture_on_commit_callbacks):
-    from organisations.invitations import send_staff_invitation
+    from notifications.models import OutgoingMessage
+    from notifications.tasks import send_batch
 
     with django_capture_on_commit_callbacks(execute=True):
         invite(role_client("district_staff"), roles.cp_a)
-    send_staff_invitation.delay(StaffInvitation.objects.get().pk)
+    send_batch(list(OutgoingMessage.objects.values_list("pk", flat=True)))
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [StaffInvitation.objects.get().email]
 
 
 def test_district_staff_of_another_district_get_404(roles, role_client):

@@ -1,0 +1,84 @@
+"""A real SMTP server (aiosmtpd) that counts what arrives, for fault tests and the benchmark.
+
+It can be told to answer ``451`` to a share of deliveries for a while, the
+way a relay under pressure does, and records the arrival time of each
+accepted message by recipient.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Arrival:
+    to: str
+    subject: str
+    at: float
+
+
+@dataclass
+class SinkHandler:
+    fail_ratio: float = 0.0
+    fail_until: float = 0.0
+    arrivals: list[Arrival] = field(default_factory=list)
+    refused: int = 0
+    keep_subjects: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        now = time.time()
+        if self.fail_ratio and now < self.fail_until and random.random() < self.fail_ratio:
+            with self.lock:
+                self.refused += 1
+            return "451 4.3.0 Try again later"
+        subject = ""
+        if self.keep_subjects:
+            subject = str(message_from_bytes(envelope.content).get("Subject", ""))
+        with self.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.arrivals.append(Arrival(rcpt.lower(), subject, now))
+        return "250 OK"
+
+
+class Sink:
+    def __init__(self, *, keep_subjects: bool = True) -> None:
+        self.handler = SinkHandler(keep_subjects=keep_subjects)
+        self.port = free_port()
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10
+        )
+
+    def __enter__(self) -> Sink:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
+
+    def fail(self, ratio: float, seconds: float) -> None:
+        self.handler.fail_ratio = ratio
+        self.handler.fail_until = time.time() + seconds
+
+    def count(self) -> int:
+        with self.handler.lock:
+            return len(self.handler.arrivals)
+
+    def per_recipient(self) -> Counter[str]:
+        with self.handler.lock:
+            return Counter(a.to for a in self.handler.arrivals)
