@@ -22,6 +22,9 @@ COPY places ./places
 COPY interest ./interest
 COPY pledges ./pledges
 COPY joining ./joining
+COPY meetings ./meetings
+COPY notifications ./notifications
+COPY monitoring ./monitoring
 RUN pip install .
 COPY . .
 

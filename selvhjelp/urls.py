@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import audit_views as core_audit_views
 from core import views as core_views
 from organisations import views_invitations
 
@@ -24,10 +25,14 @@ urlpatterns = [
     # Before "profil/" and "grupper/": the pledge pages live under both.
     path("", include("pledges.urls")),
     path("", include("joining.urls")),  # before "grupper/": pages inside a group
+    path("", include("meetings.urls")),  # before "grupper/": meetings inside a group
+    path("", include("notifications.urls")),  # before "profil/": reminder settings
     path("profil/", include("accounts.urls")),
     path("grupper/", include("groups.urls")),
     path("interesse/", include("interest.urls")),
     path("personale/interesse/", include("interest.staff_urls")),
+    path("personale/revisjon/", core_audit_views.audit_log, name="audit_log"),
+    path("personale/statistikk/", include("monitoring.urls")),
     path("personale/", include("organisations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -320,3 +320,12 @@ def role_client(roles):
         return client_for(roles, role)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (core.ratelimit) and other cached values start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -78,6 +78,7 @@ Expected = int | Redirect | None  # None: this role is not requested in this cas
 TO_LOGIN = Redirect("/konto/login/?next=")
 TO_TOTP_SETUP = Redirect("/konto/2fa/totp/activate/?next=")
 TO_ADMIN_LOGIN = Redirect("/admin/login/?next=")
+TO_REAUTHENTICATE = Redirect("/konto/reauthenticate/?next=")
 TO_PROFILE = Redirect("/profil/", exact=True)
 TO_REAUTH = Redirect("/konto/reauthenticate/")
 
@@ -266,6 +267,68 @@ def assert_initiator_active(world: World) -> None:
     assert world.group.memberships.active().filter(user=world.user("initiator")).exists()
 
 
+# --- Helpers for the meetings rows ----------------------------------------------
+
+
+def meeting_in(world: World, attr: str, *, days: int = 3) -> Any:
+    """A meeting of the group ``attr``, ``days`` from now (negative: in the past)."""
+    from meetings.models import Meeting
+
+    group = getattr(world, attr)
+    starts = (timezone.now() + datetime.timedelta(days=days)).replace(microsecond=0, second=0)
+    meeting, _ = Meeting.objects.get_or_create(
+        group=group,
+        occurrence=starts.replace(minute=0),
+        defaults={
+            "starts_at": starts.replace(minute=0),
+            "ends_at": starts.replace(minute=0) + datetime.timedelta(hours=2),
+        },
+    )
+    return meeting
+
+
+def meeting_kwargs(attr: str, *, days: int = 3, slug_of: str | None = None) -> Callable:
+    return lambda w: {
+        "slug": getattr(w, slug_of or attr).slug,
+        "pk": meeting_in(w, attr, days=days).pk,
+    }
+
+
+def absence_token_for(world: World, *, days: int = 3) -> dict[str, str]:
+    from meetings.links import absence_token
+
+    membership = world.group.memberships.get(user=world.user("member"), status="active")
+    return {
+        "token": absence_token(membership=membership, meeting=meeting_in(world, "group", days=days))
+    }
+
+
+def no_absences() -> None:
+    from meetings.models import Absence
+
+    assert not Absence.objects.exists()
+
+
+def no_meeting_changes(world: World) -> None:
+    from meetings.models import Meeting
+
+    assert not Meeting.objects.filter(cancelled_at__isnull=False).exists()
+    assert not Meeting.objects.filter(changed_at__isnull=False).exists()
+    assert not Meeting.objects.filter(attendance__isnull=False).exists()
+
+
+def feed_token(world: World, role: str) -> dict[str, str]:
+    from meetings.models import CalendarFeed
+
+    feed, _ = CalendarFeed.objects.get_or_create(
+        user=world.user(role), defaults={"token": f"matrise-{role}"}
+    )
+    return {"token": feed.token}
+
+
+TO_INSIDE_G_MEETINGS = Redirect("/grupper/tirsdagsgruppa-alfa/inne/")
+
+
 # --- The table ---------------------------------------------------------------
 
 URLS: dict[str, list[Case]] = {
@@ -373,6 +436,165 @@ URLS: dict[str, list[Case]] = {
             kwargs=group_slug("group_b"),
             method="post",
             check=lambda w: assert_no_contact_person(w.group_b),
+        ),
+    ],
+    # Meetings (meetings.views): inside pages for participants only; the
+    # absence link and the calendar feed are public by design, keyed by a
+    # signed token or a random token, and answer 404 to anything else.
+    "meetings:detail": [
+        Case("meeting of G", PARTICIPANTS_200, kwargs=meeting_kwargs("group")),
+        Case("meeting in district B", logged_in(404), kwargs=meeting_kwargs("group_b")),
+        Case(
+            "B's meeting under G's address",
+            inside(404),
+            kwargs=meeting_kwargs("group_b", slug_of="group"),
+        ),
+        Case("POST is not allowed", logged_in(405), kwargs=meeting_kwargs("group"), method="post"),
+    ],
+    "meetings:cancel": [
+        Case("GET is not allowed", logged_in(405), kwargs=meeting_kwargs("group")),
+        Case(
+            "a past meeting of G is refused",
+            inside(200),
+            kwargs=meeting_kwargs("group", days=-2),
+            method="post",
+            check=no_meeting_changes,
+        ),
+        Case(
+            "meeting in district B",
+            logged_in(404),
+            kwargs=meeting_kwargs("group_b"),
+            method="post",
+            check=no_meeting_changes,
+        ),
+    ],
+    "meetings:move": [
+        Case("GET is not allowed", logged_in(405), kwargs=meeting_kwargs("group")),
+        Case(
+            "into the past is refused",
+            inside(200),
+            kwargs=meeting_kwargs("group"),
+            method="post",
+            data={"move-date": "2020-01-07", "move-time": "18:00"},
+            check=no_meeting_changes,
+        ),
+        Case(
+            "meeting in district B",
+            logged_in(404),
+            kwargs=meeting_kwargs("group_b"),
+            method="post",
+            data={"move-date": "2030-01-08", "move-time": "18:00"},
+            check=no_meeting_changes,
+        ),
+    ],
+    "meetings:absence": [
+        Case("GET is not allowed", logged_in(405), kwargs=meeting_kwargs("group")),
+        Case(
+            "notice for a meeting of G",
+            inside(TO_INSIDE_G_MEETINGS),
+            kwargs=meeting_kwargs("group"),
+            method="post",
+            data={"action": "register"},
+        ),
+        Case(
+            "meeting in district B",
+            logged_in(404),
+            kwargs=meeting_kwargs("group_b"),
+            method="post",
+            data={"action": "register"},
+            check=lambda w: no_absences(),
+        ),
+    ],
+    "meetings:attendance": [
+        Case("GET is not allowed", logged_in(405), kwargs=meeting_kwargs("group")),
+        Case(
+            "a meeting that has not started is refused",
+            inside(200),
+            kwargs=meeting_kwargs("group"),
+            method="post",
+            data={"count-count": "4"},
+            check=no_meeting_changes,
+        ),
+        Case(
+            "meeting in district B",
+            logged_in(404),
+            kwargs=meeting_kwargs("group_b", days=-2),
+            method="post",
+            data={"count-count": "4"},
+            check=no_meeting_changes,
+        ),
+    ],
+    "meetings:ics": [
+        Case("meeting of G", PARTICIPANTS_200, kwargs=meeting_kwargs("group")),
+        Case("meeting in district B", logged_in(404), kwargs=meeting_kwargs("group_b")),
+    ],
+    "meetings:schedule": [
+        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
+        Case(
+            "digital group (not meeting yet)",
+            inside(404, unsigned=TO_SIGN_DIGITAL),
+            kwargs=group_slug("digital_group"),
+        ),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case(
+            "invalid change, group G",
+            inside(200),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"weekday": "9", "start_time": "25:00"},
+            check=state_is("group", Group.State.STARTING),
+        ),
+    ],
+    # The link in a reminder: no login; GET only asks, POST registers.
+    "meetings:absence_link": [
+        Case(
+            "GET asks and registers nothing",
+            everyone(200),
+            kwargs=lambda w: absence_token_for(w),
+            check=lambda w: no_absences(),
+        ),
+        Case(
+            "POST registers",
+            everyone(200),
+            kwargs=lambda w: absence_token_for(w),
+            method="post",
+            data={"action": "register"},
+        ),
+        Case(
+            "after the meeting",
+            everyone(410),
+            kwargs=lambda w: absence_token_for(w, days=-2),
+            method="post",
+            data={"action": "register"},
+            check=lambda w: no_absences(),
+        ),
+        Case(
+            "forged token",
+            everyone(404),
+            kwargs=lambda w: {"token": "eyJtIjoxLCJtcyI6MX0:forfalsket"},
+            method="post",
+            data={"action": "register"},
+            check=lambda w: no_absences(),
+        ),
+    ],
+    "meetings:calendar": [
+        Case("page", logged_in(200)),
+        Case(
+            "unknown action",
+            logged_in(Redirect("/kalender/", exact=True)),
+            method="post",
+            data={"action": "ukjent"},
+        ),
+    ],
+    "meetings:feed": [
+        # Whoever holds the address reads it; the seeker's feed is empty.
+        Case("valid token", everyone(200), kwargs=lambda w: feed_token(w, "seeker")),
+        Case("unknown token", everyone(404), kwargs=lambda w: {"token": "gjettet-token"}),
+        Case(
+            "POST is not allowed",
+            everyone(405),
+            kwargs=lambda w: feed_token(w, "seeker"),
+            method="post",
         ),
     ],
     # Staff invitations: district staff for their district's contact points,
@@ -499,6 +721,36 @@ URLS: dict[str, list[Case]] = {
         Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
     ],
     "pledges:mine": [Case("page", logged_in(200))],
+    # Reminder settings: one's own only. The neutral link in messages leads
+    # participants of the meeting's group to it; everyone else gets 404.
+    "notifications:preferences": [
+        Case("page", logged_in(200)),
+        Case(
+            "save",
+            logged_in(Redirect("/profil/varsler/", exact=True)),
+            method="post",
+            data={"lead_hours": "12", "channel": "email"},
+        ),
+        Case(
+            "SMS without a phone number",
+            logged_in(200),
+            method="post",
+            data={"lead_hours": "12", "channel": "sms"},
+        ),
+    ],
+    "notifications:meeting": [
+        Case(
+            "meeting of G",
+            inside(Redirect("/grupper/tirsdagsgruppa-alfa/inne/moter/")),
+            kwargs=lambda w: {"pk": meeting_in(w, "group", days=3).pk},
+        ),
+        Case(
+            "meeting in district B",
+            logged_in(404),
+            kwargs=lambda w: {"pk": meeting_in(w, "group_b", days=3).pk},
+        ),
+        Case("unknown meeting", logged_in(404), kwargs=lambda w: {"pk": 999999}),
+    ],
     # Profile: one's own account only.
     "accounts:profile": [Case("page", logged_in(200))],
     "accounts:profile_edit": [
@@ -509,6 +761,16 @@ URLS: dict[str, list[Case]] = {
             method="post",
             data={"display_name": "Nytt Kallenavn", "phone": "41234567", "language": "nb"},
         ),
+    ],
+    # Data rights: the page explains; the download and the deletion ask for the
+    # password again first (allauth reauthentication), whoever asks.
+    "accounts:data_export": [
+        Case("page", logged_in(200)),
+        Case("download", logged_in(TO_REAUTHENTICATE), method="post"),
+    ],
+    "accounts:delete": [
+        Case("page", logged_in(200)),
+        Case("delete", logged_in(TO_REAUTHENTICATE), method="post", data={"confirm": "DELETE"}),
     ],
     # Staff area: TOTP-confirmed sessions; each office sees its own scope.
     "organisations:staff_home": [
@@ -665,6 +927,33 @@ URLS: dict[str, list[Case]] = {
         Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
     ],
     # Interest lists in the staff area: the contact point's own staff only.
+    # District statistics: district staff (their district) and national admins.
+    "monitoring:dashboard": [
+        Case(
+            "own scope",
+            staff_area(district_staff=200, district_staff_other=200, national_admin=200),
+        ),
+        Case(
+            "district B named",
+            staff_area(district_staff_other=200, national_admin=200),
+            query="distrikt=distrikt-b",
+        ),
+        Case("unknown district", staff_area(), query="distrikt=finnes-ikke"),
+    ],
+    "monitoring:export_csv": [
+        Case(
+            "states",
+            staff_area(district_staff=200, district_staff_other=200, national_admin=200),
+            kwargs=lambda w: {"table": "states"},
+        ),
+        Case(
+            "district A named",
+            staff_area(district_staff=200, national_admin=200),
+            kwargs=lambda w: {"table": "follow_up"},
+            query="distrikt=distrikt-a",
+        ),
+        Case("unknown table", staff_area(), kwargs=lambda w: {"table": "medlemmer"}),
+    ],
     "interest_staff:home": [
         Case(
             "goes to the only contact point",
@@ -753,6 +1042,19 @@ URLS: dict[str, list[Case]] = {
     ],
     # Follow-up contacts only: contact-point staff and initiators who stepped back.
     "organisations:support_requests": [Case("page", staff_area(contact_point_staff=200))],
+    # The audit trail: national administrators only (core.audit_views).
+    "audit_log": [
+        Case("page", staff_area(national_admin=200)),
+        Case("one family", staff_area(national_admin=200), query="event=account.*"),
+        Case("unknown event", staff_area(national_admin=400), query="event=finnes.ikke"),
+        Case("odd page number", staff_area(national_admin=200), query="page=-1"),
+        # require_GET runs before the role check: 405 for every logged-in role alike.
+        Case(
+            "POST is not allowed",
+            logged_in(405, **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP)),
+            method="post",
+        ),
+    ],
     "organisations:support_answer": [
         Case(
             "empty answer, group G",
@@ -788,6 +1090,23 @@ URLS: dict[str, list[Case]] = {
         ),
     ],
     "api:meeting_guide_feed": [public("feed")],
+    # Statistics as JSON: like the page, but 404 (JSON) instead of a login redirect.
+    "api:statistics": [
+        Case(
+            "own scope",
+            everyone(404, district_staff=200, district_staff_other=200, national_admin=200),
+        ),
+        Case(
+            "district B named",
+            everyone(404, district_staff_other=200, national_admin=200),
+            query="distrikt=distrikt-b",
+        ),
+        Case(
+            "reversed months",
+            everyone(404, district_staff=400, district_staff_other=400, national_admin=400),
+            query="fra=2026-05&til=2026-01",
+        ),
+    ],
     "api:group_detail": [
         public("group G", kwargs=group_slug("group")),
         public("digital group", kwargs=group_slug("digital_group")),
@@ -990,11 +1309,38 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "organisations_staffrole": AdminModel(
         lambda w: StaffRole.objects.get(user=w.user("contact_point_staff"))
     ),
+    "notifications_outgoingmessage": AdminModel(lambda w: outbox_message(w), {"add": 403}),
+    "notifications_bouncedaddress": AdminModel(lambda w: bounced_address(w)),
     "groups_theme": AdminModel(lambda w: w.theme),
     "groups_group": AdminModel(lambda w: w.group),
     # A signed version cannot be deleted; what members signed stays on record.
     "pledges_pledge": AdminModel(lambda w: Pledge.objects.current(), {"delete": 403}),
 }
+
+
+def outbox_message(world: World) -> Any:
+    from notifications.models import OutgoingMessage
+
+    message, _ = OutgoingMessage.objects.get_or_create(
+        key=f"seat_offer:matrix:u={world.user('seeker').pk}",
+        defaults={
+            "kind": "seat_offer",
+            "recipient": world.user("seeker"),
+            "params": {"entry": 0},
+            "status": OutgoingMessage.Status.FAILED,
+            "last_error": "SMTP 550",
+        },
+    )
+    return message
+
+
+def bounced_address(world: World) -> Any:
+    from notifications.models import BouncedAddress
+
+    bounce, _ = BouncedAddress.objects.get_or_create(
+        address="bounce@example.org", defaults={"channel": "email", "reason": "SMTP 550"}
+    )
+    return bounce
 
 
 def postal_code(world: World) -> Any:

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import csp.constants
 import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "core",
     "accounts",
     "places",
@@ -80,11 +82,15 @@ INSTALLED_APPS = [
     "joining",
     "meetings",
     "notifications",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.ApiJsonErrorsMiddleware",
+    "core.middleware.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -209,6 +215,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "groups.rotation.plan_all_groups",
         "schedule": crontab(day_of_week="mon", hour=4, minute=0),
     },
+    # Meetings for the coming weeks, from each group's schedule.
+    "meetings-materialise": {
+        "task": "meetings.tasks.materialise_all",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Initiators of groups that have met often enough are asked to step back.
     "groups-step-back-nudge": {
         "task": "groups.nudge.nudge_initiators",
@@ -223,9 +234,44 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "joining.tasks.expire_seat_offers",
         "schedule": crontab(minute=40),
     },
+    # The outbox: reminders that fell due become rows, due rows go to workers,
+    # rows a dead worker left behind go back in line.
+    "notifications-scan-reminders": {
+        "task": "notifications.tasks.scan_reminders",
+        "schedule": float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60")),
+    },
+    "notifications-dispatch": {
+        "task": "notifications.tasks.dispatch",
+        "schedule": float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60")),
+    },
+    # Retention (docs/privacy.md): old requests, messages, audit details, stale accounts.
+    "retention-purge": {
+        "task": "core.retention.purge",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    # District offices: last week's activity and what needs follow-up.
+    "monitoring-weekly-digest": {
+        "task": "monitoring.tasks.enqueue_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
+    # Pre-aggregated meeting numbers for the dashboards: recent months often,
+    # all of them at night.
+    "monitoring-refresh-recent": {
+        "task": "monitoring.tasks.refresh_recent_activity",
+        "schedule": crontab(minute="*/15"),
+    },
+    "monitoring-refresh-all": {
+        "task": "monitoring.tasks.refresh_all_activity",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # Task modules outside ``<app>.tasks`` that the worker must register.
-CELERY_IMPORTS = ("groups.rotation", "groups.nudge", "organisations.invitations")
+CELERY_IMPORTS = (
+    "groups.rotation",
+    "groups.nudge",
+    "organisations.invitations",
+    "core.retention",
+)
 
 # --- Authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -270,6 +316,14 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+}
+# The platform's own limits (core.ratelimit), in the same notation; an empty
+# value switches one off. Over a limit: HTTP 429 with a message (JSON on /api/).
+SELVHJELP_RATE_LIMITS = {
+    "join_request": env("SELVHJELP_RATE_LIMIT_JOIN_REQUEST", "10/h/user,30/h/ip"),
+    "interest": env("SELVHJELP_RATE_LIMIT_INTEREST", "10/h/user,30/h/ip"),
+    "absence": env("SELVHJELP_RATE_LIMIT_ABSENCE", "30/h/user,120/h/ip"),
+    "api": env("SELVHJELP_RATE_LIMIT_API", "120/m/ip"),
 }
 # Number of reverse proxies in front of the app (see README, deployment).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
@@ -323,6 +377,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# django-csp: every script and style comes from the platform itself; a
+# per-request nonce (``request.csp_nonce``, used in base.html) is the only way
+# to run anything else. No 'unsafe-inline' anywhere. Django's admin keeps the
+# other headers but not this one (core.middleware).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF, csp.constants.NONCE],
+        "style-src": [csp.constants.SELF, csp.constants.NONCE],
+        "img-src": [csp.constants.SELF, "data:"],
+        "font-src": [csp.constants.SELF],
+        "connect-src": [csp.constants.SELF],
+        "form-action": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+        "base-uri": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+    },
+}
 
 # --- Logging -----------------------------------------------------------------
 # Log lines carry ids and event names only; never a group's theme, a member's
@@ -345,6 +418,8 @@ LOGGING: dict[str, Any] = {
 # --- Domain settings ------------------------------------------------------------
 # After this many meetings the initiators are asked to step back.
 SELVHJELP_STEP_BACK_NUDGE_AFTER = int(env("SELVHJELP_STEP_BACK_NUDGE_AFTER", "5"))
+# A digital meeting's link shows this many minutes before the start.
+SELVHJELP_LINK_OPENS_MINUTES = int(env("SELVHJELP_LINK_OPENS_MINUTES", "30"))
 SELVHJELP_DEMO_PASSWORD = env("SELVHJELP_DEMO_PASSWORD", "selvhjelp-demo")
 # How many people waiting for the same kind of group in the same area make a
 # contact point get a notice from the interest list (Selvhjelp Norge: at least 4).
@@ -352,3 +427,45 @@ SELVHJELP_QUORUM = int(env("SELVHJELP_QUORUM", "4"))
 # Days the members have to agree to a new member, and to take a waiting-list seat.
 SELVHJELP_CONSENT_DAYS = int(env("SELVHJELP_CONSENT_DAYS", "7"))
 SELVHJELP_OFFER_DAYS = int(env("SELVHJELP_OFFER_DAYS", "3"))
+
+# Retention (docs/privacy.md, core/retention.py): days each kind of record is
+# kept; every one can be set in the environment under the same name.
+SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS = int(
+    env("SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS", "30")
+)
+SELVHJELP_RETAIN_CLOSED_JOIN_REQUEST_DAYS = int(
+    env("SELVHJELP_RETAIN_CLOSED_JOIN_REQUEST_DAYS", "90")
+)
+SELVHJELP_RETAIN_CLOSED_WAITING_LIST_DAYS = int(
+    env("SELVHJELP_RETAIN_CLOSED_WAITING_LIST_DAYS", "90")
+)
+SELVHJELP_RETAIN_ENDED_INTEREST_DAYS = int(env("SELVHJELP_RETAIN_ENDED_INTEREST_DAYS", "30"))
+SELVHJELP_RETAIN_DONE_MESSAGE_DAYS = int(env("SELVHJELP_RETAIN_DONE_MESSAGE_DAYS", "30"))
+SELVHJELP_RETAIN_AUDIT_DETAILS_DAYS = int(env("SELVHJELP_RETAIN_AUDIT_DETAILS_DAYS", "180"))
+SELVHJELP_RETAIN_AUDIT_DAYS = int(env("SELVHJELP_RETAIN_AUDIT_DAYS", "730"))
+SELVHJELP_RETAIN_UNVERIFIED_ACCOUNT_DAYS = int(
+    env("SELVHJELP_RETAIN_UNVERIFIED_ACCOUNT_DAYS", "30")
+)
+SELVHJELP_RETAIN_ABSENCE_DAYS = int(env("SELVHJELP_RETAIN_ABSENCE_DAYS", "90"))
+SELVHJELP_RETAIN_MEETING_DETAILS_DAYS = int(env("SELVHJELP_RETAIN_MEETING_DETAILS_DAYS", "90"))
+SELVHJELP_RETAIN_INVITATION_DAYS = int(env("SELVHJELP_RETAIN_INVITATION_DAYS", "30"))
+
+# --- Outbox: reminders and notices (see notifications/README.md) -------------
+SELVHJELP_REMINDER_DEFAULT_HOURS = int(env("SELVHJELP_REMINDER_DEFAULT_HOURS", "24"))
+SELVHJELP_OUTBOX_BATCH_SIZE = int(env("SELVHJELP_OUTBOX_BATCH_SIZE", "100"))
+SELVHJELP_OUTBOX_DISPATCH_SECONDS = float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60"))
+SELVHJELP_OUTBOX_LEASE_SECONDS = int(env("SELVHJELP_OUTBOX_LEASE_SECONDS", "300"))
+SELVHJELP_OUTBOX_STUCK_SECONDS = int(env("SELVHJELP_OUTBOX_STUCK_SECONDS", "900"))
+SELVHJELP_OUTBOX_RETRY_BASE_SECONDS = float(env("SELVHJELP_OUTBOX_RETRY_BASE_SECONDS", "60"))
+SELVHJELP_OUTBOX_RETRY_CAP_SECONDS = float(env("SELVHJELP_OUTBOX_RETRY_CAP_SECONDS", "3600"))
+SELVHJELP_OUTBOX_MAX_ATTEMPTS = int(env("SELVHJELP_OUTBOX_MAX_ATTEMPTS", "12"))
+SELVHJELP_SMS_BACKEND = env("SELVHJELP_SMS_BACKEND", "notifications.sms.ConsoleBackend")
+SELVHJELP_SMS_FILE = env("SELVHJELP_SMS_FILE", str(VAR_DIR / "sms.jsonl"))
+SELVHJELP_SMS_URL = env("SELVHJELP_SMS_URL")
+SELVHJELP_SMS_TOKEN = env("SELVHJELP_SMS_TOKEN")
+SELVHJELP_SMS_SENDER = env("SELVHJELP_SMS_SENDER", "Selvhjelp")
+SELVHJELP_SMS_TIMEOUT = float(env("SELVHJELP_SMS_TIMEOUT", "10"))
+# District dashboards: how far an in-person group reaches for unmet demand, and
+# after how many weeks without a recorded meeting a group needs follow-up.
+SELVHJELP_REACH_KM = int(env("SELVHJELP_REACH_KM", "30"))
+SELVHJELP_FOLLOW_UP_WEEKS = int(env("SELVHJELP_FOLLOW_UP_WEEKS", "4"))
