@@ -464,6 +464,9 @@ class Command(BaseCommand):
             ).count()
             Group.objects.filter(pk=group.pk).update(
                 member_count=active,
+                # People who joined a demo group after an earlier seed stay
+                # members, so the group grows to hold them.
+                capacity=max(group.capacity, min(active, 12)),
                 # Groups close after the start-up meeting; a self-run group that
                 # lost a member has reopened for one more.
                 open_for_new_members=spec.state in (G.DRAFT, G.FORMING)
