@@ -13,9 +13,7 @@ class ReminderPreferenceForm(forms.Form):
     lead_hours = forms.TypedChoiceField(
         label=_("Remind me before each meeting"),
         coerce=int,
-        choices=[
-            (h, _("%(hours)s hours before") % {"hours": h}) for h in ReminderPreference.LEAD_HOURS
-        ],
+        choices=ReminderPreference.LEAD_HOUR_CHOICES,
     )
     channel = forms.ChoiceField(
         label=_("Send reminders by"),

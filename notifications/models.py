@@ -96,7 +96,15 @@ class ReminderPreference(models.Model):
         SMS = "sms", _("Text message (SMS)")
         BOTH = "both", _("E-mail and text message")
 
-    LEAD_HOURS = (2, 6, 12, 24, 48)
+    # Lazy labels, one per choice, so they are translated when shown.
+    LEAD_HOUR_CHOICES = [
+        (2, _("2 hours before")),
+        (6, _("6 hours before")),
+        (12, _("12 hours before")),
+        (24, _("24 hours before")),
+        (48, _("48 hours before")),
+    ]
+    LEAD_HOURS = tuple(hours for hours, _label in LEAD_HOUR_CHOICES)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -107,7 +115,7 @@ class ReminderPreference(models.Model):
     lead_hours = models.PositiveSmallIntegerField(
         _("remind me"),
         default=24,
-        choices=[(h, _("%(hours)s hours before") % {"hours": h}) for h in LEAD_HOURS],
+        choices=LEAD_HOUR_CHOICES,
     )
     channel = models.CharField(
         _("send reminders by"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
