@@ -64,6 +64,12 @@ def test_api_conforms_and_never_fails(some_groups, case):
     # only turn generated requests into 429s.
     with override_settings(SELVHJELP_RATE_LIMITS={"api": ""}):
         response = case.call()
+    assert response.status_code < 500
+    if response.status_code == 414:
+        # The query-string limit in front of every URL (the same one gunicorn
+        # applies), not part of any operation's schema.
+        assert response.json()["error"]
+        return
     # Not run: negative_data_rejection and positive_data_acceptance. The API
     # validates meaning beyond the schema (a point must lie in Norway), and
     # tolerates some malformed bodies as "no filter"; both are 4xx/200, never 5xx.
