@@ -13,12 +13,16 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import login
 
 # Playwright's sync API runs an event loop in this thread; Django would then
 # refuse the database access that the tests need (SynchronousOnlyOperation).
@@ -72,6 +76,40 @@ def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
     page.on("pageerror", lambda exc: console_errors.append(str(exc)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_as(browser: Browser, live_server: Any, console_errors: list[str]) -> Iterator[Any]:
+    """``open_as(user=None, mfa=False)``: a new browser page, logged in as ``user``.
+
+    The login happens through Django's test client; its session cookie is
+    handed to a fresh browser context, so stories can switch between people.
+    """
+    contexts = []
+
+    def open_page(user: Any = None, *, mfa: bool = False) -> Page:
+        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        if user is not None:
+            client = Client()
+            login(client, user, mfa=mfa)
+            context.add_cookies(
+                [
+                    {
+                        "name": "sessionid",
+                        "value": client.cookies["sessionid"].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def format_violations(url: str, violations: list[dict]) -> str:

@@ -22,7 +22,6 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.db import connection
-from django.test import Client
 
 from groups.models import Group, HostTurn, Membership, SupportRequest, Theme
 from groups.rotation import rotation_plan
@@ -31,7 +30,6 @@ from organisations.models import ContactPoint, StaffRole
 from places.models import Kommune
 from places.selectors import clear_cache
 from pledges.services import pledge_sign
-from tests.conftest import login
 from tests.factories import UserFactory, current_pledge, give_totp
 
 pytestmark = pytest.mark.browser
@@ -78,35 +76,6 @@ def drammen(transactional_db):
         pledge=pledge,
     )
     clear_cache()
-
-
-@pytest.fixture
-def open_as(browser, live_server, console_errors):
-    """``open_as(user, mfa=False)``: a logged-in browser page for ``user``."""
-    contexts = []
-
-    def open_page(user, *, mfa=False):
-        client = Client()
-        login(client, user, mfa=mfa)
-        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def _submit(page, selector="main form.form button[type=submit]"):

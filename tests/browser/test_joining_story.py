@@ -12,47 +12,17 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from groups.models import Group, Membership
 from joining.models import WaitingListEntry
 from joining.services import membership_add, waiting_list_join
 from pledges.models import Pledge
-from tests.conftest import login
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
 PLACE = "Frivilligsentralen, møterom 2"
-
-
-@pytest.fixture
-def open_as(browser, live_server, console_errors):
-    contexts = []
-
-    def open_page(user):
-        client = Client()
-        login(client, user, mfa=False)
-        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def _click_post(page, action_part, answer=None):

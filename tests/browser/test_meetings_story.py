@@ -7,45 +7,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from groups.models import Group, Membership
 from meetings.links import absence_url
 from meetings.models import Absence, CalendarFeed, Meeting
-from tests.conftest import login
 from tests.factories import GroupFactory, MembershipFactory, current_pledge
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def open_as(browser, live_server, console_errors):
-    contexts = []
-
-    def open_page(user=None):
-        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        if user is not None:
-            client = Client()
-            login(client, user, mfa=False)
-            context.add_cookies(
-                [
-                    {
-                        "name": "sessionid",
-                        "value": client.cookies["sessionid"].value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def click(page, selector):
