@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -78,6 +79,15 @@ def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
     context.close()
 
 
+def use_session(page: Page, live_server: Any, user: Any, *, mfa: bool = False) -> None:
+    """Log ``page``'s browser context in as ``user`` (through Django's test client)."""
+    client = login(Client(), user, mfa=mfa)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
 @pytest.fixture
 def open_as(browser: Browser, live_server: Any, console_errors: list[str]) -> Iterator[Any]:
     """``open_as(user=None, mfa=False)``: a new browser page, logged in as ``user``.
@@ -90,20 +100,10 @@ def open_as(browser: Browser, live_server: Any, console_errors: list[str]) -> It
     def open_page(user: Any = None, *, mfa: bool = False) -> Page:
         context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
-        if user is not None:
-            client = Client()
-            login(client, user, mfa=mfa)
-            context.add_cookies(
-                [
-                    {
-                        "name": "sessionid",
-                        "value": client.cookies["sessionid"].value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
         contexts.append(context)
         page = context.new_page()
+        if user is not None:
+            use_session(page, live_server, user, mfa=mfa)
         page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
         return page
 

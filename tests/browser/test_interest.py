@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from groups.models import GroupInvitation
 from interest.models import QuorumAlert
 from interest.services import interest_register
-from tests.browser.conftest import submit
-from tests.conftest import login
+from tests.browser.conftest import submit, use_session
 from tests.factories import (
     ContactPointFactory,
     GroupFactory,
@@ -22,15 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def use_session(page, live_server, user, *, mfa: bool = False) -> None:
-    """Log the browser in by handing it a session made by the test client."""
-    client = login(Client(), user, mfa=mfa)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def test_seeker_registers_withdraws_and_answers(page, live_server, axe_check):

@@ -6,28 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser.conftest import submit
-from tests.conftest import build_world, login
+from tests.browser.conftest import submit, use_session
+from tests.conftest import build_world
 from tests.monitoring.conftest import build_stats
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def use_session(page, live_server, user) -> None:
-    client = login(Client(), user, mfa=True)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-
-
 def test_district_staff_filter_and_download(page, live_server, axe_check, tmp_path: Path):
     world = build_world()
     stats = build_stats(world)
-    use_session(page, live_server, world.user("district_staff"))
+    use_session(page, live_server, world.user("district_staff"), mfa=True)
 
     page.goto(f"{live_server.url}/personale/statistikk/")
     axe_check(page)
