@@ -25,6 +25,7 @@ COPY joining ./joining
 COPY meetings ./meetings
 COPY notifications ./notifications
 COPY monitoring ./monitoring
+COPY privacy ./privacy
 RUN pip install .
 COPY . .
 

@@ -7,6 +7,4 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("endre/", views.profile_edit, name="profile_edit"),
-    path("mine-data/", views.data_export, name="data_export"),
-    path("slett/", views.account_delete, name="delete"),
 ]

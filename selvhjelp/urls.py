@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("joining.urls")),  # before "grupper/": pages inside a group
     path("", include("meetings.urls")),  # before "grupper/": meetings inside a group
     path("", include("notifications.urls")),  # before "profil/": reminder settings
+    path("profil/", include("privacy.urls")),  # download your data, delete your account
     path("profil/", include("accounts.urls")),
     path("grupper/", include("groups.urls")),
     path("interesse/", include("interest.urls")),

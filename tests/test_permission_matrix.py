@@ -764,11 +764,11 @@ URLS: dict[str, list[Case]] = {
     ],
     # Data rights: the page explains; the download and the deletion ask for the
     # password again first (allauth reauthentication), whoever asks.
-    "accounts:data_export": [
+    "privacy:data_export": [
         Case("page", logged_in(200)),
         Case("download", logged_in(TO_REAUTHENTICATE), method="post"),
     ],
-    "accounts:delete": [
+    "privacy:account_delete": [
         Case("page", logged_in(200)),
         Case("delete", logged_in(TO_REAUTHENTICATE), method="post", data={"confirm": "DELETE"}),
     ],

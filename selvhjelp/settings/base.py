@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "meetings",
     "notifications",
     "monitoring",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -246,7 +247,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Retention (docs/privacy.md): old requests, messages, audit details, stale accounts.
     "retention-purge": {
-        "task": "core.retention.purge",
+        "task": "privacy.tasks.purge",
         "schedule": crontab(hour=3, minute=45),
     },
     # District offices: last week's activity and what needs follow-up.
@@ -270,7 +271,6 @@ CELERY_IMPORTS = (
     "groups.rotation",
     "groups.nudge",
     "organisations.invitations",
-    "core.retention",
 )
 
 # --- Authentication --------------------------------------------------------
@@ -428,8 +428,9 @@ SELVHJELP_QUORUM = int(env("SELVHJELP_QUORUM", "4"))
 SELVHJELP_CONSENT_DAYS = int(env("SELVHJELP_CONSENT_DAYS", "7"))
 SELVHJELP_OFFER_DAYS = int(env("SELVHJELP_OFFER_DAYS", "3"))
 
-# Retention (docs/privacy.md, core/retention.py): days each kind of record is
-# kept; every one can be set in the environment under the same name.
+# Retention (docs/privacy.md; the rules are in each app's personal_data.py): days
+# each kind of record is kept; every one can be set in the environment under the
+# same name.
 SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS = int(
     env("SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS", "30")
 )

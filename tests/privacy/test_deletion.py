@@ -27,8 +27,6 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from accounts.deletion import account_delete
-from accounts.forms import AccountDeleteForm
 from accounts.models import User
 from core.models import AuditEvent
 from core.services import DomainError, audit
@@ -48,6 +46,8 @@ from notifications.services import enqueue
 from organisations.models import StaffInvitation, StaffRole
 from pledges.models import PledgeSignature
 from pledges.services import pledge_current, pledge_sign
+from privacy.deletion import account_delete
+from privacy.forms import AccountDeleteForm
 from tests.conftest import login
 from tests.factories import (
     ContactPointFactory,
@@ -271,7 +271,7 @@ def test_rich_user_leaves_no_trace():
     assert len(hits(NEEDLES)) >= 15  # the search does find them while they are there
     membership_ids = set(Membership.objects.filter(user=rich.user).values_list("pk", flat=True))
 
-    response = client.post(reverse("accounts:delete"), {"confirm": confirm_word()})
+    response = client.post(reverse("privacy:account_delete"), {"confirm": confirm_word()})
 
     assert response.status_code == 302
     assert hits(NEEDLES) == []
@@ -361,7 +361,7 @@ def test_deletion_is_all_or_nothing(monkeypatch):
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("accounts.deletion._delete_sessions", broken)
+    monkeypatch.setattr("accounts.personal_data.delete_sessions", broken)
     with pytest.raises(RuntimeError):
         account_delete(user_id=user.pk)
     user.refresh_from_db()
@@ -385,9 +385,9 @@ def test_the_only_national_admin_is_refused(roles):
 @pytest.mark.django_db
 def test_the_page_asks_for_the_word_and_keeps_the_account_without_it(role_client, roles):
     client = reauthenticated(role_client("member"))
-    page = client.get(reverse("accounts:delete"))
+    page = client.get(reverse("privacy:account_delete"))
     assert page.status_code == 200
-    response = client.post(reverse("accounts:delete"), {"confirm": "kanskje"})
+    response = client.post(reverse("privacy:account_delete"), {"confirm": "kanskje"})
     assert response.status_code == 200
     assert confirm_word() in response.content.decode()
     assert User.objects.filter(pk=roles.user("member").pk).exists()
@@ -396,13 +396,13 @@ def test_the_page_asks_for_the_word_and_keeps_the_account_without_it(role_client
 @pytest.mark.django_db
 def test_deletion_needs_a_recent_login(roles):
     client = reauthenticated(login(Client(), roles.user("member")), seconds_ago=3600)
-    response = client.post(reverse("accounts:delete"), {"confirm": confirm_word()})
+    response = client.post(reverse("privacy:account_delete"), {"confirm": confirm_word()})
     assert response.status_code == 302
     assert "/reauthenticate/" in response["Location"]
     assert User.objects.filter(pk=roles.user("member").pk).exists()
     # A fresh login alone is not enough: deleting asks for the password again.
     response = login(Client(), roles.user("member")).post(
-        reverse("accounts:delete"), {"confirm": confirm_word()}
+        reverse("privacy:account_delete"), {"confirm": confirm_word()}
     )
     assert "/reauthenticate/" in response["Location"]
 
@@ -410,7 +410,7 @@ def test_deletion_needs_a_recent_login(roles):
 @pytest.mark.django_db
 def test_the_only_national_admin_sees_why_on_the_page(role_client, roles):
     client = reauthenticated(role_client("national_admin"))
-    response = client.post(reverse("accounts:delete"), {"confirm": confirm_word()})
+    response = client.post(reverse("privacy:account_delete"), {"confirm": confirm_word()})
     assert response.status_code == 200
     with translation.override("nb"):
         why = gettext(

@@ -70,4 +70,4 @@ def test_retention_settings_match_the_document():
     in_doc = set(re.findall(r"`(SELVHJELP_RETAIN_\w+)`", text))
     in_settings = {name for name in dir(settings) if name.startswith("SELVHJELP_RETAIN_")}
     assert in_doc == in_settings
-    assert "core.retention.purge" in text
+    assert "privacy.tasks.purge" in text

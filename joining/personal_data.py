@@ -1,0 +1,191 @@
+"""Join requests, consents, waiting lists, group notices (see ``core.personal_data``).
+
+Deleting an account starts here: the person leaves every group, withdraws
+pending requests and gives up waiting-list places through the same services
+as anyone who leaves, so seats, waiting lists and group lifecycles stay
+consistent.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from core.personal_data import (
+    ExportSection,
+    Person,
+    PersonalData,
+    RetentionRule,
+    before,
+    iso,
+    register,
+)
+from core.services import audit
+from groups import lifecycle
+from groups.models import Group, Membership
+from notifications.personal_data import messages_cancel_about
+
+from . import services
+from .models import Consent, JoinRequest, WaitingListEntry
+
+RUNNING = (Group.State.STARTING, Group.State.SELF_RUN, Group.State.PAUSED)
+
+
+def _consents(user: Any) -> dict[int, list[dict[str, Any]]]:
+    consents: dict[int, list[dict[str, Any]]] = {}
+    for consent in Consent.objects.filter(membership__user=user):
+        consents.setdefault(consent.membership_id, []).append(
+            {"agrees": consent.agrees, "answered_at": iso(consent.created_at)}
+        )
+    return consents
+
+
+def _join_requests(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "group": r.group.name,
+            "message": r.message,
+            "status": r.status,
+            "asked_at": iso(r.created_at),
+            "answer_by": iso(r.consent_deadline),
+            "decided_at": iso(r.decided_at),
+        }
+        for r in JoinRequest.objects.filter(user=user).select_related("group").order_by("pk")
+    ]
+
+
+def _waiting_list(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "group": e.group.name,
+            "status": e.status,
+            "joined_list_at": iso(e.created_at),
+            "offered_at": iso(e.offered_at),
+            "offer_expires_at": iso(e.offer_expires_at),
+        }
+        for e in WaitingListEntry.objects.filter(user=user).select_related("group").order_by("pk")
+    ]
+
+
+def close_unanswered_join_requests(now: datetime.datetime) -> int:
+    """Pending requests nobody answered in time are closed as expired.
+
+    (Requests with a consent deadline are closed sooner by
+    ``joining.services.join_requests_expire``.)
+    """
+    stale = JoinRequest.objects.filter(
+        status=JoinRequest.Status.PENDING,
+        created_at__lt=before(now, "SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS"),
+    )
+    return stale.update(status=JoinRequest.Status.EXPIRED, decided_at=now, message="")
+
+
+def delete_closed_join_requests(now: datetime.datetime) -> int:
+    cutoff = before(now, "SELVHJELP_RETAIN_CLOSED_JOIN_REQUEST_DAYS")
+    closed = JoinRequest.objects.exclude(status=JoinRequest.Status.PENDING).filter(
+        Q(decided_at__lt=cutoff) | Q(decided_at__isnull=True, created_at__lt=cutoff)
+    )
+    return closed.delete()[1].get(JoinRequest._meta.label, 0)
+
+
+def delete_closed_waiting_list_entries(now: datetime.datetime) -> int:
+    cutoff = before(now, "SELVHJELP_RETAIN_CLOSED_WAITING_LIST_DAYS")
+    active = (WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED)
+    closed = WaitingListEntry.objects.exclude(status__in=active).filter(
+        Q(offered_at__lt=cutoff) | Q(offered_at__isnull=True, created_at__lt=cutoff)
+    )
+    return closed.delete()[0]
+
+
+def _end_membership(membership: Membership, user: Any) -> None:
+    """Leave one group through the same services a person uses to leave."""
+    group = membership.group
+    others = Membership.objects.active().filter(group=group).exclude(pk=membership.pk).exists()
+    if (
+        not others
+        and group.state in RUNNING
+        and lifecycle.may(user=user, group=group, action="end")
+    ):
+        # The last one out of a running group: it ends rather than running
+        # with nobody. A group still forming stays with its contact point.
+        lifecycle.group_transition(group=group, action="end", actor=user)
+        group.refresh_from_db()
+    if membership.role == Membership.Role.MEMBER:
+        services.membership_leave(group=group, user=user)
+    elif group.state == Group.State.STARTING:
+        # The last initiator stepping back hands the group to its members.
+        lifecycle.initiator_step_back(group=group, user=user)
+    else:
+        # Draft or forming: the contact point steers the start until a new
+        # initiator is added (``start`` needs one).
+        membership.status = Membership.Status.STEPPED_BACK
+        membership.ended_at = timezone.now()
+        membership.save(update_fields=["status", "ended_at"])
+        audit(actor=user, event="group.initiator_stepped_back", target=group)
+
+
+class JoiningData(PersonalData):
+    app_label = "joining"
+    models = (
+        "joining.JoinRequest",
+        "joining.Consent",
+        "joining.WaitingListEntry",
+        "joining.GroupNotice",
+    )
+    links = {
+        "joining.JoinRequest.user": "join_requests",
+        "joining.JoinRequest.decided_by": "not exported: another person's request",
+        "joining.Consent.membership": "memberships[].answers_to_join_requests",
+        "joining.WaitingListEntry.user": "waiting_list_entries",
+        "joining.GroupNotice.membership": "not exported: the group's own feed",
+    }
+    sections = (
+        ExportSection("memberships[].answers_to_join_requests", _consents),
+        ExportSection("join_requests", _join_requests),
+        ExportSection("waiting_list_entries", _waiting_list),
+    )
+    retention = (
+        RetentionRule(
+            "join_requests_unanswered",
+            close_unanswered_join_requests,
+            "SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS",
+        ),
+        RetentionRule(
+            "join_requests_closed",
+            delete_closed_join_requests,
+            "SELVHJELP_RETAIN_CLOSED_JOIN_REQUEST_DAYS",
+        ),
+        RetentionRule(
+            "waiting_list_closed",
+            delete_closed_waiting_list_entries,
+            "SELVHJELP_RETAIN_CLOSED_WAITING_LIST_DAYS",
+        ),
+    )
+
+    def withdraw(self, *, user: Any) -> None:
+        for membership in Membership.objects.active().filter(user=user).select_related("group"):
+            _end_membership(membership, user)
+        pending = JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        for join_request in pending:
+            services.join_request_withdraw(join_request=join_request, user=user)
+        active = (WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED)
+        for entry in WaitingListEntry.objects.filter(user=user, status__in=active).select_related(
+            "group"
+        ):
+            # Passes a held seat on to the next person waiting.
+            services.waiting_list_leave(entry=entry, user=user)
+
+    def erase(self, *, person: Person) -> None:
+        # Messages to others about the person's requests and places would
+        # find nothing to render once they are gone.
+        user = person.user
+        requests = JoinRequest.objects.filter(user=user).values_list("pk", flat=True)
+        messages_cancel_about(key="join_request", ids=list(requests))
+        entries = WaitingListEntry.objects.filter(user=user).values_list("pk", flat=True)
+        messages_cancel_about(key="entry", ids=list(entries))
+
+
+register(JoiningData())
