@@ -26,6 +26,7 @@ COPY meetings ./meetings
 COPY notifications ./notifications
 COPY monitoring ./monitoring
 COPY privacy ./privacy
+COPY demo ./demo
 RUN pip install .
 COPY . .
 

@@ -47,7 +47,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy accounts core groups organisations places interest pledges joining meetings notifications monitoring privacy selvhjelp
+	$(BIN)/mypy accounts core groups organisations places interest pledges joining meetings notifications monitoring privacy demo selvhjelp
 
 messages: install
 	$(PY) manage.py makemessages --locale nb --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "notifications",
     "monitoring",
     "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [

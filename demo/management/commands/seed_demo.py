@@ -40,8 +40,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from demo.meetings import seed_demo_meetings
 from groups.models import Group, Membership, Theme
-from meetings.demo import seed_demo_meetings
 from organisations.models import ContactPoint, District, StaffRole
 from places.models import Kommune
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime
 
 from groups.models import Group, Membership
-
-from . import schedule
-from .models import MEETING_STATES, Absence, Meeting
-from .services import meetings_materialise
+from meetings import schedule
+from meetings.models import MEETING_STATES, Absence, Meeting
+from meetings.services import meetings_materialise
 
 # Even, so that a fortnightly group's weeks keep their parity.
 PAST_WEEKS = 4
