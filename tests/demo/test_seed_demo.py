@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from demo.management.commands.seed_demo import DEMO_DOMAIN
+from demo.data import DEMO_DOMAIN
 from groups.models import Group, Membership
 from organisations.models import ContactPoint, District, StaffRole
 

@@ -17,7 +17,7 @@ from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from .seed_demo import DEMO_DOMAIN
+from demo.data import DEMO_DOMAIN
 
 
 class Command(BaseCommand):
