@@ -24,13 +24,8 @@ from core.models import AuditEvent
 from groups.models import Group, GroupInvitation, HostTurn, Membership, SupportRequest
 from interest.models import InterestRegistration
 from joining.models import Consent, JoinRequest, WaitingListEntry
-from meetings.models import Absence, CalendarFeed
-from notifications.models import (
-    BouncedAddress,
-    OutgoingMessage,
-    ReminderOptOut,
-    ReminderPreference,
-)
+from meetings.models import Absence, CalendarFeed, ReminderOptOut, ReminderPreference
+from notifications.models import BouncedAddress, OutgoingMessage
 from organisations.models import StaffInvitation, StaffRole
 from pledges.models import PledgeSignature
 
@@ -67,8 +62,8 @@ COVERAGE = {
     "meetings.Absence.membership": "memberships[].notices_of_absence",
     "meetings.CalendarFeed.user": "calendar_feed",
     "notifications.OutgoingMessage.recipient": "messages_to_you",
-    "notifications.ReminderPreference.user": "reminders.preference",
-    "notifications.ReminderOptOut.membership": "memberships[].meeting_reminders_off",
+    "meetings.ReminderPreference.user": "reminders.preference",
+    "meetings.ReminderOptOut.membership": "memberships[].meeting_reminders_off",
     "notifications.BouncedAddress.user": "reminders.addresses_that_bounced",
     "admin.LogEntry.user": "not exported: the admin site's change log of administrators",
 }
