@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.mail import EmailMultiAlternatives
     from django.core.management import call_command
 
-    from notifications import services
+    from meetings.reminders import reminder_scan
     from notifications.models import OutgoingMessage
     from tests.notifications.bulk import members_with_a_meeting_soon
     from tests.notifications.sink import Sink
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             sink.handler.arrivals.clear()
 
             t = time.perf_counter()
-            created = services.reminder_scan()
+            created = reminder_scan()
             print(f"scan: {created} reminders in {time.perf_counter() - t:.1f} s", flush=True)
             due = time.time()
             OutgoingMessage.objects.update(

@@ -15,6 +15,11 @@ PAST_WEEKS = 4
 
 
 def seed_demo_meetings(*, now: datetime.datetime) -> None:
+    # The seed writes group rows directly, so the meetings follow here: a
+    # re-seed may have put a group back into another state or schedule.
+    # Groups that do not meet lose their untouched future meetings.
+    for group_id in Group.objects.exclude(state__in=MEETING_STATES).values_list("pk", flat=True):
+        meetings_materialise(group_id=group_id, now=now)
     groups = Group.objects.filter(state__in=MEETING_STATES).order_by("slug")
     for index, group in enumerate(groups):
         meetings_materialise(group_id=group.pk, now=now)

@@ -9,8 +9,10 @@
 
 Opening and closing a self-run group to new members are transitions of their
 own (the state stays ``self_run``). Every transition is one atomic service
-that locks the group row, checks the state and who acts, writes an audit
-event and queues its notices after commit.
+that locks the group row, checks the state and who acts and writes an audit
+event. A transition that changes the state announces it after commit
+(``signals.group_state_changed``), which is how the group's stored meetings
+follow; no message goes out to the members.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from core.services import DomainError, audit
 
 from .models import Group, Membership
 from .selectors import user_runs_group
+from .signals import announce_state_change
 
 State = Group.State
 
@@ -147,6 +150,8 @@ def _apply(group: Group, transition: Transition, actor: Any, **data: Any) -> Gro
         target=group,
         data={"from": previous, "to": group.state, **data},
     )
+    if group.state != previous:
+        announce_state_change(group=group, previous=previous)
     return group
 
 

@@ -20,6 +20,7 @@ from core.services import DomainError, audit
 from organisations.models import ContactPoint, StaffRole
 
 from .models import Group, Membership, SupportRequest
+from .signals import SCHEDULE_FIELDS, announce_schedule_change
 
 # Fields a creator may set through ``group_create`` / ``group_update``.
 EDITABLE_FIELDS = (
@@ -148,6 +149,8 @@ def group_update(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     changed = sorted(name for name in EDITABLE_FIELDS if getattr(locked, name) != before[name])
     # Field names only: the values may be group-internal (the place).
     audit(actor=actor, event="group.updated", target=locked, data={"fields": changed})
+    if set(changed) & set(SCHEDULE_FIELDS):
+        announce_schedule_change(group=locked)
     return locked
 
 

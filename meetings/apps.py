@@ -7,11 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_init, post_save
-
-        from groups.models import Group
+        from groups.signals import group_state_changed, schedule_changed
 
         from . import signals
 
-        post_init.connect(signals.remember_schedule, sender=Group, dispatch_uid="meetings-init")
-        post_save.connect(signals.schedule_saved, sender=Group, dispatch_uid="meetings-save")
+        group_state_changed.connect(signals.regenerate, dispatch_uid="meetings-state")
+        schedule_changed.connect(signals.regenerate, dispatch_uid="meetings-schedule")

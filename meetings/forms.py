@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import BYDAY_CODES, Group
+from notifications.sms import normalise_phone
 
-from .models import Meeting
+from .models import Meeting, ReminderPreference
 from .schedule import aware, local
 
 
@@ -142,3 +143,48 @@ class ScheduleForm(forms.ModelForm):
     def service_data(self) -> dict[str, Any]:
         names = ("weekday", "start_time", "duration_minutes", "cadence", "custom_days")
         return {name: self.cleaned_data[name] for name in names}
+
+
+class ReminderPreferenceForm(forms.Form):
+    lead_hours = forms.TypedChoiceField(
+        label=_("Remind me before each meeting"),
+        coerce=int,
+        choices=ReminderPreference.LEAD_HOUR_CHOICES,
+    )
+    channel = forms.ChoiceField(
+        label=_("Send reminders by"),
+        choices=ReminderPreference.Channel.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Text messages go to the mobile number on your profile."),
+    )
+    no_reminders_for = forms.TypedMultipleChoiceField(
+        label=_("No reminders for these groups"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, user: Any, memberships: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        field = cast(forms.TypedMultipleChoiceField, self.fields["no_reminders_for"])
+        field.choices = [(m.pk, m.group.name) for m in memberships]
+        if not memberships:
+            del self.fields["no_reminders_for"]
+
+    def clean_channel(self) -> str:
+        channel: str = self.cleaned_data["channel"]
+        if channel != ReminderPreference.Channel.EMAIL:
+            if not self.user.phone:
+                raise forms.ValidationError(
+                    _("Add your mobile number on your profile first."), code="no_phone"
+                )
+            if normalise_phone(self.user.phone) is None:
+                raise forms.ValidationError(
+                    _(
+                        "The mobile number on your profile does not look like a mobile "
+                        "number. Correct it on your profile first."
+                    ),
+                    code="invalid_phone",
+                )
+        return channel

@@ -4,7 +4,8 @@ Occurrences are generated from the group's rule (``groups.Group`` holds the
 weekday, start time, duration and cadence) in ``Europe/Oslo`` wall-clock time
 and stored for the weeks ahead, so that a single meeting can be cancelled or
 moved, members can send notice of absence for it, and the group can record
-how many came.
+how many came. Each member's reminder settings (lead time, channel, groups
+without reminders) live here too.
 """
 
 from __future__ import annotations
@@ -172,3 +173,67 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed {self.pk}"
+
+
+class ReminderPreference(models.Model):
+    """How one member wants meeting reminders: how long before, and by which channel."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message (SMS)")
+        BOTH = "both", _("E-mail and text message")
+
+    # Lazy labels, one per choice, so they are translated when shown.
+    LEAD_HOUR_CHOICES = [
+        (2, _("2 hours before")),
+        (6, _("6 hours before")),
+        (12, _("12 hours before")),
+        (24, _("24 hours before")),
+        (48, _("48 hours before")),
+    ]
+    LEAD_HOURS = tuple(hours for hours, _label in LEAD_HOUR_CHOICES)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    lead_hours = models.PositiveSmallIntegerField(
+        _("remind me"),
+        default=24,
+        choices=LEAD_HOUR_CHOICES,
+    )
+    channel = models.CharField(
+        _("send reminders by"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        # Kept from when reminders lived in the outbox app: the rows stayed put.
+        db_table = "notifications_reminderpreference"
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.lead_hours} h, {self.channel}"
+
+
+class ReminderOptOut(models.Model):
+    """A member who wants no meeting reminders for one group."""
+
+    membership = models.OneToOneField(
+        "groups.Membership",
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="reminder_opt_out",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        db_table = "notifications_reminderoptout"
+        verbose_name = _("reminder opt-out")
+        verbose_name_plural = _("reminder opt-outs")
+
+    def __str__(self) -> str:
+        return str(self.membership_id)

@@ -1,4 +1,5 @@
-"""Notices of absence, calendar feeds, past meetings' details (see ``core.personal_data``)."""
+"""Notices of absence, reminder settings, calendar feeds, past meetings' details (see
+``core.personal_data``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from core.personal_data import ExportSection, PersonalData, RetentionRule, before, iso, register
 
-from .models import Absence, CalendarFeed, Meeting
+from .models import Absence, CalendarFeed, Meeting, ReminderOptOut, ReminderPreference
 
 
 def _absences(user: Any) -> dict[int, list[dict[str, Any]]]:
@@ -35,6 +36,22 @@ def _calendar_feed(user: Any) -> dict[str, Any] | None:
     }
 
 
+def _reminder_preference(user: Any) -> dict[str, Any] | None:
+    preference = ReminderPreference.objects.filter(user=user).first()
+    if preference is None:
+        return None
+    return {
+        "hours_before": preference.lead_hours,
+        "channel": preference.channel,
+        "updated_at": iso(preference.updated_at),
+    }
+
+
+def _reminders_off(user: Any) -> dict[int, bool]:
+    opted_out = ReminderOptOut.objects.filter(membership__user=user)
+    return dict.fromkeys(opted_out.values_list("membership_id", flat=True), True)
+
+
 def delete_old_absences(now: datetime.datetime) -> int:
     """Notices of absence, once the meeting is well past."""
     cutoff = before(now, "SELVHJELP_RETAIN_ABSENCE_DAYS")
@@ -50,14 +67,23 @@ def clear_past_meeting_details(now: datetime.datetime) -> int:
 
 class MeetingsData(PersonalData):
     app_label = "meetings"
-    models = ("meetings.Absence", "meetings.CalendarFeed")
+    models = (
+        "meetings.Absence",
+        "meetings.CalendarFeed",
+        "meetings.ReminderPreference",
+        "meetings.ReminderOptOut",
+    )
     links = {
         "meetings.Absence.membership": "memberships[].notices_of_absence",
         "meetings.CalendarFeed.user": "calendar_feed",
+        "meetings.ReminderPreference.user": "reminders.preference",
+        "meetings.ReminderOptOut.membership": "memberships[].meeting_reminders_off",
     }
     sections = (
         ExportSection("memberships[].notices_of_absence", _absences),
         ExportSection("calendar_feed", _calendar_feed),
+        ExportSection("memberships[].meeting_reminders_off", _reminders_off, default=bool),
+        ExportSection("reminders.preference", _reminder_preference),
     )
     retention = (
         RetentionRule("absences", delete_old_absences, "SELVHJELP_RETAIN_ABSENCE_DAYS"),

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from core.services import DomainError, audit
 from groups.models import Group, Membership
 from notifications.models import OutgoingMessage
-from notifications.services import channels_for, enqueue
+from notifications.services import enqueue
 
 from . import schedule
 from .models import MEETING_STATES, Absence, CalendarFeed, Meeting
+from .reminders import channels_for
 
 # Far enough ahead for the next eight meetings of a fortnightly group.
 WEEKS_AHEAD = 17

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reminders
 
 app_name = "meetings"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("fravar/<str:token>/", views.absence_link, name="absence_link"),
     path("kalender/", views.calendar_settings, name="calendar"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("profil/varsler/", views_reminders.reminder_preferences, name="reminders"),
+    # The link in meeting messages: it names no group.
+    path("varsler/mote/<int:pk>/", views_reminders.message_link, name="message_link"),
 ]

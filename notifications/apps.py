@@ -8,8 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.utils.module_loading import autodiscover_modules
 
-        from . import renderers  # noqa: F401 (registers one renderer per kind)
         from .signals import tell_about_bounces
 
+        # Each app that sends messages registers their renderers in its own
+        # ``messages.py``; the outbox itself knows none of them.
+        autodiscover_modules("messages")
         user_logged_in.connect(tell_about_bounces, dispatch_uid="notifications.bounces")

@@ -1,4 +1,4 @@
-"""The outbox, reminder settings and bounced addresses (see ``core.personal_data``)."""
+"""The outbox and bounced addresses (see ``core.personal_data``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from core.personal_data import (
     register,
 )
 
-from .models import BouncedAddress, OutgoingMessage, ReminderOptOut, ReminderPreference
+from .models import BouncedAddress, OutgoingMessage
 
 
 def messages_cancel_about(*, key: str, ids: Collection[int]) -> int:
@@ -60,22 +60,6 @@ def _bounced(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _reminder_preference(user: Any) -> dict[str, Any] | None:
-    preference = ReminderPreference.objects.filter(user=user).first()
-    if preference is None:
-        return None
-    return {
-        "hours_before": preference.lead_hours,
-        "channel": preference.channel,
-        "updated_at": iso(preference.updated_at),
-    }
-
-
-def _reminders_off(user: Any) -> dict[int, bool]:
-    opted_out = ReminderOptOut.objects.filter(membership__user=user)
-    return dict.fromkeys(opted_out.values_list("membership_id", flat=True), True)
-
-
 def delete_done_messages(now: datetime.datetime) -> int:
     """Outbox rows that were sent, cancelled or gave up."""
     cutoff = before(now, "SELVHJELP_RETAIN_DONE_MESSAGE_DAYS")
@@ -95,18 +79,12 @@ class NotificationsData(PersonalData):
     models = (
         "notifications.OutgoingMessage",
         "notifications.BouncedAddress",
-        "notifications.ReminderPreference",
-        "notifications.ReminderOptOut",
     )
     links = {
         "notifications.OutgoingMessage.recipient": "messages_to_you",
         "notifications.BouncedAddress.user": "reminders.addresses_that_bounced",
-        "notifications.ReminderPreference.user": "reminders.preference",
-        "notifications.ReminderOptOut.membership": "memberships[].meeting_reminders_off",
     }
     sections = (
-        ExportSection("memberships[].meeting_reminders_off", _reminders_off, default=bool),
-        ExportSection("reminders.preference", _reminder_preference),
         ExportSection("reminders.addresses_that_bounced", _bounced),
         ExportSection("messages_to_you", _messages),
     )

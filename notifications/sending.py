@@ -6,7 +6,13 @@ PostgreSQL; on SQLite the claim is an IMMEDIATE transaction, which
 serialises), then renders and sends them one by one over one SMTP connection,
 marking each row sent right after the server accepted it. A failing row
 never stops the batch: transient errors are retried later with exponential
-backoff and jitter, permanent ones mark the row failed for the admin.
+backoff and jitter, permanent ones mark the row failed for the admin. An
+address the provider refuses for good is recorded here, where the refusal
+is seen (``bounce_record``), and gets nothing more.
+
+Rows are rendered by the renderer their kind registered
+(``notifications.registry``); each kind's ``prepare`` hook first loads what
+the whole batch needs.
 
 On the usual SMTP path the row is marked sent after the body and before
 the dot that ends DATA, the point where the server takes the message; see
@@ -39,9 +45,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from . import registry, renderers, sms
+from . import registry, sms
 from .models import BouncedAddress, OutgoingMessage
-from .services import bounce_record
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +65,14 @@ def backoff_seconds(attempts: int) -> float:
     cap = settings.SELVHJELP_OUTBOX_RETRY_CAP_SECONDS
     delay = min(cap, base * (2 ** max(attempts - 1, 0)))
     return delay * random.uniform(0.5, 1.0)
+
+
+def bounce_record(*, address: str, channel: str, user_id: int | None, reason: str) -> None:
+    """Remember that ``address`` was refused for good; nothing more goes to it."""
+    BouncedAddress.objects.get_or_create(
+        address=BouncedAddress.normalise(address),
+        defaults={"channel": channel, "user_id": user_id, "reason": reason[:60]},
+    )
 
 
 def claim(ids: list[int], now: datetime.datetime) -> list[int]:
@@ -192,7 +205,7 @@ class _Batch:
             if r.recipient_id and r.recipient and r.recipient.phone
         }
         addresses |= {p for p in phones if p}
-        renderers.prepare(rows)
+        registry.prepare(rows)
         self.bounced = set(
             BouncedAddress.objects.filter(address__in=addresses).values_list("address", flat=True)
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import BouncedAddress
-from .services import bounces_to_tell
+from .selectors import bounces_to_tell
 
 
 def tell_about_bounces(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

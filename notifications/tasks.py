@@ -8,31 +8,12 @@ from celery import shared_task
 from celery.signals import beat_init
 from django.conf import settings
 
-from . import sending, services
+from . import dispatch as outbox
+from . import sending
 
 # A batch may never outlive half the sweeper's patience: a row in ``sending``
 # older than the stuck time then surely belongs to a worker that is gone.
 _BATCH_TIME_LIMIT = max(settings.SELVHJELP_OUTBOX_STUCK_SECONDS // 2, 10)
-
-
-@shared_task(name="notifications.tasks.dispatch", ignore_result=True)
-def dispatch() -> int:
-    """Every minute: put stuck rows back in line, then hand due rows to workers.
-
-    Idempotent: rows are leased before their task is sent, and a worker only
-    claims rows still pending, so overlapping runs (two beats) send nothing twice.
-    """
-    services.outbox_sweep()
-    return services.outbox_dispatch()
-
-
-@shared_task(name="notifications.tasks.scan_reminders", ignore_result=True)
-def scan_reminders() -> int:
-    """Every minute: create the meeting reminders whose lead time has come.
-
-    Idempotent: one row per (meeting, member, channel) by its unique key.
-    """
-    return services.reminder_scan()
 
 
 @shared_task(
@@ -53,8 +34,18 @@ def send_batch(ids: list[int]) -> dict[str, int]:
     return sending.send_batch([int(i) for i in ids])
 
 
+@shared_task(name="notifications.tasks.dispatch", ignore_result=True)
+def dispatch() -> int:
+    """Every minute: put stuck rows back in line, then hand due rows to workers.
+
+    Idempotent: rows are leased before their task is sent, and a worker only
+    claims rows still pending, so overlapping runs (two beats) send nothing twice.
+    """
+    outbox.outbox_sweep()
+    return outbox.outbox_dispatch(hand_out=send_batch.delay)
+
+
 @beat_init.connect
 def _dispatch_when_beat_starts(sender: Any = None, **kwargs: Any) -> None:
     """A beat that starts (or restarts) hands out what is due now, not one interval later."""
-    scan_reminders.delay()
     dispatch.delay()

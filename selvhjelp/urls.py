@@ -25,8 +25,8 @@ urlpatterns = [
     # Before "profil/" and "grupper/": the pledge pages live under both.
     path("", include("pledges.urls")),
     path("", include("joining.urls")),  # before "grupper/": pages inside a group
-    path("", include("meetings.urls")),  # before "grupper/": meetings inside a group
-    path("", include("notifications.urls")),  # before "profil/": reminder settings
+    # Before "grupper/" and "profil/": meetings inside a group, reminder settings.
+    path("", include("meetings.urls")),
     path("profil/", include("privacy.urls")),  # download your data, delete your account
     path("profil/", include("accounts.urls")),
     path("grupper/", include("groups.urls")),

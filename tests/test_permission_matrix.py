@@ -723,7 +723,7 @@ URLS: dict[str, list[Case]] = {
     "pledges:mine": [Case("page", logged_in(200))],
     # Reminder settings: one's own only. The neutral link in messages leads
     # participants of the meeting's group to it; everyone else gets 404.
-    "notifications:preferences": [
+    "meetings:reminders": [
         Case("page", logged_in(200)),
         Case(
             "save",
@@ -738,7 +738,7 @@ URLS: dict[str, list[Case]] = {
             data={"lead_hours": "12", "channel": "sms"},
         ),
     ],
-    "notifications:meeting": [
+    "meetings:message_link": [
         Case(
             "meeting of G",
             inside(Redirect("/grupper/tirsdagsgruppa-alfa/inne/moter/")),

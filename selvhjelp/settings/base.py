@@ -236,12 +236,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "joining.tasks.expire_seat_offers",
         "schedule": crontab(minute=40),
     },
-    # The outbox: reminders that fell due become rows, due rows go to workers,
-    # rows a dead worker left behind go back in line.
-    "notifications-scan-reminders": {
-        "task": "notifications.tasks.scan_reminders",
+    # Meeting reminders that fell due become outbox rows.
+    "meetings-scan-reminders": {
+        "task": "meetings.tasks.scan_reminders",
         "schedule": float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60")),
     },
+    # The outbox: due rows go to workers, rows a dead worker left behind go
+    # back in line.
     "notifications-dispatch": {
         "task": "notifications.tasks.dispatch",
         "schedule": float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60")),
@@ -452,7 +453,7 @@ SELVHJELP_RETAIN_ABSENCE_DAYS = int(env("SELVHJELP_RETAIN_ABSENCE_DAYS", "90"))
 SELVHJELP_RETAIN_MEETING_DETAILS_DAYS = int(env("SELVHJELP_RETAIN_MEETING_DETAILS_DAYS", "90"))
 SELVHJELP_RETAIN_INVITATION_DAYS = int(env("SELVHJELP_RETAIN_INVITATION_DAYS", "30"))
 
-# --- Outbox: reminders and notices (see notifications/README.md) -------------
+# --- Outbox and meeting reminders (see notifications/ and meetings/README.md) --
 SELVHJELP_REMINDER_DEFAULT_HOURS = int(env("SELVHJELP_REMINDER_DEFAULT_HOURS", "24"))
 SELVHJELP_OUTBOX_BATCH_SIZE = int(env("SELVHJELP_OUTBOX_BATCH_SIZE", "100"))
 SELVHJELP_OUTBOX_DISPATCH_SECONDS = float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60"))

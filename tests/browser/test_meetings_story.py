@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from groups import lifecycle
 from groups.models import Group, Membership
 from meetings.links import absence_url
 from meetings.models import Absence, CalendarFeed, Meeting
@@ -34,8 +35,8 @@ def test_notice_move_cancel_count_and_link(transactional_db, open_as, live_serve
         )
         for i in range(6)
     ]
-    group.state = Group.State.STARTING
-    group.save()  # starting the group stores its meetings (after commit)
+    # Starting the group stores its meetings (after commit).
+    lifecycle.group_transition(group=group, action="start", actor=members[0].user)
     coming = list(Meeting.objects.filter(group=group).order_by("starts_at"))
     assert len(coming) >= 8
     me = members[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from groups.models import Group
-from notifications.models import ReminderOptOut, ReminderPreference
+from meetings.models import ReminderOptOut, ReminderPreference
 from tests.factories import GroupFactory, MembershipFactory, UserFactory, signed
 
 from .conftest import log_in_with_password, submit

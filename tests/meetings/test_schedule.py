@@ -180,23 +180,7 @@ def test_pausing_removes_untouched_meetings_and_keeps_changed_ones():
     assert Meeting.objects.due_for_reminder(now).filter(group=mg.group).count() == 16
 
 
-def test_state_and_schedule_changes_regenerate_after_commit(django_capture_on_commit_callbacks):
-    mg = make_group(state=Group.State.FORMING)
-    with django_capture_on_commit_callbacks(execute=True):
-        mg.group.state = Group.State.STARTING
-        mg.group.save()
-    assert Meeting.objects.filter(group=mg.group).count() >= 16
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        mg.group.member_count = 3
-        mg.group.save()
-    assert callbacks == []  # nothing about the schedule changed
-    with django_capture_on_commit_callbacks(execute=True):
-        mg.group.state = Group.State.PAUSED
-        mg.group.save()
-    assert not Meeting.objects.filter(group=mg.group).exists()
-
-
-def test_a_schedule_change_replaces_untouched_meetings_only(django_capture_on_commit_callbacks):
+def test_a_schedule_change_replaces_untouched_meetings_only():
     mg = make_group()
     meetings_materialise(group_id=mg.group.pk)
     moved = Meeting.objects.filter(group=mg.group).order_by("starts_at")[1]

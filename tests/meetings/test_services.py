@@ -12,8 +12,8 @@ from core.services import DomainError
 from groups import nudge
 from groups.models import Group, Membership
 from meetings import services
-from meetings.models import Absence, Meeting
-from notifications.models import OutgoingMessage, ReminderPreference
+from meetings.models import Absence, Meeting, ReminderPreference
+from notifications.models import OutgoingMessage
 
 from .conftest import future_meeting, make_group, past_meeting
 

@@ -8,18 +8,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from groups.models import Group
-from notifications import sending, services
-from notifications.models import (
-    BouncedAddress,
-    OutgoingMessage,
-    ReminderOptOut,
-    ReminderPreference,
-)
+from meetings.models import ReminderPreference
+from meetings.reminders import reminder_scan
+from notifications import dispatch, selectors, sending, services
+from notifications.models import BouncedAddress, OutgoingMessage
 from tests.factories import UserFactory
 
 from .backends import FlakyBackend, refused
-from .conftest import make_meeting
 
 Status = OutgoingMessage.Status
 
@@ -65,45 +60,13 @@ def test_a_later_message_waits_for_the_dispatcher(world, django_capture_on_commi
             due_at=later,
         )
     assert callbacks == []
-    assert services.outbox_dispatch() == 0
-    assert services.outbox_dispatch(now=later) == 1
+    handed: list[list[int]] = []
+    assert dispatch.outbox_dispatch(hand_out=handed.append) == 0
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=later) == 1
+    assert handed == [all_ids()]
 
 
-# --- Reminders ------------------------------------------------------------------------
-
-
-def test_scan_creates_one_reminder_per_member_and_channel_once(world):
-    assert services.reminder_scan() == 3
-    assert services.reminder_scan() == 0
-    keys = set(OutgoingMessage.objects.values_list("key", flat=True))
-    assert keys == {f"reminder:m={world.meeting.pk}:u={u.pk}:email" for u in world.members}
-
-
-def test_lead_time_opt_out_and_sms_follow_the_members_choice(world):
-    short, _opted_out, texter = world.members
-    ReminderPreference.objects.create(user=short, lead_hours=2)
-    ReminderOptOut.objects.create(membership=world.memberships[1])
-    texter.phone = "412 34 567"
-    texter.save()
-    ReminderPreference.objects.create(user=texter, lead_hours=24, channel="both")
-    assert services.reminder_scan() == 2  # the texter, by e-mail and SMS
-    assert set(OutgoingMessage.objects.values_list("recipient_id", "channel")) == {
-        (texter.pk, "email"),
-        (texter.pk, "sms"),
-    }
-    # Two hours before the meeting the short lead time has come too.
-    assert services.reminder_scan(now=world.meeting.starts_at - datetime.timedelta(hours=2)) == 1
-
-
-def test_no_reminders_for_cancelled_meetings_or_paused_groups(world):
-    world.meeting.cancelled_at = timezone.now()
-    world.meeting.save()
-    other = make_meeting(world.group, starts_in=datetime.timedelta(hours=5))
-    Group.objects.filter(pk=world.group.pk).update(state=Group.State.PAUSED)
-    assert services.reminder_scan() == 0
-    Group.objects.filter(pk=world.group.pk).update(state=Group.State.SELF_RUN)
-    assert services.reminder_scan() == 3
-    assert set(OutgoingMessage.objects.values_list("params__meeting", flat=True)) == {other.pk}
+# --- Reminders through the outbox ------------------------------------------------------
 
 
 def test_reminder_is_sent_once_with_a_neutral_subject_and_absence_link(world, sms_outbox):
@@ -111,7 +74,7 @@ def test_reminder_is_sent_once_with_a_neutral_subject_and_absence_link(world, sm
     texter.phone = "98765432"
     texter.save()
     ReminderPreference.objects.create(user=texter, channel="sms")
-    services.reminder_scan()
+    reminder_scan()
     counts = sending.send_batch(all_ids())
     assert counts == {"sent": 3}
     assert sending.send_batch(all_ids()) == {}
@@ -129,14 +92,14 @@ def test_reminder_in_the_members_language(world):
     english = world.members[0]
     english.language = "en"
     english.save()
-    services.reminder_scan()
+    reminder_scan()
     sending.send_batch(all_ids())
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects[english.email].startswith("Reminder: group meeting")
 
 
 def test_meeting_cancelled_or_deleted_before_sending_cancels_the_reminder(world):
-    services.reminder_scan()
+    reminder_scan()
     world.meeting.cancelled_at = timezone.now()
     world.meeting.save()
     assert sending.send_batch(all_ids()) == {"cancelled": 3}
@@ -155,7 +118,7 @@ def test_unverified_address_and_invalid_phone_fail_visibly_without_stopping_the_
     bad_phone.phone = "12"
     bad_phone.save()
     ReminderPreference.objects.create(user=bad_phone, channel="sms")
-    services.reminder_scan()
+    reminder_scan()
     sending.send_batch(all_ids())
     rows = {m.recipient_id: m for m in OutgoingMessage.objects.all()}
     assert rows[unverified.pk].status == Status.FAILED
@@ -181,7 +144,7 @@ def test_transient_errors_retry_with_backoff_permanent_ones_fail(world, flaky):
     busy, gone, fine = world.members
     flaky[busy.email] = smtplib.SMTPDataError(451, b"try later")
     flaky[gone.email] = refused(gone.email, 550)
-    services.reminder_scan()
+    reminder_scan()
     now = timezone.now()
     sending.send_batch(all_ids(), now=now)
     rows = {m.recipient_id: m for m in OutgoingMessage.objects.all()}
@@ -214,7 +177,7 @@ def test_backoff_grows_and_is_capped(settings):
 def test_after_max_attempts_a_row_fails(world, flaky, settings):
     settings.SELVHJELP_OUTBOX_MAX_ATTEMPTS = 1
     flaky[world.members[0].email] = ConnectionRefusedError()
-    services.reminder_scan()
+    reminder_scan()
     sending.send_batch(all_ids())
     row = OutgoingMessage.objects.get(recipient=world.members[0])
     assert (row.status, row.last_error) == (Status.FAILED, "ConnectionRefusedError")
@@ -222,8 +185,8 @@ def test_after_max_attempts_a_row_fails(world, flaky, settings):
 
 def test_a_bounced_address_gets_nothing_more(world):
     member = world.members[0]
-    services.bounce_record(address=member.email, channel="email", user_id=member.pk, reason="x")
-    services.reminder_scan()
+    sending.bounce_record(address=member.email, channel="email", user_id=member.pk, reason="x")
+    reminder_scan()
     sending.send_batch(all_ids())
     row = OutgoingMessage.objects.get(recipient=member)
     assert (row.status, row.last_error) == (Status.FAILED, "address bounced")
@@ -241,48 +204,42 @@ def test_a_renderer_error_fails_one_row_only(world, monkeypatch):
         return original(message)
 
     monkeypatch.setitem(registry._renderers, "meeting_reminder", broken)
-    services.reminder_scan()
+    reminder_scan()
     assert sending.send_batch(all_ids()) == {"failed": 1, "sent": 2}
 
 
 # --- Dispatching ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def handed(monkeypatch):
-    from notifications import tasks
-
-    batches: list[list[int]] = []
-    monkeypatch.setattr(tasks.send_batch, "delay", lambda ids: batches.append(list(ids)))
-    return batches
-
-
-def test_dispatch_hands_each_due_row_out_once_until_its_lease_ends(world, handed, settings):
+def test_dispatch_hands_each_due_row_out_once_until_its_lease_ends(world, settings):
     settings.SELVHJELP_OUTBOX_BATCH_SIZE = 2
-    services.reminder_scan()
+    reminder_scan()
     now = timezone.now()
-    assert services.outbox_dispatch(now=now) == 3
-    assert services.outbox_dispatch(now=now) == 0  # a second beat at the same time
+    handed: list[list[int]] = []
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=now) == 3
+    # A second beat at the same time.
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=now) == 0
     assert sorted(i for b in handed for i in b) == sorted(all_ids())
     assert [len(b) for b in handed] == [2, 1]
     after_lease = now + datetime.timedelta(seconds=settings.SELVHJELP_OUTBOX_LEASE_SECONDS + 1)
-    assert services.outbox_dispatch(now=after_lease) == 3  # the tasks were lost
+    # The tasks were lost.
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=after_lease) == 3
 
 
 def test_sweeper_puts_stuck_rows_back_and_claims_are_exclusive(world, settings):
-    services.reminder_scan()
+    reminder_scan()
     now = timezone.now()
     claimed = sending.claim(all_ids(), now)
     assert len(claimed) == 3
     assert sending.claim(all_ids(), now) == []  # a second worker gets nothing
-    assert services.outbox_sweep(now=now) == 0
+    assert dispatch.outbox_sweep(now=now) == 0
     later = now + datetime.timedelta(seconds=settings.SELVHJELP_OUTBOX_STUCK_SECONDS + 1)
-    assert services.outbox_sweep(now=later) == 3
+    assert dispatch.outbox_sweep(now=later) == 3
     assert sending.send_batch(all_ids(), now=later) == {"sent": 3}
 
 
 def test_a_row_taken_back_by_the_sweeper_is_not_marked_by_the_old_claim(world):
-    services.reminder_scan()
+    reminder_scan()
     row = OutgoingMessage.objects.first()
     assert row is not None
     OutgoingMessage.objects.filter(pk=row.pk).update(status=Status.PENDING)
@@ -301,13 +258,13 @@ def test_a_member_is_told_about_a_bounce_at_next_login(db, rf):
     from django.contrib.sessions.backends.db import SessionStore
 
     user = UserFactory()
-    services.bounce_record(address=user.email, channel="email", user_id=user.pk, reason="SMTP 550")
+    sending.bounce_record(address=user.email, channel="email", user_id=user.pk, reason="SMTP 550")
     request = rf.get("/")
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
     user_logged_in.send(sender=type(user), request=request, user=user)
     assert len(list(request._messages)) == 1
     assert BouncedAddress.objects.get().notified_at is not None
-    assert services.bounces_to_tell(user=user) == []
+    assert selectors.bounces_to_tell(user=user) == []
     user_logged_in.send(sender=type(user), request=request, user=user)
     assert len(list(request._messages)) == 1  # told once

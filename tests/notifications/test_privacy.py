@@ -20,8 +20,10 @@ from django.utils import timezone
 from groups.models import Group, GroupInvitation, Membership
 from interest.models import InterestRegistration, QuorumAlert
 from joining.models import JoinRequest, WaitingListEntry
+from meetings.models import ReminderPreference
+from meetings.reminders import reminder_scan
 from notifications import registry, services, tasks
-from notifications.models import OutgoingMessage, ReminderPreference
+from notifications.models import OutgoingMessage
 from organisations.models import StaffInvitation
 from tests.factories import (
     ContactPointFactory,
@@ -112,7 +114,7 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
     cancelled.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminder_scan()
+        reminder_scan()
         for kind, m in (("meeting_moved", meeting), ("meeting_cancelled", cancelled)):
             for user in (initiator, member):
                 for channel in ("email", "sms"):
@@ -197,7 +199,7 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
             address=staff_invitation.email,
             params={"invitation": staff_invitation.pk},
         )
-        services.outbox_dispatch()
+        tasks.dispatch()
 
     rows = list(OutgoingMessage.objects.all())
     sent_kinds = {r.kind for r in rows if r.status == OutgoingMessage.Status.SENT}

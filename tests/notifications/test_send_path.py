@@ -8,8 +8,10 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
+from meetings import messages as meeting_messages
 from meetings.links import absence_url
-from notifications import renderers, services
+from meetings.reminders import reminder_scan
+from notifications import registry, render
 from notifications.models import OutgoingMessage
 from notifications.sending import lean_message
 
@@ -86,10 +88,10 @@ def _fresh(message: OutgoingMessage) -> tuple[str, str, str, str]:
     """The reminder rendered the slow way, straight from the templates."""
     meeting = message._meeting  # type: ignore[attr-defined]
     membership = message._membership  # type: ignore[attr-defined]
-    when = renderers._when(meeting.starts_at)
-    url = renderers.meeting_link(meeting.pk)
+    when = render.when(meeting.starts_at)
+    url = meeting_messages.message_link(meeting.pk)
     absence = absence_url(membership=membership, meeting=meeting)
-    rendered = renderers._email(
+    rendered = render.email(
         subject="",
         template="meeting_reminder",
         html="emails/meeting_reminder.html",
@@ -104,17 +106,17 @@ def test_shared_reminder_parts_give_each_member_their_own_name_and_link(world):
     odd.save()
     english.language = "en"
     english.save()
-    services.reminder_scan()
+    reminder_scan()
     messages = list(
         OutgoingMessage.objects.filter(channel=OutgoingMessage.Channel.EMAIL).select_related(
             "recipient"
         )
     )
-    renderers.prepare(messages)
+    registry.prepare(messages)
     seen = set()
     for message in messages:
         with translation.override(message.recipient.language):
-            rendered = renderers.render_meeting_reminder(message)
+            rendered = meeting_messages.render_meeting_reminder(message)
             text, html, url, absence = _fresh(message)
         assert rendered is not None
         assert (rendered.text, rendered.html) == (text, html)
@@ -125,7 +127,7 @@ def test_shared_reminder_parts_give_each_member_their_own_name_and_link(world):
     assert len(messages[0]._parts) == 2  # type: ignore[attr-defined]
     assert len(seen) == 3
     assert "Åse &lt;b&gt;&amp;amp; @@selvhjelp-absence@@" in next(
-        renderers.render_meeting_reminder(m).html  # type: ignore[union-attr]
+        meeting_messages.render_meeting_reminder(m).html  # type: ignore[union-attr]
         for m in messages
         if m.recipient_id == odd.pk
     )

@@ -61,6 +61,6 @@ def test_a_cancelled_meeting_notifies_the_other_members_once(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in world.members[1:])
     assert all(world.group.name not in m.subject + m.body for m in mail.outbox)
     # The reminder for the cancelled meeting is never made.
-    from notifications.services import reminder_scan
+    from meetings.reminders import reminder_scan
 
     assert reminder_scan() == 0

@@ -117,8 +117,10 @@ def test_phone_numbers_are_normalised_or_refused(raw, expected):
 def test_a_refused_number_is_marked_bounced_and_retries_are_scheduled(
     world, provider, settings, sms_outbox
 ):
-    from notifications import sending, services
-    from notifications.models import BouncedAddress, OutgoingMessage, ReminderPreference
+    from meetings.models import ReminderPreference
+    from meetings.reminders import reminder_scan
+    from notifications import sending
+    from notifications.models import BouncedAddress, OutgoingMessage
 
     settings.SELVHJELP_SMS_BACKEND = "notifications.sms.HttpBackend"
     texter, busy, _other = world.members
@@ -126,7 +128,7 @@ def test_a_refused_number_is_marked_bounced_and_retries_are_scheduled(
         user.phone = phone
         user.save()
         ReminderPreference.objects.create(user=user, channel="sms")
-    services.reminder_scan()
+    reminder_scan()
     provider.answer = 400
     ids = list(OutgoingMessage.objects.filter(channel="sms").values_list("pk", flat=True))
     sending.send_batch(ids[:1])

@@ -35,13 +35,8 @@ from groups.models import Group, GroupInvitation, HostTurn, Membership
 from interest.models import InterestRegistration
 from joining import services as joining
 from joining.models import Consent, GroupNotice, JoinRequest, WaitingListEntry
-from meetings.models import Absence, CalendarFeed, Meeting
-from notifications.models import (
-    BouncedAddress,
-    OutgoingMessage,
-    ReminderOptOut,
-    ReminderPreference,
-)
+from meetings.models import Absence, CalendarFeed, Meeting, ReminderOptOut, ReminderPreference
+from notifications.models import BouncedAddress, OutgoingMessage
 from notifications.services import enqueue
 from organisations.models import StaffInvitation, StaffRole
 from pledges.models import PledgeSignature

@@ -292,7 +292,7 @@ ATTEMPTS: dict[str, list[Attempt]] = {
     "meetings:absence": meeting_swaps("post", data=lambda o: {"action": "register"}),
     "meetings:attendance": meeting_swaps("post", data=lambda o: {"count": "3"}),
     "meetings:ics": meeting_swaps("get"),
-    "notifications:meeting": [
+    "meetings:message_link": [
         A("member of G, B's meeting", "member", "get", lambda o: {"pk": o.meeting_b.pk}),
         A("member of B, G's meeting", "member_b", "get", lambda o: {"pk": o.meeting_g.pk}),
     ],

@@ -1,3 +1,5 @@
+"""A member's reminder settings, and where the neutral link in a meeting message leads."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -11,16 +13,17 @@ from django.views.decorators.http import require_http_methods
 from core.http import AuthenticatedHttpRequest
 from groups.models import Membership
 from groups.selectors import group_get_internal
+from notifications.selectors import bounces_to_tell
 from pledges.gate import pledge_gate
 
 from .forms import ReminderPreferenceForm
-from .models import ReminderOptOut, ReminderPreference
-from .services import bounces_to_tell, reminder_preferences_update
+from .models import Meeting, ReminderOptOut, ReminderPreference
+from .reminders import reminder_preferences_update
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+def reminder_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's reminder settings: lead time, channel, groups without reminders."""
     user = request.user
     memberships = list(
@@ -47,24 +50,22 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
             opted_out_membership_ids=set(form.cleaned_data.get("no_reminders_for") or []),
         )
         messages.success(request, _("Your reminder settings have been saved."))
-        return redirect("notifications:preferences")
+        return redirect("meetings:reminders")
     return render(
         request,
-        "notifications/preferences.html",
+        "meetings/reminder_preferences.html",
         {"form": form, "bounces": bounces_to_tell(user=user)},
     )
 
 
 @login_required
 @pledge_gate
-def meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def message_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Where the neutral link in a message leads: the meeting, for its participants only.
 
     404 for anyone else (the link names no group, and answers nothing about
     one); a participant who has not signed the pledge is sent to sign it.
     """
-    from meetings.models import Meeting
-
     found = Meeting.objects.select_related("group").filter(pk=pk).first()
     if found is None:
         raise Http404
