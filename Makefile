@@ -31,11 +31,12 @@ test: install browser
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
 ## Debian's Chromium for the browser tests (Playwright's own browser download does not
-## work offline) and GNU gettext, which the translation test runs
+## work offline), GNU gettext, which the translation test runs, and Java for the
+## Nu HTML Checker over the pages the browser tests saw
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null || ! command -v java >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext default-jre-headless >/dev/null; \
 	fi
 
 lint: install

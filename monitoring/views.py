@@ -24,7 +24,7 @@ from groups.models import Theme
 from . import charts, selectors
 from .exports import table_csv
 from .filters import scope_from_request
-from .suppression import SUPPRESSED
+from .suppression import SUPPRESSED, THRESHOLD
 
 # Longer tables (unmet demand across the country) are charted by their first rows.
 MAX_BARS = 60
@@ -94,7 +94,12 @@ def _body(table: selectors.Table) -> dict[str, SafeString]:
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     result = scope_from_request(user=request.user, data=request.GET)
-    context: dict[str, Any] = {"form": result.form, "scope": result.scope}
+    context: dict[str, Any] = {
+        "form": result.form,
+        "scope": result.scope,
+        "threshold": THRESHOLD,
+        "suppressed": SUPPRESSED,
+    }
     if result.scope is not None:
         themes = list(Theme.objects.all())
         data = selectors.dashboard(result.scope, themes)

@@ -77,7 +77,7 @@ class ContactPointFactory(factory.django.DjangoModelFactory):
     kind = ContactPoint.Kind.FRISKLIVSSENTRAL
     kommune = factory.SubFactory(KommuneFactory)
     public_email = "kontakt@example.org"
-    public_phone = "+4722000000"
+    public_phone = "+47 22 00 00 00"  # as people write it
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

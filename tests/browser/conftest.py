@@ -1,6 +1,8 @@
 """Browser tests: headless Chromium (Debian's package) driven by Playwright.
 
-Every page a test visits is checked with axe-core for WCAG 2.1 A/AA.
+Every page a test visits is checked with axe-core for WCAG 2.1 A/AA, and
+saved for the Nu HTML Checker, which ``test_html_valid.py`` runs after the
+last browser test (see ``html_check.py``).
 
 The live server runs in a thread of this process, so the test sees the mail
 it sends in ``django.core.mail.outbox`` (locmem backend).
@@ -12,6 +14,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.html_check import PageCapture
 from tests.conftest import login
 
 # Playwright's sync API runs an event loop in this thread; Django would then
@@ -40,17 +44,77 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "correct horse battery"  # UserFactory's password
+BROWSER_DIR = Path(__file__).parent
+HTML_CHECK_TEST = "test_html_valid.py"
+
+
+@dataclass
+class BrowserRun:
+    """What the HTML check needs to know about this session's browser tests."""
+
+    capture: PageCapture | None = None
+    tests_ran: int = 0
+    some_deselected: bool = False
+    # Every browser test module was selected and nothing deselected: only
+    # then must the saved pages cover every role and language.
+    complete: bool = False
+    summary: str = ""
+
+
+BROWSER_RUN = pytest.StashKey[BrowserRun]()
+
+
+def browser_run(config: pytest.Config) -> BrowserRun:
+    if BROWSER_RUN not in config.stash:
+        config.stash[BROWSER_RUN] = BrowserRun()
+    return config.stash[BROWSER_RUN]
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if any(item.get_closest_marker("browser") for item in items):
+        browser_run(items[0].config).some_deselected = True
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the HTML check right after the last browser test."""
+    check = [item for item in items if item.path.name == HTML_CHECK_TEST]
+    if not check:
+        return
+    rest = [item for item in items if item.path.name != HTML_CHECK_TEST]
+    last = max((i for i, item in enumerate(rest) if item.get_closest_marker("browser")), default=-1)
+    items[:] = rest[: last + 1] + check + rest[last + 1 :]
+    run = browser_run(config)
+    selected = {item.path for item in items if item.get_closest_marker("browser")}
+    run.complete = not run.some_deselected and set(BROWSER_DIR.glob("test_*.py")) <= selected
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    summary = browser_run(terminalreporter.config).summary
+    if summary:
+        terminalreporter.write_line(summary)
+
+
+@pytest.fixture(autouse=True)
+def _count_browser_test(request: pytest.FixtureRequest) -> None:
+    if request.node.path.name != HTML_CHECK_TEST:
+        browser_run(request.config).tests_ran += 1
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         # `make test` installs it; a missing browser is a broken set-up, not a skip.
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs chromium)")
+    run = browser_run(pytestconfig)
+    if run.capture is None:
+        run.capture = PageCapture()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
+        # Every context, whoever opens it, saves the pages it receives.
+        browser.on("context", run.capture.watch)
         yield browser
         browser.close()
 
@@ -125,12 +189,18 @@ def format_violations(url: str, violations: list[dict]) -> str:
 
 
 @pytest.fixture
-def axe_check(console_errors: list[str]) -> Callable[[Page], None]:
-    """``axe_check(page)``: zero WCAG 2.1 A/AA violations and no console errors."""
+def axe_check(console_errors: list[str], pytestconfig: pytest.Config) -> Callable[[Page], None]:
+    """``axe_check(page)``: zero WCAG 2.1 A/AA violations and no console errors.
+
+    The page's DOM, as its scripts left it, is saved for the HTML check too.
+    """
     axe = Axe()
+    run = browser_run(pytestconfig)
 
     def check(page: Page) -> None:
         page.wait_for_load_state("load")
+        if run.capture is not None:
+            run.capture.snapshot_dom(page)
         results = axe.run(
             page,
             options={

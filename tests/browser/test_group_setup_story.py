@@ -53,7 +53,7 @@ def drammen(transactional_db):
         kind=ContactPoint.Kind.FRISKLIVSSENTRAL,
         kommune=kommune,
         public_email="frisklivs@drammen.example",
-        public_phone="+4732000000",
+        public_phone="+47 32 00 00 00",
     )
     staff = UserFactory(display_name="Kari Kontakt")
     StaffRole.objects.create(

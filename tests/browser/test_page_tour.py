@@ -1,0 +1,112 @@
+"""A walk past the pages of every role, in Bokmål and in English.
+
+The stories follow people through what they do; this walk makes sure every
+role's pages are seen at least once in each language, so that axe-core and
+the HTML check (``test_html_valid.py``) cover them all, the pages no story
+reaches included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+
+from organisations.models import StaffInvitation
+from tests.conftest import MFA_ROLES, World, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# (role in build_world, the pages it visits); paths are filled from the world.
+TOUR: dict[str, Callable[[World], list[str]]] = {
+    "anonymous": lambda w: [
+        "/",
+        "/grupper/",
+        f"/grupper/{w.group.slug}/",
+        "/konto/login/",
+        "/konto/signup/",
+        "/konto/password/reset/",
+    ],
+    "seeker": lambda w: [
+        "/profil/",
+        "/grupper/mine/",
+        f"/bli-med/{w.digital_group.slug}/",
+        "/bli-med/",
+        "/interesse/ny/",
+        "/interesse/",
+        "/profil/taushetserklaeringer/",
+        "/konto/invitasjon/tur-invitasjon/",
+    ],
+    "member": lambda w: [
+        f"/grupper/{w.group.slug}/",
+        f"/grupper/{w.group.slug}/inne/",
+        f"/grupper/{w.group.slug}/inne/motet/",
+        f"/grupper/{w.group.slug}/inne/motetid/",
+        f"/grupper/{w.group.slug}/inne/taushetserklaering/",
+        f"/grupper/{w.group.slug}/inne/taushetserklaering/gruppas-linjer/",
+        f"/grupper/{w.group.slug}/inne/stotte/",
+        f"/grupper/{w.digital_group.slug}/inne/",
+        "/kalender/",
+        "/profil/varsler/",
+        "/profil/mine-data/",
+        "/profil/slett/",
+    ],
+    "initiator": lambda w: [
+        f"/grupper/{w.group.slug}/inne/",
+        f"/grupper/{w.group.slug}/inne/foresporsler/",
+        "/grupper/mine/",
+    ],
+    "contact_point_staff": lambda w: [
+        "/personale/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/invitasjoner/",
+        f"/personale/interesse/{w.cp_a.slug}/",
+        f"/personale/grupper/{w.group.slug}/",
+        f"/personale/grupper/{w.draft_group.slug}/",
+        f"/personale/grupper/{w.draft_group.slug}/endre/",
+        "/personale/grupper/ny/",
+        "/personale/stotte/",
+    ],
+    "district_staff": lambda w: [
+        "/personale/",
+        f"/personale/distrikt/{w.district_a.slug}/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/invitasjoner/",
+        "/personale/statistikk/",
+    ],
+    "national_admin": lambda w: [
+        "/personale/",
+        f"/personale/distrikt/{w.district_b.slug}/",
+        "/personale/statistikk/",
+        f"/personale/statistikk/?distrikt={w.district_a.slug}",
+        "/personale/revisjon/",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("role", list(TOUR))
+def test_every_role_sees_its_pages_in_both_languages(
+    role, language, open_as, live_server, axe_check
+):
+    world = build_world()
+    StaffInvitation.objects.create(
+        token="tur-invitasjon",
+        email="ny.frivillig@example.org",
+        kind=StaffInvitation.Kind.INITIATOR,
+        contact_point=world.cp_a,
+    )
+    page = open_as(world.user(role), mfa=role in MFA_ROLES)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    for path in TOUR[role](world):
+        response = page.goto(live_server.url + path)
+        assert response is not None
+        assert response.status == 200, f"{path} as {role}: {response.status}"
+        # Where a page redirects, the walk would check another page than named.
+        assert page.url == live_server.url + path, f"{path} as {role} went to {page.url}"
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("main h1").count() == 1, path
+        axe_check(page)
