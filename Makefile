@@ -49,6 +49,17 @@ format: install
 typecheck: install
 	$(BIN)/mypy accounts core groups organisations places interest pledges joining meetings notifications monitoring selvhjelp
 
+## make fuzz: the property-based tests with a fresh seed and more examples (the suite
+## itself uses the fixed seed of the "ci" profile); make fuzz SEED=<n> replays a run
+.PHONY: fuzz
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	@seed="$(SEED)"; [ -n "$$seed" ] || seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
+	echo "hypothesis seed $$seed (replay: make fuzz SEED=$$seed)"; \
+	HYPOTHESIS_PROFILE=fuzz FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) API_FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/pytest -m hypothesis --hypothesis-seed=$$seed $(PYTEST_ARGS); status=$$?; \
+	echo "hypothesis seed was $$seed"; exit $$status
+
 messages: install
 	$(PY) manage.py makemessages --locale nb --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"
 	$(PY) manage.py compilemessages --ignore ".venv/*"
