@@ -13,14 +13,23 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(PY) -m pip install --quiet -e ".[dev]"
+# Two stamps: the runtime dependencies (make run), and those plus the dev extras
+# (make install/test/lint/typecheck). Installing the extras renews the runtime
+# stamp too, so make run after make test installs nothing.
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-runtime
+
+.PHONY: install-runtime
+install: $(VENV)/.installed-dev
+install-runtime: $(VENV)/.installed-runtime
 
 ## make run: migrate, load demo data, start web + Celery worker + beat (Ctrl-C stops all)
-run: install
+run: install-runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
