@@ -13,14 +13,23 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(PY) -m pip install --quiet -e ".[dev]"
+# Two stamps: the runtime dependencies (make run), and those plus the dev extras
+# (make install/test/lint/typecheck). Installing the extras renews the runtime
+# stamp too, so make run after make test installs nothing.
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-runtime
+
+.PHONY: install-runtime
+install: $(VENV)/.installed-dev
+install-runtime: $(VENV)/.installed-runtime
 
 ## make run: migrate, load demo data, start web + Celery worker + beat (Ctrl-C stops all)
-run: install
+run: install-runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
@@ -49,6 +58,17 @@ format: install
 
 typecheck: install
 	$(BIN)/mypy accounts core groups organisations places interest pledges joining meetings notifications monitoring privacy demo selvhjelp
+
+## make fuzz: the property-based tests with a fresh seed and more examples (the suite
+## itself uses the fixed seed of the "ci" profile); make fuzz SEED=<n> replays a run
+.PHONY: fuzz
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	@seed="$(SEED)"; [ -n "$$seed" ] || seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
+	echo "hypothesis seed $$seed (replay: make fuzz SEED=$$seed)"; \
+	HYPOTHESIS_PROFILE=fuzz FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) API_FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/pytest -m hypothesis --hypothesis-seed=$$seed $(PYTEST_ARGS); status=$$?; \
+	echo "hypothesis seed was $$seed"; exit $$status
 
 messages: install
 	$(PY) manage.py makemessages --locale nb --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from .badinput import find_bad_input
 from .permissions import has_mfa, is_staff_user, session_used_mfa
 
 # Browser features the platform never needs. Geolocation is granted per view
@@ -83,6 +84,27 @@ class QueryStringLimitMiddleware:
         if len(request.META.get("QUERY_STRING", "")) > limit:
             return render(request, "400.html", status=414)
         return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """Control characters and integers beyond 64 bits answer 400 before any view.
+
+    Anywhere in the path, the query string, a form or a JSON body (see
+    ``core.badinput``). Placed after ``LocaleMiddleware`` so the message is in
+    the visitor's language: an error page on pages, ``{"error", "detail"}``
+    under ``/api/``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = find_bad_input(request)
+        if problem is None:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"error": "invalid_request", "detail": problem}, status=400)
+        return render(request, "400.html", {"message": problem}, status=400)
 
 
 STAFF_PREFIXES = ("/personale/", "/admin/")

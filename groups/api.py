@@ -252,7 +252,12 @@ def meeting_guide_feed(request: HttpRequest) -> HttpResponse:
     return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
-@router.get("/{slug}", response={200: GroupOut, 404: ErrorOut}, summary="One group's public page")
+@router.get(
+    "/{slug}",
+    # 400: a slug with a control character (core.middleware.BadInputMiddleware).
+    response={200: GroupOut, 400: ErrorOut, 404: ErrorOut},
+    summary="One group's public page",
+)
 def group_detail(request: HttpRequest, slug: str) -> Any:
     group = _related(Group.objects.public()).filter(slug=slug).first()
     if group is None:

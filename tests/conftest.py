@@ -9,6 +9,7 @@ session confirmed by TOTP, so that ``StaffMFAMiddleware`` lets staff through.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group as PermissionGroup
 from django.test import Client
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from core.models import AuditEvent, Heartbeat
@@ -41,6 +43,14 @@ from .factories import (
     current_pledge,
     give_totp,
 )
+
+# Property-based tests draw the same examples on every run ("ci"), so a red run
+# stays red until fixed and a green one cannot turn red on a retry. `make fuzz`
+# selects "fuzz": a fresh seed (printed, passed with --hypothesis-seed) and more
+# examples, to find what the fixed ones do not.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("fuzz", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Every role of the permission matrix, in the order reports list them.
 ROLES = (

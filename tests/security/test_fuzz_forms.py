@@ -7,6 +7,12 @@ each form random bodies (unicode, control characters, huge values, numbers
 out of range, repeated keys, unknown fields) and the page itself random query
 strings. Nothing may answer 5xx; a 4xx must carry a message.
 
+Besides the random ones, every field and every query parameter always gets
+two explicit examples: a control character (PostgreSQL refuses NUL in text)
+and an integer beyond 64 bits (SQLite cannot bind it). With the fixed seed of
+the "ci" profile (tests/conftest.py) a run is repeatable; ``make fuzz``
+explores with a fresh seed. The suite runs on SQLite and on PostgreSQL.
+
 Runtime is bounded by ``MAX_EXAMPLES`` per form (``FUZZ_MAX_EXAMPLES`` in the
 environment raises it for a longer run).
 """
@@ -26,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -35,6 +41,7 @@ from tests.conftest import MFA_ROLES, ROLES, World, build_world, login
 from tests.test_permission_matrix import URLS, Redirect
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))
+pytestmark = pytest.mark.hypothesis  # selected by `make fuzz`
 
 # Forms whose purpose is to end the session the fuzzing runs in.
 SKIPPED_ACTIONS = ("/konto/logout/", "/admin/logout/")
@@ -54,6 +61,15 @@ NASTY = [
     "-1",
     "1.5",
     "99999999999999999999999999",
+    str(2**63 - 1),
+    str(2**63),
+    str(-(2**63)),
+    str(-(2**63) - 1),
+    f" {2**64} ",
+    f"{2**64}.0",
+    "18_446_744_073_709_551_616",
+    "\u0661" * 25,
+    f"1,{2**64}",
     "1e309",
     "NaN",
     "-0",
@@ -62,6 +78,11 @@ NASTY = [
     "[]",
     "{}",
     "\x00",
+    "3301\x00",
+    "\x01\x08\x0b\x0c\x1b[31m",
+    "\x7f",
+    "\x85\x9f",
+    "linje\r\nlinje\tkolonne",
     "\u202e\u0627\u0644",
     "💥" * 20,
     "<script>alert(1)</script>",
@@ -76,13 +97,27 @@ NASTY = [
     "finnes-ikke",
     "Ø" * 300,
 ]
+# The two values every field and parameter is always tried with.
+CONTROL = "\x00"
+HUGE = str(2**64)
+CONTROLS = st.characters(categories=["Cc"])
 VALUES = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=2000),
+    st.builds("{}{}{}".format, st.text(max_size=8), CONTROLS, st.text(max_size=8)),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.one_of(st.integers(min_value=2**63), st.integers(max_value=-(2**63) - 1)).map(str),
     st.just("x" * 100_000),
 )
+
+
+def with_explicit_examples(run, argument: str, names: list[str]):
+    """``run`` with one example per name and bad value, tried before the random ones."""
+    for name in names:
+        for value in (CONTROL, HUGE):
+            run = example(**{argument: {name: value}})(run)
+    return run
 
 
 @dataclass(frozen=True)
@@ -178,11 +213,12 @@ def fuzz_form(client: Client, form: FoundForm) -> None:
             response = client.get(form.action.split("?")[0], data)
         assert_sane(response, f"{where} with {sorted(data)}")
 
-    run()
+    with_explicit_examples(run, "data", [*form.fields, "unexpected"])()
 
 
 def fuzz_query(client: Client, page: str, role: str, names: list[str]) -> None:
-    keys = st.sampled_from([*names, "page", "q", "next", "event", "sort", "unexpected"])
+    all_names = [*names, "page", "q", "next", "event", "sort", "unexpected"]
+    keys = st.sampled_from(all_names)
 
     @hypothesis_settings(
         max_examples=MAX_EXAMPLES,
@@ -197,7 +233,7 @@ def fuzz_query(client: Client, page: str, role: str, names: list[str]) -> None:
         response = client.get(f"{path}?{query}")
         assert_sane(response, f"GET {path} as {role} with {sorted(params)}")
 
-    run()
+    with_explicit_examples(run, "params", list(dict.fromkeys(all_names)))()
 
 
 PAGE_KEYS = [
