@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest
 from groups.models import Membership
 from groups.selectors import group_get_internal
 from notifications.selectors import bounces_to_tell

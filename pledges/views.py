@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest
 from core.services import DomainError
 from groups import selectors as group_selectors
 

@@ -773,10 +773,10 @@ URLS: dict[str, list[Case]] = {
         Case("delete", logged_in(TO_REAUTHENTICATE), method="post", data={"confirm": "DELETE"}),
     ],
     # Staff area: TOTP-confirmed sessions; each office sees its own scope.
-    "organisations:staff_home": [
+    "staff:staff_home": [
         Case("page", staff_area(**dict.fromkeys(WITH_TOTP, 200))),
     ],
-    "organisations:district_detail": [
+    "staff:district_detail": [
         Case(
             "district A",
             staff_area(district_staff=200, national_admin=200),
@@ -789,7 +789,7 @@ URLS: dict[str, list[Case]] = {
         ),
         Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
     ],
-    "organisations:contact_point_detail": [
+    "staff:contact_point_detail": [
         Case(
             "CP-A",
             staff_area(contact_point_staff=200, district_staff=200, national_admin=200),
@@ -989,7 +989,7 @@ URLS: dict[str, list[Case]] = {
     ],
     # Setting up groups: contact-point staff of the group's contact point and
     # the group's active initiators (initiators need TOTP first, see above).
-    "organisations:group_create": [
+    "staff:group_create": [
         Case("form", staff_area(contact_point_staff=200)),
         Case(
             "empty form",
@@ -998,14 +998,14 @@ URLS: dict[str, list[Case]] = {
             check=lambda w: group_count_is(5),
         ),
     ],
-    "organisations:group_staff_detail": [
+    "staff:group_staff_detail": [
         Case("group G", staff_area(contact_point_staff=200), kwargs=group_slug("group")),
         Case("draft group", staff_area(contact_point_staff=200), kwargs=group_slug("draft_group")),
         Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
         Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
     ],
     # The exact place and the link are write-only for staff: never shown.
-    "organisations:group_edit": [
+    "staff:group_edit": [
         Case("draft group", staff_area(contact_point_staff=200), kwargs=group_slug("draft_group")),
         Case(
             "forming digital group",
@@ -1019,7 +1019,7 @@ URLS: dict[str, list[Case]] = {
         ),
         Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
     ],
-    "organisations:group_staff_action": [
+    "staff:group_staff_action": [
         Case(
             "not allowed now",
             staff_area(contact_point_staff=TO_STAFF_G),
@@ -1041,8 +1041,8 @@ URLS: dict[str, list[Case]] = {
         ),
     ],
     # Follow-up contacts only: contact-point staff and initiators who stepped back.
-    "organisations:support_requests": [Case("page", staff_area(contact_point_staff=200))],
-    # The audit trail: national administrators only (core.audit_views).
+    "staff:support_requests": [Case("page", staff_area(contact_point_staff=200))],
+    # The audit trail: national administrators only (organisations.views_audit).
     "audit_log": [
         Case("page", staff_area(national_admin=200)),
         Case("one family", staff_area(national_admin=200), query="event=account.*"),
@@ -1055,7 +1055,7 @@ URLS: dict[str, list[Case]] = {
             method="post",
         ),
     ],
-    "organisations:support_answer": [
+    "staff:support_answer": [
         Case(
             "empty answer, group G",
             staff_area(contact_point_staff=Redirect("/personale/stotte/", exact=True)),
