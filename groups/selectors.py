@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from organisations.models import ContactPoint, District, StaffRole
-from pledges.selectors import PledgeRequired, membership_has_signed_current
 
 from .models import Group, Membership
 
@@ -42,28 +41,6 @@ def membership_get_active(*, user: Any, group: Group) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.active().filter(user=user, group=group).first()
-
-
-def group_get_internal(
-    *, slug: str, user: Any, require_pledge: bool = True
-) -> tuple[Group, Membership]:
-    """A group seen from inside. 404 for anyone who is not an active participant.
-
-    Contact-point staff do not see inside a group either: a group belongs to
-    its members. A participant who has not signed the current confidentiality
-    pledge gets ``PledgeRequired`` (views wrap themselves in
-    ``pledges.gate.pledge_gate``); only the signing page passes
-    ``require_pledge=False``.
-    """
-    group = get_object_or_404(
-        Group.objects.select_related("theme", "kommune", "contact_point"), slug=slug
-    )
-    membership = membership_get_active(user=user, group=group)
-    if membership is None or group.state == Group.State.DRAFT:
-        raise Http404
-    if require_pledge and not membership_has_signed_current(membership=membership):
-        raise PledgeRequired(group)
-    return group, membership
 
 
 def groups_for_user(*, user: Any) -> list[Membership]:

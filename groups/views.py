@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,12 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from core.middleware import PERMISSIONS_POLICY
 from core.services import DomainError
-from meetings import selectors as meeting_selectors
-from pledges.gate import pledge_gate
-from pledges.selectors import signed_membership_ids
 
-from . import finder, lifecycle, nudge, selectors, services
+from . import finder, inside, lifecycle, selectors, services
 from .forms import GroupSearchForm, SupportRequestForm
+from .gate import group_inside
 from .models import Group, Membership
 
 FINDER_PAGE_SIZE = 20
@@ -61,11 +57,12 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-@pledge_gate
-def group_inside(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    group, membership = selectors.group_get_internal(slug=slug, user=request.user)
+@group_inside
+def group_inside_page(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
+    """The group's own page; the meetings and the signatures on it come from their apps."""
     members = group.memberships.active().select_related("user").order_by("joined_at")
-    signed = signed_membership_ids(group=group)
     return render(
         request,
         "groups/group_inside.html",
@@ -73,41 +70,13 @@ def group_inside(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "group": group,
             "membership": membership,
             "members": members,
-            "signed": signed,
             "actions": lifecycle.allowed_actions(user=request.user, group=group),
             "may_step_back": membership.role == Membership.Role.INITIATOR
             and group.state == Group.State.STARTING,
-            "meetings_held": nudge.meetings_since_start(group=group),
-            "nudge_step_back": membership.role == Membership.Role.INITIATOR
-            and nudge.should_nudge(group=group),
             "stepped_back": _stepped_back_initiators(group),
-            **_meetings_context(group, membership),
+            **inside.parts_context(group=group, membership=membership),
         },
     )
-
-
-def _meetings_context(group: Group, membership: Membership) -> dict[str, object]:
-    """The next meetings, who sent notice for the first of them, and counts to record."""
-    now = timezone.now()
-    upcoming = meeting_selectors.upcoming_for_group(group=group, now=now)
-    next_meeting = next((m for m in upcoming if not m.is_cancelled), None)
-    return {
-        "now": now,
-        "meets": group.state in meeting_selectors.MEETING_STATES,
-        "upcoming": upcoming,
-        "next_meeting": next_meeting,
-        "next_absences": (
-            meeting_selectors.absence_summary(meeting=next_meeting) if next_meeting else None
-        ),
-        "next_link": (
-            meeting_selectors.meeting_link(next_meeting, now)
-            if next_meeting and group.is_digital
-            else ""
-        ),
-        "link_opens_minutes": settings.SELVHJELP_LINK_OPENS_MINUTES,
-        "own_absences": meeting_selectors.own_absence_ids(membership=membership, meetings=upcoming),
-        "recent": meeting_selectors.recent_for_group(group=group, now=now),
-    }
 
 
 def _stepped_back_initiators(group: Group) -> list[Membership]:
@@ -134,20 +103,22 @@ def do_transition(request: AuthenticatedHttpRequest, group: Group, action: str) 
 
 @login_required
 @require_POST
-@pledge_gate
-def group_action(request: AuthenticatedHttpRequest, slug: str, action: str) -> HttpResponse:
+@group_inside
+def group_action(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, action: str
+) -> HttpResponse:
     """A lifecycle button inside the group (after self-run, every member's)."""
-    group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
     do_transition(request, group, action)
     return redirect("groups:inside", slug=group.slug)
 
 
 @login_required
 @require_POST
-@pledge_gate
-def group_step_back(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+@group_inside
+def group_step_back(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     """An initiator steps out of the group; afterwards the inside is closed to them."""
-    group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
     try:
         lifecycle.initiator_step_back(group=group, user=request.user)
     except DomainError as error:
@@ -162,10 +133,11 @@ def group_step_back(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@pledge_gate
-def group_support_request(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+@group_inside
+def group_support_request(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     """ "We need support": a member writes to the group's follow-up contacts."""
-    group, membership = selectors.group_get_internal(slug=slug, user=request.user)
     form = SupportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

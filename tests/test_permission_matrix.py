@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
 import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
 from django.utils import timezone
 
+from groups.gate import gate_of
 from groups.models import Group, GroupInvitation, SupportRequest
 from interest.models import InterestRegistration
 from organisations.models import StaffInvitation, StaffRole
@@ -1408,8 +1410,10 @@ for _key, _spec in ADMIN_MODELS.items():
 # --- The resolver ------------------------------------------------------------
 
 
-def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    """(table key, full route) for every URL pattern, depth first."""
+def walk(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Callable[..., Any]]]:
+    """(table key, full route, view) for every URL pattern, depth first."""
     for p in resolver.url_patterns:
         if isinstance(p, URLResolver):
             ns = namespace
@@ -1419,15 +1423,15 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterat
         elif isinstance(p, URLPattern):
             route = prefix + str(p.pattern)
             if p.name:
-                yield (f"{namespace}:{p.name}" if namespace else p.name), route
+                yield (f"{namespace}:{p.name}" if namespace else p.name), route, p.callback
             else:
-                yield f"<unnamed> {route}", route
+                yield f"<unnamed> {route}", route, p.callback
 
 
 @functools.cache
 def resolver_routes() -> dict[str, str]:
     routes: dict[str, str] = {}
-    for key, route in walk(get_resolver()):
+    for key, route, _view in walk(get_resolver()):
         assert key not in routes, f"two URL patterns share the name {key!r}"
         routes[key] = route
     return routes
@@ -1462,11 +1466,76 @@ def test_the_completeness_check_notices_a_new_url():
         path("admin2/", site.urls),
     ]
 
-    missing, unknown = table_differences(key for key, _ in walk(get_resolver(urlconf)))
+    missing, unknown = table_differences(key for key, _, _ in walk(get_resolver(urlconf)))
 
     assert "secret_page" in missing
     assert "admin:sessions_session_change" in missing
     assert unknown == []
+
+
+# --- The gate into a group -----------------------------------------------------
+
+# Every route inside a group: /grupper/<the group>/inne/…
+INSIDE_ROUTE = re.compile(r"^grupper/<[^>]+>/inne/")
+# Views outside that prefix that still answer about a group's inside.
+INSIDE_ELSEWHERE = frozenset({"meetings:message_link"})
+# The only inside pages a participant may open before signing the pledge.
+OPEN_TO_UNSIGNED = frozenset({"pledges:sign", "joining:leave"})
+
+
+def gate_problems(resolver: URLResolver) -> list[str]:
+    """What is wrong with how the project's views pass ``groups.gate.group_inside``."""
+    problems = []
+    for key, route, view in walk(resolver):
+        found = gate_of(view)
+        is_inside = bool(INSIDE_ROUTE.match(route)) or key in INSIDE_ELSEWHERE
+        if is_inside and found is None:
+            problems.append(f"{key} ({route}) is inside a group but not wrapped in @group_inside")
+        elif found is not None and not is_inside:
+            problems.append(f"{key} ({route}) passes the gate: list it in INSIDE_ELSEWHERE")
+        elif found is not None and found.unsigned != (key in OPEN_TO_UNSIGNED):
+            problems.append(
+                f"{key} ({route}) has unsigned={found.unsigned}; "
+                f"only {sorted(OPEN_TO_UNSIGNED)} open to the unsigned"
+            )
+    return problems
+
+
+def test_every_inside_view_passes_the_gate():
+    """The unsigned roles' rows of ``test_matrix`` check what the gate does; this
+    checks that no inside view goes around it, including ones no row covers yet."""
+    inside_keys = {
+        key
+        for key, route, _view in walk(get_resolver())
+        if INSIDE_ROUTE.match(route) or key in INSIDE_ELSEWHERE
+    }
+    assert len(inside_keys) >= 20, sorted(inside_keys)
+    assert gate_problems(get_resolver()) == []
+
+
+def test_the_gate_check_notices_a_view_without_the_gate():
+    """A project URLconf plus an inside page that forgot the gate and two that misuse it."""
+    from django.contrib.auth.decorators import login_required
+
+    from groups.gate import group_inside
+
+    def page(request: Any, **kwargs: Any) -> None:
+        return None
+
+    urlconf = types.ModuleType("urlconf_with_an_ungated_view")
+    urlconf.urlpatterns = [  # type: ignore[attr-defined]
+        *get_resolver().url_patterns,
+        path("grupper/<slug:slug>/inne/hemmelig/", login_required(page), name="forgot_the_gate"),
+        path("grupper/<slug:slug>/inne/apent/", group_inside(unsigned=True)(page), name="open"),
+        path("grupper/<slug:slug>/rundt/", group_inside(page), name="gated_elsewhere"),
+    ]
+
+    problems = gate_problems(get_resolver(urlconf))
+
+    assert len(problems) == 3, problems
+    assert "forgot_the_gate (grupper/<slug:slug>/inne/hemmelig/) is inside a group" in problems[0]
+    assert problems[1].startswith("open (grupper/<slug:slug>/inne/apent/) has unsigned=True")
+    assert problems[2].startswith("gated_elsewhere (grupper/<slug:slug>/rundt/) passes the gate")
 
 
 # --- Requests ----------------------------------------------------------------
