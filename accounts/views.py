@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.http import AuthenticatedHttpRequest
-
 from .forms import ProfileForm
+from .http import AuthenticatedHttpRequest
 from .services import user_update_profile
 
 

@@ -23,7 +23,7 @@ from .models import Group, Membership, SupportRequest
 def render_support_request(message: OutgoingMessage) -> Rendered | None:
     if not SupportRequest.objects.filter(pk=param(message, "support_request")).exists():
         return None
-    url = settings.SITE_URL + reverse("organisations:support_requests")
+    url = settings.SITE_URL + reverse("staff:support_requests")
     return email(
         subject=_("Selvhjelp: a group asks for support"),
         template="support_request",

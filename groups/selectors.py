@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from organisations.models import StaffRole
-from pledges.selectors import PledgeRequired, membership_has_signed_current
+from organisations.models import ContactPoint, District, StaffRole
 
 from .models import Group, Membership
 
@@ -44,28 +43,6 @@ def membership_get_active(*, user: Any, group: Group) -> Membership | None:
     return Membership.objects.active().filter(user=user, group=group).first()
 
 
-def group_get_internal(
-    *, slug: str, user: Any, require_pledge: bool = True
-) -> tuple[Group, Membership]:
-    """A group seen from inside. 404 for anyone who is not an active participant.
-
-    Contact-point staff do not see inside a group either: a group belongs to
-    its members. A participant who has not signed the current confidentiality
-    pledge gets ``PledgeRequired`` (views wrap themselves in
-    ``pledges.gate.pledge_gate``); only the signing page passes
-    ``require_pledge=False``.
-    """
-    group = get_object_or_404(
-        Group.objects.select_related("theme", "kommune", "contact_point"), slug=slug
-    )
-    membership = membership_get_active(user=user, group=group)
-    if membership is None or group.state == Group.State.DRAFT:
-        raise Http404
-    if require_pledge and not membership_has_signed_current(membership=membership):
-        raise PledgeRequired(group)
-    return group, membership
-
-
 def groups_for_user(*, user: Any) -> list[Membership]:
     return list(
         Membership.objects.active()
@@ -81,4 +58,29 @@ def groups_public_list() -> Any:
         .select_related("theme", "kommune")
         .order_by("kommune__name", "name")
         .filter(Q(format=Group.Format.DIGITAL) | Q(kommune__isnull=False))
+    )
+
+
+def district_overview(*, district: District) -> QuerySet[ContactPoint]:
+    """Contact points of a district with their group counts by state (no people)."""
+    states = Group.State
+    return (
+        ContactPoint.objects.filter(kommune__fylke__district=district)
+        .select_related("kommune")
+        .annotate(
+            forming=Count("groups", filter=Q(groups__state=states.FORMING)),
+            starting=Count("groups", filter=Q(groups__state=states.STARTING)),
+            self_run=Count("groups", filter=Q(groups__state=states.SELF_RUN)),
+            paused=Count("groups", filter=Q(groups__state=states.PAUSED)),
+            ended=Count("groups", filter=Q(groups__state=states.ENDED)),
+        )
+        .order_by("kommune__name", "name")
+    )
+
+
+def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
+    return (
+        Group.objects.filter(contact_point=contact_point)
+        .select_related("theme", "kommune")
+        .order_by("state", "name")
     )

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest
 from core.services import DomainError
-from pledges.gate import pledge_gate
 
-from . import rotation, selectors
+from . import rotation
+from .gate import group_inside
+from .models import Group, Membership
 
 
 class HostingForm(forms.Form):
@@ -32,18 +33,20 @@ def _back(slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-@pledge_gate
-def meeting_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    group, membership = selectors.group_get_internal(slug=slug, user=request.user)
+@group_inside
+def meeting_guide(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     return render(request, "groups/meeting_guide.html", {"group": group, "membership": membership})
 
 
 @login_required
 @require_POST
-@pledge_gate
-def hosting_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+@group_inside
+def hosting_toggle(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     """Opt in to or out of hosting, for oneself only."""
-    group, membership = selectors.group_get_internal(slug=slug, user=request.user)
     form = HostingForm(request.POST)
     form.is_valid()
     hosts = bool(form.cleaned_data.get("hosts"))
@@ -61,9 +64,10 @@ def hosting_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @login_required
 @require_POST
-@pledge_gate
-def host_turn_swap(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
+@group_inside
+def host_turn_swap(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     form = SwapForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That swap is not possible."))
@@ -83,9 +87,10 @@ def host_turn_swap(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @login_required
 @require_POST
-@pledge_gate
-def contact_person_hand_on(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    group, _membership = selectors.group_get_internal(slug=slug, user=request.user)
+@group_inside
+def contact_person_hand_on(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     try:
         rotation.contact_person_hand_on(group=group, actor=request.user)
     except DomainError as error:

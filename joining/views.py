@@ -9,12 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest
 from core.ratelimit import rate_limit
 from core.services import DomainError
-from groups import selectors as group_selectors
-from groups.models import Group
-from pledges.gate import pledge_gate
+from groups.gate import group_inside
+from groups.models import Group, Membership
 
 from . import selectors, services
 from .forms import AnswerForm, JoinRequestForm
@@ -113,9 +112,10 @@ def waiting_list_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @login_required
 @require_GET
-@pledge_gate
-def group_requests(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    group, membership = group_selectors.group_get_internal(slug=slug, user=request.user)
+@group_inside
+def group_requests(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     requests = selectors.pending_requests_for_group(group=group)
     answers = selectors.my_answers(membership=membership, requests=requests)
     rows = [
@@ -135,9 +135,10 @@ def group_requests(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @login_required
 @require_POST
-@pledge_gate
-def group_request_answer(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    group, _membership = group_selectors.group_get_internal(slug=slug, user=request.user)
+@group_inside
+def group_request_answer(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
     join_request = get_object_or_404(JoinRequest, pk=pk, group=group)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -163,11 +164,10 @@ def group_request_answer(request: AuthenticatedHttpRequest, slug: str, pk: int) 
 
 @login_required
 @require_POST
-def group_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    # Leaving is possible at any time, also before signing the pledge.
-    group, _membership = group_selectors.group_get_internal(
-        slug=slug, user=request.user, require_pledge=False
-    )
+@group_inside(unsigned=True)  # leaving is possible at any time, also before signing
+def group_leave(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     try:
         services.membership_leave(group=group, user=request.user)
     except DomainError as error:

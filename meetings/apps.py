@@ -7,9 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
+        from groups import inside
         from groups.signals import group_state_changed, schedule_changed
 
-        from . import signals
+        from . import selectors, signals
 
         group_state_changed.connect(signals.regenerate, dispatch_uid="meetings-state")
         schedule_changed.connect(signals.regenerate, dispatch_uid="meetings-schedule")
+        inside.register("meetings", selectors.inside_page_part)

@@ -48,6 +48,34 @@ def recent_for_group(*, group: Group, now: datetime.datetime | None = None) -> l
     )
 
 
+def inside_page_part(group: Group, membership: Membership) -> dict[str, Any]:
+    """The meetings on a group's inside page (registered with ``groups.inside``).
+
+    The next meetings, who sent notice for the first of them, counts to
+    record, and for an initiator of a starting group the meetings held so far
+    and whether it is time to step back.
+    """
+    from . import nudge
+
+    now = timezone.now()
+    upcoming = upcoming_for_group(group=group, now=now)
+    next_meeting = next((m for m in upcoming if not m.is_cancelled), None)
+    return {
+        "now": now,
+        "meets": group.state in MEETING_STATES,
+        "upcoming": upcoming,
+        "next_meeting": next_meeting,
+        "next_absences": absence_summary(meeting=next_meeting) if next_meeting else None,
+        "next_link": meeting_link(next_meeting, now) if next_meeting and group.is_digital else "",
+        "link_opens_minutes": settings.SELVHJELP_LINK_OPENS_MINUTES,
+        "own_absences": own_absence_ids(membership=membership, meetings=upcoming),
+        "recent": recent_for_group(group=group, now=now),
+        "meetings_held": nudge.meetings_since_start(group=group),
+        "nudge_step_back": membership.role == Membership.Role.INITIATOR
+        and nudge.should_nudge(group=group),
+    }
+
+
 def meeting_get_internal(*, group: Group, pk: int) -> Meeting:
     """A meeting of ``group`` (the caller has checked the viewer is inside it)."""
     return get_object_or_404(Meeting.objects.select_related("group"), group=group, pk=pk)

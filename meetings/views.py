@@ -14,12 +14,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest
 from core.ratelimit import rate_limit
 from core.services import DomainError
+from groups.gate import group_inside
 from groups.models import Group, Membership
-from groups.selectors import group_get_internal
-from pledges.gate import pledge_gate
 
 from . import ical, links, selectors, services
 from .forms import AttendanceForm, CancelForm, MoveForm, ScheduleForm
@@ -57,18 +56,13 @@ def _meeting_context(
     }
 
 
-def _inside(
-    request: AuthenticatedHttpRequest, slug: str, pk: int
-) -> tuple[Group, Membership, Meeting]:
-    group, membership = group_get_internal(slug=slug, user=request.user)
-    return group, membership, selectors.meeting_get_internal(group=group, pk=pk)
-
-
 @login_required
 @require_GET
-@pledge_gate
-def meeting_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    group, membership, meeting = _inside(request, slug, pk)
+@group_inside
+def meeting_detail(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
+    meeting = selectors.meeting_get_internal(group=group, pk=pk)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -89,9 +83,11 @@ def _render_with_errors(
 
 @login_required
 @require_POST
-@pledge_gate
-def meeting_cancel(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    group, membership, meeting = _inside(request, slug, pk)
+@group_inside
+def meeting_cancel(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
+    meeting = selectors.meeting_get_internal(group=group, pk=pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -108,9 +104,11 @@ def meeting_cancel(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
 
 @login_required
 @require_POST
-@pledge_gate
-def meeting_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    group, membership, meeting = _inside(request, slug, pk)
+@group_inside
+def meeting_move(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
+    meeting = selectors.meeting_get_internal(group=group, pk=pk)
     form = MoveForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
@@ -132,11 +130,13 @@ def meeting_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
 
 @login_required
 @require_POST
-@pledge_gate
+@group_inside
 @rate_limit("absence")
-def meeting_absence(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+def meeting_absence(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
     """One tap: "I cannot come" (``action=register``) or undo it (``action=undo``)."""
-    group, membership, meeting = _inside(request, slug, pk)
+    meeting = selectors.meeting_get_internal(group=group, pk=pk)
     action = request.POST.get("action")
     if action not in ("register", "undo"):
         messages.error(request, _("Choose whether to send or withdraw the notice."))
@@ -166,9 +166,11 @@ def _back(request: HttpRequest, group: Group, meeting: Meeting | None = None) ->
 
 @login_required
 @require_POST
-@pledge_gate
-def meeting_attendance(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    group, membership, meeting = _inside(request, slug, pk)
+@group_inside
+def meeting_attendance(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
+    meeting = selectors.meeting_get_internal(group=group, pk=pk)
     form = AttendanceForm(request.POST)
     if form.is_valid():
         try:
@@ -185,10 +187,12 @@ def meeting_attendance(request: AuthenticatedHttpRequest, slug: str, pk: int) ->
 
 @login_required
 @require_GET
-@pledge_gate
-def meeting_ics(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+@group_inside
+def meeting_ics(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
     """One meeting as an .ics file, for signed members."""
-    _group, _membership, meeting = _inside(request, slug, pk)
+    meeting = selectors.meeting_get_internal(group=group, pk=pk)
     body = ical.build_calendar(
         [selectors.FeedEntry(meeting=meeting, signed=True)],
         language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -201,10 +205,11 @@ def meeting_ics(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@pledge_gate
-def schedule_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+@group_inside
+def schedule_edit(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     """The group's regular meeting time, changed by any member once the group meets."""
-    group, membership = group_get_internal(slug=slug, user=request.user)
     if group.state not in MEETING_STATES:
         raise Http404
     form = ScheduleForm(request.POST or None, instance=group)

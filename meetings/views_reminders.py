@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.http import AuthenticatedHttpRequest
-from groups.models import Membership
-from groups.selectors import group_get_internal
+from accounts.http import AuthenticatedHttpRequest
+from groups.gate import group_inside
+from groups.models import Group, Membership
 from notifications.selectors import bounces_to_tell
-from pledges.gate import pledge_gate
 
 from .forms import ReminderPreferenceForm
 from .models import Meeting, ReminderOptOut, ReminderPreference
@@ -58,16 +59,20 @@ def reminder_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _group_of_meeting(url_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The message link names a meeting, not a group: the gate finds the meeting's group."""
+    return {"meetings__pk": url_kwargs["pk"]}
+
+
 @login_required
-@pledge_gate
-def message_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@group_inside(group_from=_group_of_meeting)
+def message_link(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership, pk: int
+) -> HttpResponse:
     """Where the neutral link in a message leads: the meeting, for its participants only.
 
     404 for anyone else (the link names no group, and answers nothing about
     one); a participant who has not signed the pledge is sent to sign it.
     """
-    found = Meeting.objects.select_related("group").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    group_get_internal(slug=found.group.slug, user=request.user)
-    return redirect(found.get_absolute_url())
+    meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk, group=group)
+    return redirect(meeting.get_absolute_url())

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-
-from groups.models import Group
 
 from .models import ContactPoint, District, StaffRole
 
@@ -49,28 +47,3 @@ def contact_point_get_for_user(*, slug: str, user: Any) -> ContactPoint:
     if district is not None and districts_for_user(user=user).filter(pk=district.pk).exists():
         return contact_point
     raise Http404
-
-
-def district_overview(*, district: District) -> QuerySet[ContactPoint]:
-    """Contact points of a district with their group counts by state (no people)."""
-    states = Group.State
-    return (
-        ContactPoint.objects.filter(kommune__fylke__district=district)
-        .select_related("kommune")
-        .annotate(
-            forming=Count("groups", filter=Q(groups__state=states.FORMING)),
-            starting=Count("groups", filter=Q(groups__state=states.STARTING)),
-            self_run=Count("groups", filter=Q(groups__state=states.SELF_RUN)),
-            paused=Count("groups", filter=Q(groups__state=states.PAUSED)),
-            ended=Count("groups", filter=Q(groups__state=states.ENDED)),
-        )
-        .order_by("kommune__name", "name")
-    )
-
-
-def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
-    return (
-        Group.objects.filter(contact_point=contact_point)
-        .select_related("theme", "kommune")
-        .order_by("state", "name")
-    )

@@ -1,26 +1,15 @@
-from django.urls import include, path
+from django.urls import path
 
-from groups import views as group_views
-
-from . import views
+from . import views_invitations
 
 app_name = "organisations"
 
+# Mounted under /personale/ beside the staff area's pages (``groups.staff_urls``);
+# the accept link lives outside the staff area (see ``selvhjelp/urls.py``).
 urlpatterns = [
-    path("", views.staff_home, name="staff_home"),
-    path("distrikt/<slug:slug>/", views.district_detail, name="district_detail"),
-    path("kontaktpunkt/<slug:slug>/", views.contact_point_detail, name="contact_point_detail"),
-    # Setting up groups and following them up (views in groups.views).
-    path("grupper/ny/", group_views.group_create, name="group_create"),
-    path("grupper/<slug:slug>/", group_views.group_staff_detail, name="group_staff_detail"),
-    path("grupper/<slug:slug>/endre/", group_views.group_edit, name="group_edit"),
     path(
-        "grupper/<slug:slug>/handling/<str:action>/",
-        group_views.group_staff_action,
-        name="group_staff_action",
+        "kontaktpunkt/<slug:slug>/invitasjoner/",
+        views_invitations.staff_invitations,
+        name="staff_invitations",
     ),
-    path("stotte/", group_views.support_requests, name="support_requests"),
-    path("stotte/<int:pk>/svar/", group_views.support_request_answer, name="support_answer"),
-    # Staff invitations (organisations.views_invitations).
-    path("", include("organisations.urls_invitations")),
 ]

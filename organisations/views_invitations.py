@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest
 from core.services import DomainError
 
 from . import invitations
@@ -90,7 +90,7 @@ def staff_invitation_accept(request: AuthenticatedHttpRequest, token: str) -> Ht
                 request,
                 _("Welcome! To protect the staff pages, set up a second login step first."),
             )
-            return redirect("organisations:staff_home")
+            return redirect("staff:staff_home")
     return render(
         request,
         "organisations/invitation_accept.html",

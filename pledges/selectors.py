@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from groups.models import Group, Membership
 
 from .models import GroupPledgeLines, Pledge, PledgeSignature
-
-
-class PledgeRequired(Exception):
-    """An active participant has not signed the current pledge of ``group``.
-
-    Raised by ``groups.selectors.group_get_internal``; ``pledges.gate.pledge_gate``
-    turns it into a redirect to the signing page.
-    """
-
-    def __init__(self, group: Group) -> None:
-        super().__init__(group.slug)
-        self.group = group
 
 
 def pledge_current() -> Pledge | None:
@@ -37,32 +26,35 @@ def group_lines_revision(*, group: Group) -> int:
     return revision.first() or 0
 
 
+def _current_signatures(*, group_id: int) -> QuerySet[PledgeSignature]:
+    """Signatures of the newest published pledge with the group's current lines.
+
+    One query: the current version and the lines revision (0 while the group
+    has none) are subqueries. With no published pledge nobody can sign, so
+    nothing matches.
+    """
+    current = Pledge.objects.published().order_by("-version").values("pk")[:1]
+    revision = GroupPledgeLines.objects.filter(group_id=group_id).values("revision")[:1]
+    return PledgeSignature.objects.filter(
+        pledge=Subquery(current),
+        group_lines_revision=Coalesce(Subquery(revision), Value(0)),
+    )
+
+
 def membership_has_signed_current(*, membership: Membership) -> bool:
     """True if the member signed the newest published pledge and the group's lines.
 
-    With no published pledge nobody can sign, so nobody has signed.
+    The gate into a group asks this on every inside page: one query.
     """
-    pledge = pledge_current()
-    if pledge is None:
-        return False
-    return PledgeSignature.objects.filter(
-        membership=membership,
-        pledge=pledge,
-        group_lines_revision=group_lines_revision(group=membership.group),
-    ).exists()
+    return _current_signatures(group_id=membership.group_id).filter(membership=membership).exists()
 
 
 def signed_membership_ids(*, group: Group) -> set[int]:
-    """Ids of the group's memberships that signed the current version."""
-    pledge = pledge_current()
-    if pledge is None:
-        return set()
+    """Ids of the group's memberships that signed the current version (one query)."""
     return set(
-        PledgeSignature.objects.filter(
-            membership__group=group,
-            pledge=pledge,
-            group_lines_revision=group_lines_revision(group=group),
-        ).values_list("membership_id", flat=True)
+        _current_signatures(group_id=group.pk)
+        .filter(membership__group=group)
+        .values_list("membership_id", flat=True)
     )
 
 

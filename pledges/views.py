@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest
 from core.services import DomainError
-from groups import selectors as group_selectors
+from groups.gate import group_inside
+from groups.models import Group, Membership
 
 from . import selectors, services
 from .forms import GroupLinesForm, SignForm
-from .gate import pledge_gate
 
 OUTDATED_MESSAGE = gettext_lazy(
     "The pledge was changed while you were reading it. Read the new text below and sign again."
@@ -25,11 +25,11 @@ OUTDATED_MESSAGE = gettext_lazy(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pledge_sign(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """The one page inside a group an unsigned participant may open."""
-    group, membership = group_selectors.group_get_internal(
-        slug=slug, user=request.user, require_pledge=False
-    )
+@group_inside(unsigned=True)
+def pledge_sign(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
+    """The page inside a group an unsigned participant may open (besides leaving it)."""
     pledge = selectors.pledge_current()
     lines = selectors.group_lines_get(group=group)
     revision = lines.revision if lines is not None else 0
@@ -75,10 +75,11 @@ def pledge_sign(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@pledge_gate
-def group_lines_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+@group_inside
+def group_lines_edit(
+    request: AuthenticatedHttpRequest, group: Group, membership: Membership
+) -> HttpResponse:
     """Any signed member may change the group's lines; then everyone signs again."""
-    group, membership = group_selectors.group_get_internal(slug=slug, user=request.user)
     lines = selectors.group_lines_get(group=group)
     revision = lines.revision if lines is not None else 0
     form = GroupLinesForm(request.POST or None, initial={"text": lines.text if lines else ""})

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core import audit_views as core_audit_views
 from core import views as core_views
-from organisations import views_invitations
+from organisations import views_audit, views_invitations
 
 from .api import api
 
@@ -32,9 +31,10 @@ urlpatterns = [
     path("grupper/", include("groups.urls")),
     path("interesse/", include("interest.urls")),
     path("personale/interesse/", include("interest.staff_urls")),
-    path("personale/revisjon/", core_audit_views.audit_log, name="audit_log"),
+    path("personale/revisjon/", views_audit.audit_log, name="audit_log"),
     path("personale/statistikk/", include("monitoring.urls")),
-    path("personale/", include("organisations.urls")),
+    path("personale/", include("groups.staff_urls")),
+    path("personale/", include("organisations.urls")),  # staff invitations
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
 import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
 from django.utils import timezone
 
+from groups.gate import gate_of
 from groups.models import Group, GroupInvitation, SupportRequest
 from interest.models import InterestRegistration
 from organisations.models import StaffInvitation, StaffRole
@@ -773,10 +775,10 @@ URLS: dict[str, list[Case]] = {
         Case("delete", logged_in(TO_REAUTHENTICATE), method="post", data={"confirm": "DELETE"}),
     ],
     # Staff area: TOTP-confirmed sessions; each office sees its own scope.
-    "organisations:staff_home": [
+    "staff:staff_home": [
         Case("page", staff_area(**dict.fromkeys(WITH_TOTP, 200))),
     ],
-    "organisations:district_detail": [
+    "staff:district_detail": [
         Case(
             "district A",
             staff_area(district_staff=200, national_admin=200),
@@ -789,7 +791,7 @@ URLS: dict[str, list[Case]] = {
         ),
         Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
     ],
-    "organisations:contact_point_detail": [
+    "staff:contact_point_detail": [
         Case(
             "CP-A",
             staff_area(contact_point_staff=200, district_staff=200, national_admin=200),
@@ -989,7 +991,7 @@ URLS: dict[str, list[Case]] = {
     ],
     # Setting up groups: contact-point staff of the group's contact point and
     # the group's active initiators (initiators need TOTP first, see above).
-    "organisations:group_create": [
+    "staff:group_create": [
         Case("form", staff_area(contact_point_staff=200)),
         Case(
             "empty form",
@@ -998,14 +1000,14 @@ URLS: dict[str, list[Case]] = {
             check=lambda w: group_count_is(5),
         ),
     ],
-    "organisations:group_staff_detail": [
+    "staff:group_staff_detail": [
         Case("group G", staff_area(contact_point_staff=200), kwargs=group_slug("group")),
         Case("draft group", staff_area(contact_point_staff=200), kwargs=group_slug("draft_group")),
         Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
         Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
     ],
     # The exact place and the link are write-only for staff: never shown.
-    "organisations:group_edit": [
+    "staff:group_edit": [
         Case("draft group", staff_area(contact_point_staff=200), kwargs=group_slug("draft_group")),
         Case(
             "forming digital group",
@@ -1019,7 +1021,7 @@ URLS: dict[str, list[Case]] = {
         ),
         Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
     ],
-    "organisations:group_staff_action": [
+    "staff:group_staff_action": [
         Case(
             "not allowed now",
             staff_area(contact_point_staff=TO_STAFF_G),
@@ -1041,8 +1043,8 @@ URLS: dict[str, list[Case]] = {
         ),
     ],
     # Follow-up contacts only: contact-point staff and initiators who stepped back.
-    "organisations:support_requests": [Case("page", staff_area(contact_point_staff=200))],
-    # The audit trail: national administrators only (core.audit_views).
+    "staff:support_requests": [Case("page", staff_area(contact_point_staff=200))],
+    # The audit trail: national administrators only (organisations.views_audit).
     "audit_log": [
         Case("page", staff_area(national_admin=200)),
         Case("one family", staff_area(national_admin=200), query="event=account.*"),
@@ -1055,7 +1057,7 @@ URLS: dict[str, list[Case]] = {
             method="post",
         ),
     ],
-    "organisations:support_answer": [
+    "staff:support_answer": [
         Case(
             "empty answer, group G",
             staff_area(contact_point_staff=Redirect("/personale/stotte/", exact=True)),
@@ -1408,8 +1410,10 @@ for _key, _spec in ADMIN_MODELS.items():
 # --- The resolver ------------------------------------------------------------
 
 
-def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    """(table key, full route) for every URL pattern, depth first."""
+def walk(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Callable[..., Any]]]:
+    """(table key, full route, view) for every URL pattern, depth first."""
     for p in resolver.url_patterns:
         if isinstance(p, URLResolver):
             ns = namespace
@@ -1419,15 +1423,15 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterat
         elif isinstance(p, URLPattern):
             route = prefix + str(p.pattern)
             if p.name:
-                yield (f"{namespace}:{p.name}" if namespace else p.name), route
+                yield (f"{namespace}:{p.name}" if namespace else p.name), route, p.callback
             else:
-                yield f"<unnamed> {route}", route
+                yield f"<unnamed> {route}", route, p.callback
 
 
 @functools.cache
 def resolver_routes() -> dict[str, str]:
     routes: dict[str, str] = {}
-    for key, route in walk(get_resolver()):
+    for key, route, _view in walk(get_resolver()):
         assert key not in routes, f"two URL patterns share the name {key!r}"
         routes[key] = route
     return routes
@@ -1462,11 +1466,76 @@ def test_the_completeness_check_notices_a_new_url():
         path("admin2/", site.urls),
     ]
 
-    missing, unknown = table_differences(key for key, _ in walk(get_resolver(urlconf)))
+    missing, unknown = table_differences(key for key, _, _ in walk(get_resolver(urlconf)))
 
     assert "secret_page" in missing
     assert "admin:sessions_session_change" in missing
     assert unknown == []
+
+
+# --- The gate into a group -----------------------------------------------------
+
+# Every route inside a group: /grupper/<the group>/inne/…
+INSIDE_ROUTE = re.compile(r"^grupper/<[^>]+>/inne/")
+# Views outside that prefix that still answer about a group's inside.
+INSIDE_ELSEWHERE = frozenset({"meetings:message_link"})
+# The only inside pages a participant may open before signing the pledge.
+OPEN_TO_UNSIGNED = frozenset({"pledges:sign", "joining:leave"})
+
+
+def gate_problems(resolver: URLResolver) -> list[str]:
+    """What is wrong with how the project's views pass ``groups.gate.group_inside``."""
+    problems = []
+    for key, route, view in walk(resolver):
+        found = gate_of(view)
+        is_inside = bool(INSIDE_ROUTE.match(route)) or key in INSIDE_ELSEWHERE
+        if is_inside and found is None:
+            problems.append(f"{key} ({route}) is inside a group but not wrapped in @group_inside")
+        elif found is not None and not is_inside:
+            problems.append(f"{key} ({route}) passes the gate: list it in INSIDE_ELSEWHERE")
+        elif found is not None and found.unsigned != (key in OPEN_TO_UNSIGNED):
+            problems.append(
+                f"{key} ({route}) has unsigned={found.unsigned}; "
+                f"only {sorted(OPEN_TO_UNSIGNED)} open to the unsigned"
+            )
+    return problems
+
+
+def test_every_inside_view_passes_the_gate():
+    """The unsigned roles' rows of ``test_matrix`` check what the gate does; this
+    checks that no inside view goes around it, including ones no row covers yet."""
+    inside_keys = {
+        key
+        for key, route, _view in walk(get_resolver())
+        if INSIDE_ROUTE.match(route) or key in INSIDE_ELSEWHERE
+    }
+    assert len(inside_keys) >= 20, sorted(inside_keys)
+    assert gate_problems(get_resolver()) == []
+
+
+def test_the_gate_check_notices_a_view_without_the_gate():
+    """A project URLconf plus an inside page that forgot the gate and two that misuse it."""
+    from django.contrib.auth.decorators import login_required
+
+    from groups.gate import group_inside
+
+    def page(request: Any, **kwargs: Any) -> None:
+        return None
+
+    urlconf = types.ModuleType("urlconf_with_an_ungated_view")
+    urlconf.urlpatterns = [  # type: ignore[attr-defined]
+        *get_resolver().url_patterns,
+        path("grupper/<slug:slug>/inne/hemmelig/", login_required(page), name="forgot_the_gate"),
+        path("grupper/<slug:slug>/inne/apent/", group_inside(unsigned=True)(page), name="open"),
+        path("grupper/<slug:slug>/rundt/", group_inside(page), name="gated_elsewhere"),
+    ]
+
+    problems = gate_problems(get_resolver(urlconf))
+
+    assert len(problems) == 3, problems
+    assert "forgot_the_gate (grupper/<slug:slug>/inne/hemmelig/) is inside a group" in problems[0]
+    assert problems[1].startswith("open (grupper/<slug:slug>/inne/apent/) has unsigned=True")
+    assert problems[2].startswith("gated_elsewhere (grupper/<slug:slug>/rundt/) passes the gate")
 
 
 # --- Requests ----------------------------------------------------------------

@@ -224,8 +224,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=2, minute=40),
     },
     # Initiators of groups that have met often enough are asked to step back.
-    "groups-step-back-nudge": {
-        "task": "groups.nudge.nudge_initiators",
+    "meetings-step-back-nudge": {
+        "task": "meetings.nudge.nudge_initiators",
         "schedule": crontab(hour=10, minute=0),
     },
     # Joining: join requests nobody answered in time, seat offers nobody took.
@@ -272,7 +272,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Task modules outside ``<app>.tasks`` that the worker must register.
 CELERY_IMPORTS = (
     "groups.rotation",
-    "groups.nudge",
+    "meetings.nudge",
     "organisations.invitations",
 )
 

@@ -53,52 +53,6 @@ def test_public_page_of_hidden_groups_for_the_contact_point_running_them(roles):
         selectors.group_get_public(slug=roles.draft_group.slug, user=roles.user("district_staff"))
 
 
-def test_inside_is_for_active_participants(roles):
-    for role in ("member", "initiator"):
-        group, membership = selectors.group_get_internal(
-            slug=roles.group.slug, user=roles.user(role)
-        )
-        assert group == roles.group
-        assert membership.user == roles.user(role)
-
-
-@pytest.mark.parametrize(
-    "role",
-    [
-        "seeker",
-        "former_member",
-        "contact_point_staff",
-        "district_staff",
-        "national_admin",
-        "staff_without_mfa",
-    ],
-)
-def test_inside_is_404_for_everyone_else(roles, role):
-    with pytest.raises(Http404):
-        selectors.group_get_internal(slug=roles.group.slug, user=roles.user(role))
-
-
-def test_inside_is_404_for_anonymous_users(roles):
-    with pytest.raises(Http404):
-        selectors.group_get_internal(slug=roles.group.slug, user=AnonymousUser())
-
-
-def test_an_initiator_who_stepped_back_no_longer_sees_inside(roles):
-    Membership.objects.filter(user=roles.user("initiator"), group=roles.group).update(
-        status=Membership.Status.STEPPED_BACK, ended_at=timezone.now()
-    )
-    with pytest.raises(Http404):
-        selectors.group_get_internal(slug=roles.group.slug, user=roles.user("initiator"))
-
-
-@pytest.mark.django_db
-def test_inside_a_draft_is_404_even_for_its_members():
-    group = GroupFactory(state=Group.State.DRAFT)
-    member = MembershipFactory(group=group).user
-    with pytest.raises(Http404):
-        selectors.group_get_internal(slug=group.slug, user=member)
-
-
 def test_my_groups_lists_active_memberships_outside_drafts(roles):
     member = roles.user("member")
     MembershipFactory(group=roles.draft_group, user=member)

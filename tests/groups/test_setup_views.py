@@ -59,10 +59,10 @@ def texts(response) -> list[str]:
 
 def test_contact_point_staff_creates_a_draft(roles, role_client):
     client = role_client("contact_point_staff")
-    response = client.post(reverse("organisations:group_create"), form_data(roles))
+    response = client.post(reverse("staff:group_create"), form_data(roles))
     group = Group.objects.get(name="Torsdagsgruppa")
     assert response.status_code == 302
-    assert response["Location"] == reverse("organisations:group_staff_detail", args=[group.slug])
+    assert response["Location"] == reverse("staff:group_staff_detail", args=[group.slug])
     assert group.state == State.DRAFT
     assert group.contact_point == roles.cp_a
     assert group.slug == "torsdagsgruppa-alfakommune"
@@ -76,15 +76,15 @@ def test_contact_point_staff_creates_a_draft(roles, role_client):
     ]
     assert AuditEvent.objects.filter(event="group.created", target_id=str(group.pk)).count() == 1
     # The same name again gets its own address.
-    client.post(reverse("organisations:group_create"), form_data(roles))
+    client.post(reverse("staff:group_create"), form_data(roles))
     assert Group.objects.filter(slug="torsdagsgruppa-alfakommune-2").exists()
 
 
 def test_volunteer_initiator_creates_and_becomes_initiator(roles):
     initiator = roles.user("initiator")
     client = mfa_client(initiator)
-    assert client.get(reverse("organisations:group_create")).status_code == 200
-    client.post(reverse("organisations:group_create"), form_data(roles))
+    assert client.get(reverse("staff:group_create")).status_code == 200
+    client.post(reverse("staff:group_create"), form_data(roles))
     group = Group.objects.get(name="Torsdagsgruppa")
     membership = Membership.objects.get(group=group, user=initiator)
     assert membership.role == Membership.Role.INITIATOR
@@ -106,7 +106,7 @@ def test_creation_is_validated(roles, role_client, extra, field, message):
     with_language = {"HTTP_ACCEPT_LANGUAGE": "en"}
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
-        reverse("organisations:group_create"), form_data(roles, **extra), **with_language
+        reverse("staff:group_create"), form_data(roles, **extra), **with_language
     )
     assert response.status_code == 200
     errors = response.context["form"].errors[field]
@@ -117,7 +117,7 @@ def test_creation_is_validated(roles, role_client, extra, field, message):
 def test_a_digital_group_needs_no_kommune_and_gets_no_point(roles, role_client):
     client = role_client("contact_point_staff")
     client.post(
-        reverse("organisations:group_create"),
+        reverse("staff:group_create"),
         form_data(
             roles, format=Group.Format.DIGITAL, kommune="", meeting_url="https://m.example/x"
         ),
@@ -131,7 +131,7 @@ def test_advice_outside_the_recommended_frames_is_a_warning(roles, role_client):
     client = role_client("contact_point_staff")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
-        reverse("organisations:group_create"),
+        reverse("staff:group_create"),
         form_data(roles, capacity=10, age_min=20, age_max=60),
     )
     assert response.status_code == 302
@@ -142,13 +142,13 @@ def test_advice_outside_the_recommended_frames_is_a_warning(roles, role_client):
 
 def test_others_cannot_create(roles, role_client):
     for role in ("district_staff", "national_admin", "member"):
-        assert role_client(role).get(reverse("organisations:group_create")).status_code == 404
+        assert role_client(role).get(reverse("staff:group_create")).status_code == 404
 
 
 def test_staff_edit_keeps_the_place_without_seeing_it(roles, role_client):
     client = role_client("contact_point_staff")
     draft = roles.draft_group
-    url = reverse("organisations:group_edit", args=[draft.slug])
+    url = reverse("staff:group_edit", args=[draft.slug])
     page = client.get(url)
     assert page.status_code == 200
     assert draft.place not in page.content.decode()
@@ -162,9 +162,7 @@ def test_staff_edit_keeps_the_place_without_seeing_it(roles, role_client):
 
 def test_a_started_group_cannot_be_edited(roles, role_client):
     client = role_client("contact_point_staff")
-    response = client.post(
-        reverse("organisations:group_edit", args=[roles.group.slug]), form_data(roles)
-    )
+    response = client.post(reverse("staff:group_edit", args=[roles.group.slug]), form_data(roles))
     assert response.status_code == 302
     roles.group.refresh_from_db()
     assert roles.group.name == "Tirsdagsgruppa Alfa"
@@ -176,17 +174,15 @@ def test_a_started_group_cannot_be_edited(roles, role_client):
 def test_staff_page_buttons_publish_a_draft(roles, role_client):
     client = role_client("contact_point_staff")
     slug = roles.draft_group.slug
-    page = client.get(reverse("organisations:group_staff_detail", args=[slug]))
-    assert reverse("organisations:group_staff_action", args=[slug, "publish"]) in (
-        page.content.decode()
-    )
-    client.post(reverse("organisations:group_staff_action", args=[slug, "publish"]))
+    page = client.get(reverse("staff:group_staff_detail", args=[slug]))
+    assert reverse("staff:group_staff_action", args=[slug, "publish"]) in (page.content.decode())
+    client.post(reverse("staff:group_staff_action", args=[slug, "publish"]))
     roles.draft_group.refresh_from_db()
     assert roles.draft_group.state == State.FORMING
 
 
 def test_staff_page_is_404_for_other_staff(roles, role_client):
-    url = reverse("organisations:group_staff_detail", args=[roles.group.slug])
+    url = reverse("staff:group_staff_detail", args=[roles.group.slug])
     assert role_client("district_staff").get(url).status_code == 404
     assert role_client("member").get(url).status_code == 404
 
@@ -271,11 +267,11 @@ def test_step_back_then_follow_up_through_support_requests(
     assert len(mail.outbox) == 2
 
     staff_client = mfa_client(initiator)
-    page = staff_client.get(reverse("organisations:support_requests"))
+    page = staff_client.get(reverse("staff:support_requests"))
     assert page.status_code == 200
     assert "fordele oppgaver" in page.content.decode()
     staff_client.post(
-        reverse("organisations:support_answer", args=[support_request.pk]),
+        reverse("staff:support_answer", args=[support_request.pk]),
         {f"sr{support_request.pk}-answer": "Jeg ringer dere i morgen."},
     )
     support_request.refresh_from_db()
@@ -287,13 +283,13 @@ def test_step_back_then_follow_up_through_support_requests(
 
 def test_support_requests_page_is_404_for_those_who_follow_up_nothing(roles, role_client):
     for role in ("member", "district_staff", "seeker"):
-        assert role_client(role).get(reverse("organisations:support_requests")).status_code == 404
+        assert role_client(role).get(reverse("staff:support_requests")).status_code == 404
 
 
 def test_staff_of_another_contact_point_cannot_answer(roles, role_client):
     support_request = SupportRequestFactory(group=roles.group_b)
     response = role_client("contact_point_staff").post(
-        reverse("organisations:support_answer", args=[support_request.pk]),
+        reverse("staff:support_answer", args=[support_request.pk]),
         {f"sr{support_request.pk}-answer": "Hei"},
     )
     assert response.status_code == 404
@@ -306,7 +302,7 @@ def test_staff_of_another_contact_point_cannot_answer(roles, role_client):
 
 def test_contact_point_flags_with_constant_queries(roles, role_client):
     client = role_client("contact_point_staff")
-    url = reverse("organisations:contact_point_detail", args=[roles.cp_a.slug])
+    url = reverse("staff:contact_point_detail", args=[roles.cp_a.slug])
     Group.objects.filter(pk=roles.group.pk).update(
         state_changed_at=timezone.now() - datetime.timedelta(weeks=13), member_count=5
     )

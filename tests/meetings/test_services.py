@@ -9,9 +9,8 @@ from django.utils import timezone, translation
 
 from core.models import AuditEvent
 from core.services import DomainError
-from groups import nudge
 from groups.models import Group, Membership
-from meetings import services
+from meetings import nudge, services
 from meetings.models import Absence, Meeting, ReminderPreference
 from notifications.models import OutgoingMessage
 

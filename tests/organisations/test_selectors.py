@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
+from groups import selectors as group_selectors
 from groups.models import Group
 from organisations import selectors
 from organisations.models import District
@@ -61,7 +62,7 @@ def test_district_overview_counts_groups_by_state_without_people(roles):
     extra = GroupFactory(contact_point=roles.cp_a, state=Group.State.PAUSED)
     MembershipFactory(group=extra)
 
-    [cp] = selectors.district_overview(district=roles.district_a)
+    [cp] = group_selectors.district_overview(district=roles.district_a)
 
     assert cp == roles.cp_a
     counts = (cp.forming, cp.starting, cp.self_run, cp.paused, cp.ended)
@@ -71,13 +72,13 @@ def test_district_overview_counts_groups_by_state_without_people(roles):
 
 def test_district_overview_lists_only_the_districts_contact_points(roles):
     ContactPointFactory(kommune=roles.kommune_b)
-    assert [cp.slug for cp in selectors.district_overview(district=roles.district_a)] == [
+    assert [cp.slug for cp in group_selectors.district_overview(district=roles.district_a)] == [
         roles.cp_a.slug
     ]
 
 
 def test_contact_point_groups_include_drafts_and_ended_groups(roles):
-    groups = selectors.contact_point_groups(contact_point=roles.cp_a)
+    groups = group_selectors.contact_point_groups(contact_point=roles.cp_a)
 
     assert {g.slug for g in groups} == {
         roles.group.slug,

@@ -33,7 +33,7 @@ def add_groups(world, n: int) -> None:
 
 def test_district_page_query_count_does_not_grow(roles, role_client, django_assert_num_queries):
     client = role_client("district_staff")
-    url = reverse("organisations:district_detail", args=[roles.district_a.slug])
+    url = reverse("staff:district_detail", args=[roles.district_a.slug])
     small = queries_for(client, url)
 
     add_contact_points(roles, 8)
@@ -48,7 +48,7 @@ def test_contact_point_page_query_count_does_not_grow(
     roles, role_client, django_assert_num_queries
 ):
     client = role_client("contact_point_staff")
-    url = reverse("organisations:contact_point_detail", args=[roles.cp_a.slug])
+    url = reverse("staff:contact_point_detail", args=[roles.cp_a.slug])
     small = queries_for(client, url)
 
     add_groups(roles, 12)
@@ -60,7 +60,7 @@ def test_contact_point_page_query_count_does_not_grow(
 
 def test_staff_home_query_count_does_not_grow(roles, role_client, django_assert_num_queries):
     client = role_client("national_admin")
-    url = reverse("organisations:staff_home")
+    url = reverse("staff:staff_home")
     small = queries_for(client, url)
 
     add_contact_points(roles, 3)
@@ -72,10 +72,10 @@ def test_staff_home_query_count_does_not_grow(roles, role_client, django_assert_
 @pytest.mark.parametrize(
     ("role", "url_name", "slug"),
     [
-        ("district_staff", "organisations:district_detail", "district_a"),
-        ("district_staff", "organisations:contact_point_detail", "cp_a"),
-        ("contact_point_staff", "organisations:contact_point_detail", "cp_a"),
-        ("national_admin", "organisations:district_detail", "district_a"),
+        ("district_staff", "staff:district_detail", "district_a"),
+        ("district_staff", "staff:contact_point_detail", "cp_a"),
+        ("contact_point_staff", "staff:contact_point_detail", "cp_a"),
+        ("national_admin", "staff:district_detail", "district_a"),
     ],
 )
 def test_staff_pages_never_name_members_or_places(roles, role_client, role, url_name, slug):

@@ -316,29 +316,23 @@ ATTEMPTS: dict[str, list[Attempt]] = {
         ),
     ],
     # Staff pages: district A's staff with district B's slugs and ids.
-    "organisations:district_detail": district_a_staff(
-        "get", lambda o: {"slug": o.world.district_b.slug}
-    ),
-    "organisations:contact_point_detail": district_a_staff(
-        "get", lambda o: {"slug": o.world.cp_b.slug}
-    ),
+    "staff:district_detail": district_a_staff("get", lambda o: {"slug": o.world.district_b.slug}),
+    "staff:contact_point_detail": district_a_staff("get", lambda o: {"slug": o.world.cp_b.slug}),
     "organisations:staff_invitations": district_a_staff(
         "post",
         lambda o: {"slug": o.world.cp_b.slug},
         data=lambda o: {"email": "ny.ansatt@example.org", "kind": "contact_point_staff"},
     ),
-    "organisations:group_staff_detail": district_a_staff(
-        "get", lambda o: {"slug": o.world.group_b.slug}
-    ),
-    "organisations:group_edit": district_a_staff(
+    "staff:group_staff_detail": district_a_staff("get", lambda o: {"slug": o.world.group_b.slug}),
+    "staff:group_edit": district_a_staff(
         "post",
         lambda o: {"slug": o.world.group_b.slug},
         data=lambda o: {"name": "Overtatt"},
     ),
-    "organisations:group_staff_action": district_a_staff(
+    "staff:group_staff_action": district_a_staff(
         "post", lambda o: {"slug": o.world.group_b.slug, "action": "end"}
     ),
-    "organisations:support_answer": district_a_staff(
+    "staff:support_answer": district_a_staff(
         "post", lambda o: {"pk": o.support_b.pk}, data=lambda o: {"answer": "Ja"}
     ),
     "interest_staff:overview": district_a_staff("get", lambda o: {"slug": o.world.cp_b.slug}),
@@ -438,7 +432,7 @@ def test_every_parameterised_url_is_covered():
 def test_the_enumeration_sees_the_api_and_the_apps():
     patterns = parameterised_patterns()
     assert "api:group_detail" in patterns
-    assert "joining:answer" in patterns and "organisations:district_detail" in patterns
+    assert "joining:answer" in patterns and "staff:district_detail" in patterns
 
 
 # --- The attempts ---------------------------------------------------------------

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from organisations.selectors import is_national_admin
+from accounts.http import AuthenticatedHttpRequest
+from core.models import AuditEvent
 
-from .http import AuthenticatedHttpRequest
-from .models import AuditEvent
+from .selectors import is_national_admin
 
 PAGE_SIZE = 50
 # Offered even before the first such event: the security-relevant families.
@@ -72,7 +72,7 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [(event, safe_details(event.data)) for event in page.object_list]
     return render(
         request,
-        "core/audit_log.html",
+        "organisations/audit_log.html",
         {"form": form, "page": page, "rows": rows},
         status=status,
     )

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.services import audit
+from groups.models import Group, Membership
 
-from .models import Group, Membership
+from .models import Meeting
 
 OSLO = ZoneInfo("Europe/Oslo")
 NUDGED_EVENT = "group.step_back_nudged"
@@ -26,13 +27,11 @@ def meetings_since_start(*, group: Group, now: datetime.datetime | None = None) 
     """Meetings held since the group started its first meetings, up to ``now``.
 
     A meeting counts as held when it has started, was not cancelled and
-    somebody recorded how many came (``meetings.Meeting.attendance``): the
+    somebody recorded how many came (``Meeting.attendance``): the
     schedule alone says nothing about whether the group met.
     """
     if group.state != Group.State.STARTING:
         return 0
-    from meetings.models import Meeting
-
     return Meeting.objects.filter(
         group=group,
         starts_at__gte=group.state_changed_at,
@@ -46,7 +45,7 @@ def should_nudge(*, group: Group, now: datetime.datetime | None = None) -> bool:
     return meetings_since_start(group=group, now=now) >= settings.SELVHJELP_STEP_BACK_NUDGE_AFTER
 
 
-@shared_task(name="groups.nudge.nudge_initiators", ignore_result=True)
+@shared_task(name="meetings.nudge.nudge_initiators", ignore_result=True)
 def nudge_initiators() -> None:
     """Daily: e-mail the initiators of each group that has met often enough, once.
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from .models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from core.models import AuditEvent
-from groups import nudge
 from groups.models import Group, Membership
+from meetings import nudge
 from meetings.models import Meeting
 from tests.factories import GroupFactory, MembershipFactory
 
