@@ -39,13 +39,23 @@ test: install browser
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
+## make test-dates: the non-browser suite on SQLite with the clock moved by libfaketime to
+## each hard day of scripts/hard_days.py in turn (HARD_DAYS=random: one drawn at random,
+## as CI does; or one instant in UTC, e.g. HARD_DAYS=2026-12-31T22:30:00Z)
+HARD_DAYS ?= all
+.PHONY: test-dates
+test-dates: install browser
+	env -u DATABASE_URL -u REDIS_URL $(PY) scripts/hard_days.py run $(HARD_DAYS) -- \
+		$(BIN)/pytest -q -m 'not browser' -p no:cacheprovider $(PYTEST_ARGS)
+
 ## Debian's Chromium for the browser tests (Playwright's own browser download does not
-## work offline), GNU gettext, which the translation test runs, and Java for the
-## Nu HTML Checker over the pages the browser tests saw
+## work offline), GNU gettext, which the translation test runs, Java for the
+## Nu HTML Checker over the pages the browser tests saw, and libfaketime for
+## `make test-dates`
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null || ! command -v java >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null || ! command -v java >/dev/null || ! command -v faketime >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext default-jre-headless >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext default-jre-headless faketime >/dev/null; \
 	fi
 
 ## make lint: ruff, and the apps' layers (import-linter, [tool.importlinter] in pyproject.toml)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from core.models import AuditEvent
 from core.services import DomainError
 from groups import rotation
 from groups.models import Group, HostTurn, Membership
+from meetings.schedule import OSLO
 from tests.conftest import login
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
@@ -107,6 +109,31 @@ def test_swap_refused_changes_nothing(case):
     with pytest.raises(DomainError):
         rotation.host_turn_swap(actor=actor, own_turn_id=own.pk, other_turn_id=other.pk)
     assert list(HostTurn.objects.order_by("pk").values_list("pk", "membership_id")) == before
+
+
+def test_weeks_begin_on_monday_in_oslo_through_week_53():
+    # Sunday 3 January 2027, 23:30 in Oslo: still ISO week 2026-W53.
+    with time_machine.travel(datetime.datetime(2027, 1, 3, 23, 30, tzinfo=OSLO)):
+        assert rotation.this_monday() == datetime.date(2026, 12, 28)
+    # Monday 4 January, 00:30 in Oslo (still Sunday in UTC): week 2027-W01.
+    with time_machine.travel(datetime.datetime(2027, 1, 4, 0, 30, tzinfo=OSLO)):
+        assert rotation.this_monday() == datetime.date(2027, 1, 4)
+
+
+def test_plan_and_page_run_from_week_52_through_53_into_week_1(client):
+    with time_machine.travel(datetime.datetime(2026, 12, 23, 12, 0, tzinfo=OSLO)):
+        group, (a, b, c) = make_group()
+        rotation.rotation_plan(group=group, weeks=3)
+        weeks = HostTurn.objects.filter(group=group).order_by("week")
+        assert list(weeks.values_list("week", "membership_id")) == [
+            (datetime.date(2026, 12, 21), a.pk),
+            (datetime.date(2026, 12, 28), b.pk),
+            (datetime.date(2027, 1, 4), c.pk),
+        ]
+        login(client, a.user)
+        page = client.get(reverse("groups:inside", args=[group.slug])).content.decode()
+    assert f"Uke 53 (fra 28.12.): {b.user.display_name}" in page
+    assert f"Uke 1 (fra 4.1.): {c.user.display_name}" in page
 
 
 def test_contact_person_rotates_by_joining_order():

@@ -1,17 +1,27 @@
-"""Data for the dashboard tests: groups, meetings and interest in two districts."""
+"""Data for the dashboard tests: groups, meetings and interest in two districts.
+
+The dashboards count by month and week, so their tests run on a day of their
+own (``clock``), never on the day the suite runs: ``stats`` sets it before
+anything is made, and tests that build their own data ask for ``clock``
+before ``roles``. The hard days (ISO week 53, New Year in Oslo time) have
+tests of their own that travel there.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from groups.models import Group
 from interest.models import InterestRegistration
 from meetings.models import Meeting
+from monitoring.filters import OSLO
 from monitoring.services import activity_refresh
 from tests.factories import (
     ContactPointFactory,
@@ -21,6 +31,16 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+
+# An ordinary Wednesday in the middle of a month.
+NOW = datetime.datetime(2026, 11, 18, 12, 0, tzinfo=OSLO)
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Traveller]:
+    """The clock at ``NOW``, ticking; ``clock.move_to(...)`` travels on."""
+    with time_machine.travel(NOW) as traveller:
+        yield traveller
 
 
 def add_meeting(group: Group, when: datetime.datetime, attendance: int | None) -> Meeting:
@@ -131,5 +151,5 @@ def build_stats(roles: Any) -> Stats:
 
 
 @pytest.fixture
-def stats(roles) -> Stats:
+def stats(clock, roles) -> Stats:
     return build_stats(roles)

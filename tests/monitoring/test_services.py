@@ -25,7 +25,7 @@ def cells() -> dict[tuple[str, int, int | None], tuple[int, int]]:
     }
 
 
-def test_cells_hold_meetings_held_and_attendance_per_month_theme_and_area(roles):
+def test_cells_hold_meetings_held_and_attendance_per_month_theme_and_area(clock, roles):
     w = roles
     digital = GroupFactory(
         contact_point=w.cp_b, theme=w.theme, format=Group.Format.DIGITAL, kommune=None,
@@ -51,7 +51,7 @@ def test_cells_hold_meetings_held_and_attendance_per_month_theme_and_area(roles)
     assert len(cells()) == 2
 
 
-def test_recent_refresh_leaves_older_months_alone(roles):
+def test_recent_refresh_leaves_older_months_alone(clock, roles):
     w = roles
     add_meeting(w.group, months_ago(4), 4)
     add_meeting(w.group, months_ago(1), 5)

@@ -10,8 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import Group, SupportRequest
+from monitoring import tasks
+from monitoring.filters import OSLO
 from monitoring.services import activity_refresh
 from tests.factories import GroupFactory, SupportRequestFactory, UserFactory
 
@@ -62,8 +65,7 @@ def test_national_admin_sees_all_and_filters_by_district(stats, role_client):
         {"fylke": "__fylke_b__"},
         {"kommune": "__kommune_b__"},
         {"distrikt": "distrikt-b"},
-        # Numbers no fylke or kommune has (the factories use 80-99 and 9000-9999,
-        # so 99 may exist by the time this runs).
+        # No such fylke or kommune: the factories number theirs 80-99 and 9000-9999.
         {"fylke": "79"},
         {"kommune": "8999"},
         {"tema": "finnes-ikke"},
@@ -169,6 +171,49 @@ def test_activity_per_month_and_attendance(stats, role_client):
     assert by_month[months_ago(6).strftime("%Y-%m")][1] == "5"  # published
 
 
+@pytest.mark.parametrize(
+    ("first_day", "before", "after"),
+    [
+        # New Year: 00:30 in Oslo is 23:30 on 31 December in UTC.
+        (datetime.date(2027, 1, 1), "2026-12", "2027-01"),
+        # Summer time: 00:30 on 1 April in Oslo is 22:30 on 31 March in UTC.
+        (datetime.date(2027, 4, 1), "2027-03", "2027-04"),
+    ],
+    ids=["new-year", "summer-time"],
+)
+def test_months_begin_at_midnight_in_oslo(clock, roles, role_client, first_day, before, after):
+    w = roles
+    midnight = datetime.datetime.combine(first_day, datetime.time(0), tzinfo=OSLO)
+    group = GroupFactory(
+        contact_point=w.cp_a,
+        theme=w.theme,
+        state=Group.State.SELF_RUN,
+        member_count=5,
+        published_at=midnight - datetime.timedelta(minutes=30),
+    )
+    GroupFactory(
+        contact_point=w.cp_a,
+        theme=w.theme,
+        state=Group.State.ENDED,
+        published_at=midnight + datetime.timedelta(minutes=5),
+        state_changed_at=midnight + datetime.timedelta(minutes=20),
+    )
+    add_meeting(group, midnight - datetime.timedelta(hours=2), 4)
+    add_meeting(group, midnight, 5)
+    # The 15-minute refresh at 00:30 in Oslo on the 1st, still the month before in UTC.
+    clock.move_to(midnight + datetime.timedelta(minutes=30))
+    tasks.refresh_recent_activity.apply()
+    client = role_client("district_staff")
+    # The default range ends with this month in Oslo, which is not in the future.
+    for query in ({}, {"til": after}):
+        rows = csv_rows(client.get(csv_url("months"), query, HTTP_ACCEPT_LANGUAGE="en"))
+        by_month = {row[0]: row[1:] for row in rows[1:]}
+        assert rows[-2][0] == after  # the last month, then the total
+        # New, ended, meetings held, attendance.
+        assert by_month[before] == ["1", "0", "1", "4"]
+        assert by_month[after] == ["1", "1", "1", "5"]
+
+
 def test_follow_up_lists_groups_by_reason_without_people(stats, role_client):
     w = stats.roles
     quiet = GroupFactory(
@@ -196,7 +241,9 @@ def test_follow_up_lists_groups_by_reason_without_people(stats, role_client):
         member_count=5,
         state_changed_at=months_ago(4),
     )
-    add_meeting(fine, months_ago(0, day=1), 5)
+    # Met a week ago. (Not "on the 1st of this month": on the 29th to the 31st that is
+    # more than 4 weeks back, and the group is rightly flagged.)
+    add_meeting(fine, timezone.now() - datetime.timedelta(weeks=1), 5)
     client = role_client("district_staff")
     rows = {
         row[0]: row for row in csv_rows(client.get(csv_url("follow_up"), HTTP_ACCEPT_LANGUAGE="en"))
@@ -206,7 +253,7 @@ def test_follow_up_lists_groups_by_reason_without_people(stats, role_client):
     assert "Starting for more than 12 weeks" in rows[stats.groups[4].name][3]
     assert "Fewer than 3 members" in rows[stats.groups[1].name][3]
     assert "Finegruppa" not in rows
-    SupportRequest.objects.filter(group=asking).update(answered_at=months_ago(0, day=1))
+    SupportRequest.objects.filter(group=asking).update(answered_at=timezone.now())
     rows = {row[0] for row in csv_rows(client.get(csv_url("follow_up")))}
     assert "Spørregruppa" not in rows
 
@@ -264,7 +311,7 @@ def _count_queries(client) -> int:
     return len(ctx.captured_queries)
 
 
-def test_query_count_does_not_grow_with_data(roles, role_client):
+def test_query_count_does_not_grow_with_data(clock, roles, role_client):
     client = role_client("national_admin")
     build_stats(roles)
     small = _count_queries(client)

@@ -5,11 +5,13 @@ import re
 import smtplib
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from meetings.models import ReminderPreference
+from meetings.models import Meeting, ReminderPreference
 from meetings.reminders import reminder_scan
+from meetings.schedule import OSLO
 from notifications import dispatch, selectors, sending, services
 from notifications.models import BouncedAddress, OutgoingMessage
 from tests.factories import UserFactory
@@ -96,6 +98,34 @@ def test_reminder_in_the_members_language(world):
     sending.send_batch(all_ids())
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects[english.email].startswith("Reminder: group meeting")
+
+
+@pytest.mark.parametrize(
+    ("now", "day"),
+    [
+        (datetime.datetime(2026, 12, 31, 20, 0, tzinfo=OSLO), "tomorrow"),
+        # 00:30 on New Year's Day in Oslo is still 31 December in UTC.
+        (datetime.datetime(2027, 1, 1, 0, 30, tzinfo=OSLO), "today"),
+    ],
+    ids=["new-years-eve", "new-years-day"],
+)
+def test_reminder_says_today_or_tomorrow_by_the_date_in_oslo(world, now, day):
+    world.meeting.delete()
+    english = world.members[0]
+    english.language = "en"
+    english.save()
+    starts = datetime.datetime(2027, 1, 1, 18, 0, tzinfo=OSLO)
+    with time_machine.travel(now, tick=False):
+        Meeting.objects.create(
+            group=world.group,
+            occurrence=starts,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+        )
+        assert reminder_scan() == 3
+        sending.send_batch(all_ids())
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[english.email] == f"Reminder: group meeting {day} at 18:00"
 
 
 def test_meeting_cancelled_or_deleted_before_sending_cancels_the_reminder(world):

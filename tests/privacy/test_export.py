@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -154,6 +157,17 @@ def test_get_explains_and_download_needs_a_recent_login(roles):
     assert response.status_code == 302
     assert "/reauthenticate/" in response["Location"]
     assert not AuditEvent.objects.filter(event="account.exported").exists()
+
+
+@pytest.mark.django_db
+def test_the_file_is_named_after_the_day_in_oslo(roles):
+    # 00:30 on New Year's Day in Oslo is still 31 December in UTC.
+    with time_machine.travel(datetime.datetime(2027, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Oslo"))):
+        client = reauthenticated(login(Client(), roles.user("member")))
+        response = client.post(reverse("privacy:data_export"))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="selvhjelp-mine-data-2027-01-01.json"'
+    )
 
 
 @pytest.mark.django_db
