@@ -217,7 +217,7 @@ def seed(groups: int, meetings: int) -> dict[str, int]:
         "meetings_meeting", meeting.pk, MEETING_COLUMNS, MEETINGS_SOURCE.format(meetings=meetings)
     )
     print(f"  meetings done at {time.perf_counter() - started:.0f} s", flush=True)
-    asking = Group.objects.filter(state__in=["starting", "self_run"]).order_by("pk")
+    asking = Group.objects.filter(state__in=Group.State.MEETING).order_by("pk")
     SupportRequest.objects.bulk_create(
         [
             SupportRequest(group_id=pk, message="Vi trenger støtte.")

@@ -54,7 +54,7 @@ TRANSITIONS = {
         Transition("resume", (State.PAUSED,), State.SELF_RUN, _("Resume")),
         Transition(
             "end",
-            (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED),
+            State.ACTIVE,
             State.ENDED,
             _("End the group"),
         ),
@@ -101,11 +101,9 @@ def may(*, user: Any, group: Group, action: str) -> bool:
         and not group.memberships.active().filter(role=Membership.Role.INITIATOR).exists()
     ):
         return False  # someone must guide the first meetings, and later step back
-    if group.state in (State.DRAFT, State.FORMING, State.STARTING):
-        return bool(
-            active_initiator(user=user, group=group) or user_runs_group(user=user, group=group)
-        )
-    return active_member(user=user, group=group) is not None
+    if group.state in State.RUNS_ITSELF:
+        return active_member(user=user, group=group) is not None
+    return bool(active_initiator(user=user, group=group) or user_runs_group(user=user, group=group))
 
 
 def _changes_nothing(group: Group, action: str) -> bool:

@@ -29,8 +29,6 @@ from .models import Group, HostTurn, Membership
 PLAN_WEEKS = 8
 CONTACT_PERSON_TERM = datetime.timedelta(weeks=4)
 CONTACT_PERSON_EVENT = "group.contact_person_changed"
-# Groups that meet: the rotation runs for these only.
-RUNNING_STATES = (Group.State.STARTING, Group.State.SELF_RUN)
 
 
 def monday_of(day: datetime.date) -> datetime.date:
@@ -142,7 +140,7 @@ def membership_set_hosting(*, membership: Membership, hosts: bool) -> Membership
             target=locked,
             data={"hosts": hosts},
         )
-    if locked.group.state in RUNNING_STATES:
+    if locked.group.state in Group.State.MEETING:
         # A new volunteer should not wait until the planned weeks run out:
         # the weeks after this one are dealt out again among everyone who
         # hosts now (this week's host stays, so nobody is surprised today).
@@ -332,7 +330,7 @@ def contact_person_hand_on(*, group: Group, actor: Any) -> Membership | None:
 
 
 def group_rotate_weekly(*, group_id: int) -> None:
-    group = Group.objects.filter(pk=group_id, state__in=RUNNING_STATES).first()
+    group = Group.objects.filter(pk=group_id, state__in=Group.State.MEETING).first()
     if group is None:
         return
     rotation_plan(group=group)
@@ -348,6 +346,6 @@ def plan_all_groups() -> None:
     moved once their four weeks are up, so a second run the same day changes
     nothing.
     """
-    ids = list(Group.objects.filter(state__in=RUNNING_STATES).values_list("pk", flat=True))
+    ids = list(Group.objects.filter(state__in=Group.State.MEETING).values_list("pk", flat=True))
     for group_id in ids:
         group_rotate_weekly(group_id=group_id)

@@ -42,7 +42,6 @@ EDITABLE_FIELDS = (
     "age_max",
     "two_initiators",
 )
-EDITABLE_STATES = (Group.State.DRAFT, Group.State.FORMING)
 SLUG_MAX = 70
 SETUP_ROLE_KINDS = (StaffRole.Kind.CONTACT_POINT_STAFF, StaffRole.Kind.INITIATOR)
 
@@ -135,7 +134,7 @@ def group_create(*, creator: Any, contact_point: ContactPoint, data: dict[str, A
 def group_update(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     """Change a draft or forming group's set-up. The slug stays, so links keep working."""
     locked = Group.objects.select_for_update().get(pk=group.pk)
-    if locked.state not in EDITABLE_STATES:
+    if locked.state not in Group.State.BEFORE_START:
         raise DomainError(
             _("A group's set-up can be changed until its first meetings start."),
             code="wrong_state",

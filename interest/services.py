@@ -318,7 +318,7 @@ def interest_invitation_accept(*, invitation: GroupInvitation, user: Any) -> Mem
     """Join the group through ``joining.services.membership_add`` (seat under the row lock)."""
     invitation = _pending_invitation(invitation=invitation, user=user)
     group = Group.objects.select_for_update().get(pk=invitation.group_id)
-    if group.state not in (Group.State.FORMING, Group.State.STARTING):
+    if group.state not in Group.State.GUIDED:
         raise DomainError(_("This group is no longer taking new members."), code="closed")
     membership = Membership.objects.active().filter(group=group, user=user).first()
     if membership is None:

@@ -31,8 +31,6 @@ from notifications.personal_data import messages_cancel_about
 from . import services
 from .models import Consent, JoinRequest, WaitingListEntry
 
-RUNNING = (Group.State.STARTING, Group.State.SELF_RUN, Group.State.PAUSED)
-
 
 def _consents(user: Any) -> dict[int, list[dict[str, Any]]]:
     consents: dict[int, list[dict[str, Any]]] = {}
@@ -106,7 +104,7 @@ def _end_membership(membership: Membership, user: Any) -> None:
     others = Membership.objects.active().filter(group=group).exclude(pk=membership.pk).exists()
     if (
         not others
-        and group.state in RUNNING
+        and group.state in Group.State.STARTED
         and lifecycle.may(user=user, group=group, action="end")
     ):
         # The last one out of a running group: it ends rather than running

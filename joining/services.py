@@ -26,7 +26,6 @@ Decider = JoinRequest.Decider
 Role = Membership.Role
 
 # States in which a group takes new members at all.
-JOINABLE_STATES = (Group.State.FORMING, Group.State.STARTING, Group.State.SELF_RUN)
 
 
 def consent_days() -> int:
@@ -42,12 +41,12 @@ def _lock_group(group: Group) -> Group:
 
 
 def _takes_new_members(group: Group) -> bool:
-    return group.state in JOINABLE_STATES and group.open_for_new_members
+    return group.state in Group.State.JOINABLE and group.open_for_new_members
 
 
 def decider_for(group: Group) -> str:
     """Who decides on a request to ``group`` now (Selvhjelp Norge's "closed after start")."""
-    if group.state in (Group.State.FORMING, Group.State.STARTING):
+    if group.state in Group.State.GUIDED:
         return Decider.INITIATOR
     if group.admission == Group.Admission.OPEN:
         return Decider.ANY_MEMBER
@@ -126,7 +125,7 @@ def membership_leave(*, group: Group, user: Any) -> Membership:
 def join_request_create(*, group: Group, user: Any, message: str = "") -> JoinRequest:
     """Ask to join ``group``. Who decides follows from the group's state and admission."""
     locked = _lock_group(group)
-    if locked.state not in JOINABLE_STATES or not locked.open_for_new_members:
+    if locked.state not in Group.State.JOINABLE or not locked.open_for_new_members:
         raise DomainError(_("This group is not taking new members now."), code="closed")
     if Membership.objects.active().filter(group=locked, user=user).exists():
         raise DomainError(_("You are already a member of this group."), code="duplicate")
@@ -296,7 +295,7 @@ def join_requests_expire(*, now: datetime.datetime | None = None) -> int:
 def waiting_list_join(*, group: Group, user: Any) -> WaitingListEntry:
     """Put ``user`` on a full group's waiting list (once)."""
     locked = _lock_group(group)
-    if locked.state not in JOINABLE_STATES or not locked.open_for_new_members:
+    if locked.state not in Group.State.JOINABLE or not locked.open_for_new_members:
         raise DomainError(_("This group is not taking new members now."), code="closed")
     if Membership.objects.active().filter(group=locked, user=user).exists():
         raise DomainError(_("You are already a member of this group."), code="duplicate")
@@ -322,7 +321,7 @@ def waiting_list_offer_next(*, group: Group) -> WaitingListEntry | None:
     until they answer or the offer expires.
     """
     locked = _lock_group(group)
-    if locked.state not in JOINABLE_STATES:
+    if locked.state not in Group.State.JOINABLE:
         return None
     offered = WaitingListEntry.objects.filter(
         group=locked, status=WaitingListEntry.Status.OFFERED

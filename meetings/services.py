@@ -22,7 +22,7 @@ from notifications.models import OutgoingMessage
 from notifications.services import enqueue
 
 from . import schedule
-from .models import MEETING_STATES, Absence, CalendarFeed, Meeting
+from .models import Absence, CalendarFeed, Meeting
 from .reminders import channels_for
 
 # Far enough ahead for the next eight meetings of a fortnightly group.
@@ -50,7 +50,7 @@ def meetings_materialise(*, group_id: int, now: datetime.datetime | None = None)
         return 0
     future = Meeting.objects.filter(group=group, starts_at__gt=now)
     untouched = future.filter(cancelled_at__isnull=True, changed_at__isnull=True)
-    if group.state not in MEETING_STATES:
+    if group.state not in Group.State.MEETING:
         untouched.delete()
         return 0
     if group.schedule_anchor is None:
@@ -84,9 +84,10 @@ def meetings_materialise(*, group_id: int, now: datetime.datetime | None = None)
 def meetings_materialise_all(*, now: datetime.datetime | None = None) -> int:
     """Every group: the daily top-up of the weeks ahead, and clean-up for paused groups."""
     total = 0
-    group_ids = Group.objects.filter(
-        state__in=[*MEETING_STATES, Group.State.PAUSED, Group.State.ENDED]
-    ).values_list("pk", flat=True)
+    # Past their start: groups that meet are topped up, paused and ended ones cleaned up.
+    group_ids = Group.objects.exclude(state__in=Group.State.BEFORE_START).values_list(
+        "pk", flat=True
+    )
     for group_id in group_ids:
         total += meetings_materialise(group_id=group_id, now=now)
     return total
@@ -96,7 +97,7 @@ def meetings_materialise_all(*, now: datetime.datetime | None = None) -> int:
 def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     """The group changes its regular time; future untouched meetings follow."""
     locked = Group.objects.select_for_update().get(pk=group.pk)
-    if locked.state not in MEETING_STATES:
+    if locked.state not in Group.State.MEETING:
         raise DomainError(_("Only a group that meets can change its schedule."), code="wrong_state")
     fields = ("weekday", "start_time", "duration_minutes", "cadence", "custom_days")
     before = {name: getattr(locked, name) for name in fields}
@@ -124,7 +125,7 @@ def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
 
 def _lock_changeable(meeting: Meeting, now: datetime.datetime) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
-    if locked.group.state not in MEETING_STATES:
+    if locked.group.state not in Group.State.MEETING:
         raise DomainError(_("The group does not meet while it is paused."), code="wrong_state")
     if locked.has_started(now):
         raise DomainError(
@@ -272,7 +273,7 @@ def _check_absence_open(meeting: Meeting, membership: Membership, now: datetime.
         raise DomainError(_("This meeting is over."), code="past")
     if meeting.is_cancelled:
         raise DomainError(_("This meeting is cancelled; no notice is needed."), code="cancelled")
-    if meeting.group.state not in MEETING_STATES:
+    if meeting.group.state not in Group.State.MEETING:
         raise DomainError(_("The group does not meet while it is paused."), code="wrong_state")
 
 

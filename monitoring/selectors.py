@@ -46,9 +46,6 @@ from .models import MeetingCell
 from .suppression import THRESHOLD, people, people_total, rollup
 
 State = Group.State
-# The states a published group can be in, in the order of its life.
-STATES = (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED, State.ENDED)
-ACTIVE_STATES = (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED)
 STARTING_TOO_LONG = datetime.timedelta(weeks=12)
 FEW_MEMBERS = 3
 FOLLOW_UP_LIMIT = 200
@@ -131,7 +128,7 @@ def member_rollups(scope: Scope) -> MemberRollups:
     except EmptyResultSet:
         return empty
     quote = connection.ops.quote_name
-    active = ", ".join(["%s"] * len(ACTIVE_STATES))
+    active = ", ".join(["%s"] * len(State.ACTIVE))
     parts = []
     for index, key in enumerate(_ROLLUP_KEYS):
         col = f"c.{quote(key)}"
@@ -153,7 +150,7 @@ def member_rollups(scope: Scope) -> MemberRollups:
     )
     result = empty
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, *ACTIVE_STATES, *ACTIVE_STATES])
+        cursor.execute(query, [*params, *State.ACTIVE, *State.ACTIVE])
         for index, key, state, groups, published, raw in cursor.fetchall():
             if index == 3:
                 result["k_cp"].setdefault(int(key), {})[state] = int(groups or 0)
@@ -168,7 +165,7 @@ def groups_by_state(scope: Scope, rollups: MemberRollups | None = None) -> Table
     rows_by_state = (rollups or member_rollups(scope))["k_state"]
     rows: list[list[Any]] = []
     cells = []
-    for state in STATES:
+    for state in State.PUBLISHED:
         groups, published, raw = rows_by_state.get(state, (0, 0, 0))
         cells.append((published, raw))
         rows.append([str(State(state).label), groups, people(published=published, raw=raw)])
@@ -228,14 +225,14 @@ def groups_by_contact_point(scope: Scope, rollups: MemberRollups | None = None) 
     by_cp = (rollups or member_rollups(scope))["k_cp"]
     names = ContactPoint.objects.filter(pk__in=list(by_cp)).order_by("name", "pk")
     rows: list[list[Any]] = [
-        [name, *(by_cp[pk].get(str(state), 0) for state in STATES)]
+        [name, *(by_cp[pk].get(str(state), 0) for state in State.PUBLISHED)]
         for pk, name in names.values_list("pk", "name")
     ]
-    total = [gettext("Total"), *(sum(r[i + 1] for r in rows) for i in range(len(STATES)))]
+    total = [gettext("Total"), *(sum(r[i + 1] for r in rows) for i in range(len(State.PUBLISHED)))]
     return Table(
         key="contact_points",
         caption=gettext("Groups by contact point and state"),
-        columns=[gettext("Contact point"), *(str(State(s).label) for s in STATES)],
+        columns=[gettext("Contact point"), *(str(State(s).label) for s in State.PUBLISHED)],
         rows=rows,
         total=total,
     )
@@ -407,7 +404,7 @@ def follow_up(scope: Scope, *, now: datetime.datetime | None = None) -> Table:
     too_long = now - STARTING_TOO_LONG
     flagged = (
         scoped_groups(scope)
-        .filter(state__in=[State.STARTING, State.SELF_RUN])
+        .filter(state__in=State.MEETING)
         .filter(
             (Q(state_changed_at__lt=quiet_since) & ~Q(pk__in=recent))
             | Q(state=State.STARTING, state_changed_at__lt=too_long)
