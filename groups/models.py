@@ -8,13 +8,15 @@ meeting link and the member list are group-internal.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -78,13 +80,22 @@ def validate_byday(value: str) -> None:
 
 
 class PublicStatus(models.TextChoices):
-    """What a seeker needs to know about joining, derived from one group row."""
+    """What a seeker needs to know about joining, derived from one group row.
+
+    The rule that derives it is ``PUBLIC_STATUS_RULE`` below.
+    """
 
     OPEN = "open", _("Open for new members")
     STARTING_SOON = "starting_soon", _("Starting soon")
     WAITING_LIST = "waiting_list", _("Full, with waiting list")
     CLOSED = "closed", _("Closed for new members")
     PAUSED = "paused", _("Paused")
+
+    # A seeker may ask to join (and the group's card shows its free seats).
+    ASK_TO_JOIN: ClassVar[tuple[PublicStatus, ...]]
+
+
+PublicStatus.ASK_TO_JOIN = (PublicStatus.OPEN, PublicStatus.STARTING_SOON)
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
@@ -348,17 +359,19 @@ class Group(models.Model):
         }
 
     @property
+    def is_full(self) -> bool:
+        return self.member_count >= self.capacity
+
+    @property
     def public_status(self) -> str:
-        """Matches ``groups.search.status_q`` for the statuses a seeker can filter on."""
-        if self.state == self.State.PAUSED:
-            return PublicStatus.PAUSED
-        if self.member_count >= self.capacity:
-            return PublicStatus.WAITING_LIST
-        if self.state == self.State.FORMING:
-            return PublicStatus.STARTING_SOON
-        if self.open_for_new_members:
-            return PublicStatus.OPEN
-        return PublicStatus.CLOSED
+        """What the page and the API say about joining (``PUBLIC_STATUS_RULE``)."""
+        return public_status_of(
+            state=self.state, full=self.is_full, open_for_new_members=self.open_for_new_members
+        )
+
+    @property
+    def may_ask_to_join(self) -> bool:
+        return self.public_status in PublicStatus.ASK_TO_JOIN
 
     def get_public_status_display(self) -> str:
         return str(PublicStatus(self.public_status).label)
@@ -376,6 +389,103 @@ class Group(models.Model):
         if self.age_max:
             return f"{self.age_min}–{self.age_max}"
         return f"{self.age_min}+"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A condition on the three facts a group's public status depends on.
+
+    ``None`` is "whatever it is". The same condition is tested on a row in
+    Python (``holds``) and turned into SQL (``q``).
+    """
+
+    states: tuple[str, ...] | None = None
+    full: bool | None = None
+    open_for_new_members: bool | None = None
+
+    def holds(self, *, state: str, full: bool, open_for_new_members: bool) -> bool:
+        return (
+            (self.states is None or state in self.states)
+            and (self.full is None or full == self.full)
+            and (
+                self.open_for_new_members is None
+                or open_for_new_members == self.open_for_new_members
+            )
+        )
+
+    def q(self) -> Q:
+        q = Q()
+        if self.states is not None:
+            q &= Q(state__in=self.states)
+        if self.full is not None:
+            if self.full:
+                q &= Q(member_count__gte=F("capacity"))
+            else:
+                q &= Q(member_count__lt=F("capacity"))
+        if self.open_for_new_members is not None:
+            q &= Q(open_for_new_members=self.open_for_new_members)
+        return q
+
+
+# The public status of a group: the first status whose condition holds. The
+# group page and the API read it from the row (``Group.public_status``); the
+# finder's status filter is derived from it (``public_status_q``).
+PUBLIC_STATUS_RULE: tuple[tuple[PublicStatus, Facts], ...] = (
+    (PublicStatus.PAUSED, Facts(states=(Group.State.PAUSED,))),
+    (PublicStatus.WAITING_LIST, Facts(full=True)),
+    (PublicStatus.STARTING_SOON, Facts(states=(Group.State.FORMING,))),
+    (PublicStatus.OPEN, Facts(open_for_new_members=True)),
+    (PublicStatus.CLOSED, Facts()),
+)
+
+
+def public_status_of(*, state: str, full: bool, open_for_new_members: bool) -> PublicStatus:
+    for status, facts in PUBLIC_STATUS_RULE:
+        if facts.holds(state=state, full=full, open_for_new_members=open_for_new_members):
+            return status
+    raise AssertionError("the rule ends with a condition that always holds")
+
+
+def _merged(terms: list[Facts], fact: str) -> list[Facts]:
+    """Join each pair of terms that differ only in ``fact``: there it does not matter."""
+    merged: list[Facts] = []
+    for term in terms:
+        anyhow = replace(term, **{fact: None})
+        twin = next((m for m in merged if replace(m, **{fact: None}) == anyhow), None)
+        if twin is None:
+            merged.append(term)
+        else:
+            merged[merged.index(twin)] = anyhow
+    return merged
+
+
+def public_status_q(statuses: Iterable[str], *, states: tuple[str, ...] = Group.State.ACTIVE) -> Q:
+    """SQL condition: groups in ``states`` whose public status is one of ``statuses``.
+
+    Derived from ``PUBLIC_STATUS_RULE`` by evaluating it for every
+    combination of state, full and open: the condition names the states
+    outright (``state IN (...)``), which keeps the finder's filter as plain
+    as a hand-written one. By default only the states anyone may see.
+    """
+    wanted = {str(status) for status in statuses}
+    combined = Q(pk__in=[])
+    for status in PublicStatus:
+        if status.value not in wanted:
+            continue
+        terms = []
+        for full in (False, True):
+            for open_ in (False, True):
+                matching = tuple(
+                    state
+                    for state in states
+                    if public_status_of(state=state, full=full, open_for_new_members=open_)
+                    == status
+                )
+                if matching:
+                    terms.append(Facts(states=matching, full=full, open_for_new_members=open_))
+        for term in _merged(_merged(terms, "open_for_new_members"), "full"):
+            combined |= term.q()
+    return combined
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
