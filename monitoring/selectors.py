@@ -2,7 +2,8 @@
 
 Every function takes a ``filters.Scope`` and returns a ``Table``: the same
 rows feed the page, its charts and the CSV export. Counts of people go
-through ``suppression`` (base cells below 3 never reach a number). The number
+through ``suppression`` (base cells below ``SELVHJELP_SUPPRESS_BELOW``, 3,
+never reach a number). The number
 of queries does not depend on the amount of data.
 """
 
@@ -43,7 +44,7 @@ from places.models import Kommune
 
 from .filters import OSLO, Scope
 from .models import MeetingCell
-from .suppression import THRESHOLD, people, people_total, rollup
+from .suppression import people, people_total, published_cell, rollup, threshold
 
 State = Group.State
 STARTING_TOO_LONG = datetime.timedelta(weeks=12)
@@ -135,7 +136,7 @@ def member_rollups(scope: Scope) -> MemberRollups:
         where = f" WHERE c.{quote('k_state')} IN ({active})" if key != "k_state" else ""
         parts.append(
             f"SELECT {index}, CAST({col} AS TEXT), CAST(NULL AS TEXT), SUM(c.n_groups), "  # noqa: S608
-            f"SUM(CASE WHEN c.n_people >= {THRESHOLD} THEN c.n_people ELSE 0 END), "
+            f"SUM(CASE WHEN c.n_people >= {threshold():d} THEN c.n_people ELSE 0 END), "
             f"SUM(c.n_people) FROM cells c{where} GROUP BY {col}"
         )
     parts.append(
@@ -493,7 +494,7 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
     In person: no public in-person group on the same theme in the same
     kommune or in a kommune whose point lies within ``SELVHJELP_REACH_KM``.
     Digital: no public digital group on the same theme. Counted per theme,
-    format and kommune (the base cells), suppressed below 3.
+    format and kommune (the base cells), suppressed like every count of people.
     """
     Format = InterestRegistration.Format
     cells = list(
@@ -538,7 +539,7 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
     totals: list[tuple[int, int]] = []
     for cell in cells:
         n = cell["n"]
-        published = n if n >= 3 else 0
+        published = published_cell(n)
         kommune_name = kommuner[cell["kommune_id"]][0] if cell["kommune_id"] else ""
         if cell["format"] == Format.DIGITAL:
             if cell["theme_id"] in digital_themes:
