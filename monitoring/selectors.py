@@ -265,7 +265,7 @@ def activity_by_month(scope: Scope) -> Table:
     # Pre-aggregated base cells (models.MeetingCell), refreshed every 15 minutes.
     meetings = (
         MeetingCell.objects.filter(
-            scope.cell_q(),
+            scope.kommune_theme_q(),
             month__gte=scope.first_month,
             month__lte=scope.last_month,
         )
@@ -499,7 +499,7 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
     Format = InterestRegistration.Format
     cells = list(
         InterestRegistration.objects.waiting()
-        .filter(scope.registration_q())
+        .filter(scope.kommune_theme_q())
         .values("theme_id", "format", "kommune_id")
         .annotate(n=Count("pk"))
         .order_by()
