@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 
 from .models import Group, Membership
@@ -32,6 +33,7 @@ from .selectors import user_runs_group
 from .signals import announce_state_change
 
 State = Group.State
+Event = AuditEvent.Event
 
 
 @dataclass(frozen=True)
@@ -40,26 +42,34 @@ class Transition:
     sources: tuple[str, ...]
     target: str | None  # None: the state does not change
     label: Any
+    event: AuditEvent.Event
 
 
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("publish", (State.DRAFT,), State.FORMING, _("Publish")),
-        Transition("start", (State.FORMING,), State.STARTING, _("Start the first meetings")),
-        Transition("become_self_run", (State.STARTING,), State.SELF_RUN, _("Group runs itself")),
+        Transition("publish", (State.DRAFT,), State.FORMING, _("Publish"), Event.GROUP_PUBLISH),
+        Transition(
+            "start",
+            (State.FORMING,),
+            State.STARTING,
+            _("Start the first meetings"),
+            Event.GROUP_START,
+        ),
+        Transition(
+            "become_self_run",
+            (State.STARTING,),
+            State.SELF_RUN,
+            _("Group runs itself"),
+            Event.GROUP_BECOME_SELF_RUN,
+        ),
         # Only from self_run: resuming leads to self_run, so pausing a starting
         # group would skip the initiators stepping back.
-        Transition("pause", (State.SELF_RUN,), State.PAUSED, _("Pause")),
-        Transition("resume", (State.PAUSED,), State.SELF_RUN, _("Resume")),
-        Transition(
-            "end",
-            State.ACTIVE,
-            State.ENDED,
-            _("End the group"),
-        ),
-        Transition("open", (State.SELF_RUN,), None, _("Open for new members")),
-        Transition("close", (State.SELF_RUN,), None, _("Close for new members")),
+        Transition("pause", (State.SELF_RUN,), State.PAUSED, _("Pause"), Event.GROUP_PAUSE),
+        Transition("resume", (State.PAUSED,), State.SELF_RUN, _("Resume"), Event.GROUP_RESUME),
+        Transition("end", State.ACTIVE, State.ENDED, _("End the group"), Event.GROUP_END),
+        Transition("open", (State.SELF_RUN,), None, _("Open for new members"), Event.GROUP_OPEN),
+        Transition("close", (State.SELF_RUN,), None, _("Close for new members"), Event.GROUP_CLOSE),
     )
 }
 
@@ -144,7 +154,7 @@ def _apply(group: Group, transition: Transition, actor: Any, **data: Any) -> Gro
     group.save()
     audit(
         actor=actor,
-        event=f"group.{transition.name}",
+        event=transition.event,
         target=group,
         data={"from": previous, "to": group.state, **data},
     )
@@ -204,7 +214,7 @@ def initiator_step_back(*, group: Group, user: Any) -> Group:
     membership.status = Membership.Status.STEPPED_BACK
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
-    audit(actor=user, event="group.initiator_stepped_back", target=locked)
+    audit(actor=user, event=Event.GROUP_INITIATOR_STEPPED_BACK, target=locked)
     still_guiding = Membership.objects.active().filter(group=locked, role=Membership.Role.INITIATOR)
     if not still_guiding.exists():
         _apply(locked, TRANSITIONS["become_self_run"], user)

@@ -28,7 +28,6 @@ from .models import Group, HostTurn, Membership
 
 PLAN_WEEKS = 8
 CONTACT_PERSON_TERM = datetime.timedelta(weeks=4)
-CONTACT_PERSON_EVENT = "group.contact_person_changed"
 
 
 def monday_of(day: datetime.date) -> datetime.date:
@@ -136,7 +135,7 @@ def membership_set_hosting(*, membership: Membership, hosts: bool) -> Membership
         locked.save(update_fields=["hosts"])
         audit(
             actor=locked.user,
-            event="membership.hosting_changed",
+            event=AuditEvent.Event.MEMBERSHIP_HOSTING_CHANGED,
             target=locked,
             data={"hosts": hosts},
         )
@@ -190,7 +189,7 @@ def host_turn_swap(*, actor: Any, own_turn_id: int, other_turn_id: int) -> None:
     HostTurn.objects.bulk_update([own, other], ["membership"])
     audit(
         actor=actor,
-        event="group.host_turn_swapped",
+        event=AuditEvent.Event.GROUP_HOST_TURN_SWAPPED,
         target=own.group,
         data={"turns": [own.pk, other.pk]},
     )
@@ -256,7 +255,7 @@ def contact_person_since(*, group: Group) -> datetime.datetime | None:
     """When the contact person last changed, from the audit log."""
     event = (
         AuditEvent.objects.filter(
-            event=CONTACT_PERSON_EVENT,
+            event=AuditEvent.Event.GROUP_CONTACT_PERSON_CHANGED,
             target_type=Group._meta.label_lower,
             target_id=str(group.pk),
         )
@@ -284,7 +283,7 @@ def contact_person_rotate(*, group: Group, actor: Any | None = None) -> Membersh
     locked.save(update_fields=["contact_person"])
     audit(
         actor=actor,
-        event=CONTACT_PERSON_EVENT,
+        event=AuditEvent.Event.GROUP_CONTACT_PERSON_CHANGED,
         target=locked,
         data={
             "from": current.pk if current else None,

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import AuditEvent
 from core.personal_data import (
     ExportSection,
     Person,
@@ -122,7 +123,7 @@ def _end_membership(membership: Membership, user: Any) -> None:
         membership.status = Membership.Status.STEPPED_BACK
         membership.ended_at = timezone.now()
         membership.save(update_fields=["status", "ended_at"])
-        audit(actor=user, event="group.initiator_stepped_back", target=group)
+        audit(actor=user, event=AuditEvent.Event.GROUP_INITIATOR_STEPPED_BACK, target=group)
 
 
 class JoiningData(PersonalData):

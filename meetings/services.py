@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 from groups.models import Group, Membership
 from notifications.models import OutgoingMessage
@@ -112,7 +113,7 @@ def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     locked.save()
     audit(
         actor=actor,
-        event="group.schedule_changed",
+        event=AuditEvent.Event.GROUP_SCHEDULE_CHANGED,
         target=locked,
         data={"fields": sorted(n for n in fields if getattr(locked, n) != before[n])},
     )
@@ -176,7 +177,7 @@ def meeting_cancel(
     )
     audit(
         actor=actor,
-        event="meeting.cancelled",
+        event=AuditEvent.Event.MEETING_CANCELLED,
         target=locked,
         data={"group": locked.group_id, "notified": notified},
     )
@@ -249,7 +250,7 @@ def meeting_move(
     )
     audit(
         actor=actor,
-        event="meeting.moved",
+        event=AuditEvent.Event.MEETING_MOVED,
         target=locked,
         data={
             "group": locked.group_id,
@@ -336,7 +337,9 @@ def attendance_record(
     locked.save(update_fields=["attendance", "attendance_recorded_at"])
     audit(
         actor=actor,
-        event="meeting.attendance_corrected" if corrected else "meeting.attendance_recorded",
+        event=AuditEvent.Event.MEETING_ATTENDANCE_CORRECTED
+        if corrected
+        else AuditEvent.Event.MEETING_ATTENDANCE_RECORDED,
         target=locked,
         data={"group": locked.group_id, "count": count},
     )
@@ -358,7 +361,12 @@ def calendar_feed_renew(*, user: Any) -> CalendarFeed:
         feed.created_at = timezone.now()
         feed.last_used_at = None
         feed.save(update_fields=["token", "created_at", "last_used_at"])
-    audit(actor=user, event="meetings.feed_created" if created else "meetings.feed_renewed")
+    audit(
+        actor=user,
+        event=AuditEvent.Event.MEETINGS_FEED_CREATED
+        if created
+        else AuditEvent.Event.MEETINGS_FEED_RENEWED,
+    )
     return feed
 
 
@@ -366,7 +374,7 @@ def calendar_feed_renew(*, user: Any) -> CalendarFeed:
 def calendar_feed_revoke(*, user: Any) -> bool:
     deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
     if deleted:
-        audit(actor=user, event="meetings.feed_revoked")
+        audit(actor=user, event=AuditEvent.Event.MEETINGS_FEED_REVOKED)
     return deleted > 0
 
 

@@ -327,7 +327,7 @@ def activity_by_month(scope: Scope) -> Table:
 def _started_at() -> Subquery:
     return Subquery(
         AuditEvent.objects.filter(
-            event="group.start",
+            event=AuditEvent.Event.GROUP_START,
             target_type=Group._meta.label_lower,
             target_id=Cast(OuterRef("pk"), output_field=AuditEvent._meta.get_field("target_id")),
         )
@@ -355,12 +355,14 @@ def median_weeks_to_self_run(scope: Scope) -> tuple[float | None, int]:
         query = (
             "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP "  # noqa: S608
             "(ORDER BY EXTRACT(EPOCH FROM (g.k_self_run - a.created_at))), COUNT(*) "
-            f"FROM ({sql}) g JOIN core_auditevent a ON a.event = 'group.start' "
+            f"FROM ({sql}) g JOIN core_auditevent a ON a.event = %s "
             "AND a.target_type = %s AND a.target_id = g.k_id::text "
             "AND a.created_at <= g.k_self_run"
         )
         with connection.cursor() as cursor:
-            cursor.execute(query, [*params, Group._meta.label_lower])
+            cursor.execute(
+                query, [*params, AuditEvent.Event.GROUP_START.value, Group._meta.label_lower]
+            )
             seconds, count = cursor.fetchone()
         if not count:
             return None, 0

@@ -241,7 +241,7 @@ def test_median_weeks_from_start_to_self_run(stats, role_client):
 
     for weeks, g in zip((4, 6, 10), stats.groups[:3], strict=True):
         event = AuditEvent.objects.create(
-            event="group.start", target_type="groups.group", target_id=str(g.pk)
+            event=AuditEvent.Event.GROUP_START, target_type="groups.group", target_id=str(g.pk)
         )
         AuditEvent.objects.filter(pk=event.pk).update(
             created_at=g.self_run_at - datetime.timedelta(weeks=weeks)
