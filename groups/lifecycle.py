@@ -149,6 +149,8 @@ def _apply(group: Group, transition: Transition, actor: Any, **data: Any) -> Gro
         group.open_for_new_members = False
     elif transition.name == "publish":
         group.published_at = timezone.now()
+    if transition.name == "start":
+        group.started_at = timezone.now()
     if transition.name == "become_self_run":
         group.self_run_at = timezone.now()
     group.save()

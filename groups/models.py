@@ -256,6 +256,10 @@ class Group(models.Model):
     )
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Set by the lifecycle transitions ``start`` and ``become_self_run``: the
+    # statistics read them here, where retention does not reach (audit rows
+    # lose their target after 180 days).
+    started_at = models.DateTimeField(_("first meetings started"), null=True, blank=True)
     self_run_at = models.DateTimeField(_("running itself since"), null=True, blank=True)
     two_initiators = models.BooleanField(
         _("two initiators share the start"),

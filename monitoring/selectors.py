@@ -23,18 +23,15 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditEvent
 from groups.models import Group, SupportRequest, Theme
 from groups.search import great_circle_m
 from interest.models import InterestRegistration
@@ -324,56 +321,42 @@ def activity_by_month(scope: Scope) -> Table:
     )
 
 
-def _started_at() -> Subquery:
-    return Subquery(
-        AuditEvent.objects.filter(
-            event=AuditEvent.Event.GROUP_START,
-            target_type=Group._meta.label_lower,
-            target_id=Cast(OuterRef("pk"), output_field=AuditEvent._meta.get_field("target_id")),
-        )
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-
-
 def median_weeks_to_self_run(scope: Scope) -> tuple[float | None, int]:
     """Median weeks from the start of the first meetings to running itself.
 
-    Over the groups that began to run themselves in the scope's months; the
-    start is the audited ``group.start`` transition. PostgreSQL joins the
-    audit trail once and takes ``percentile_cont``; SQLite (no percentile
-    function) reads the middle row(s) by offset.
+    Over the groups that began to run themselves in the scope's months, from
+    the two times the lifecycle keeps on the group row (``started_at``,
+    ``self_run_at``), which retention leaves alone. PostgreSQL takes
+    ``percentile_cont``; SQLite (no percentile function) reads the middle
+    row(s) by offset.
     """
-    groups = scoped_groups(scope).filter(self_run_at__gte=scope.start, self_run_at__lt=scope.end)
+    groups = scoped_groups(scope).filter(
+        self_run_at__gte=scope.start,
+        self_run_at__lt=scope.end,
+        started_at__isnull=False,
+        started_at__lte=F("self_run_at"),
+    )
     if connection.vendor == "postgresql":
         try:
-            inner = groups.annotate(k_id=F("pk"), k_self_run=F("self_run_at"))
-            sql, params = inner.values("k_id", "k_self_run").order_by().query.sql_with_params()
+            inner = groups.annotate(k_started=F("started_at"), k_self_run=F("self_run_at"))
+            sql, params = inner.values("k_started", "k_self_run").order_by().query.sql_with_params()
         except EmptyResultSet:
             return None, 0
-        # Only the ORM's SQL and constant text; the audit row is matched by id.
+        # Only the ORM's SQL and constant text.
         query = (
             "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP "  # noqa: S608
-            "(ORDER BY EXTRACT(EPOCH FROM (g.k_self_run - a.created_at))), COUNT(*) "
-            f"FROM ({sql}) g JOIN core_auditevent a ON a.event = %s "
-            "AND a.target_type = %s AND a.target_id = g.k_id::text "
-            "AND a.created_at <= g.k_self_run"
+            "(ORDER BY EXTRACT(EPOCH FROM (g.k_self_run - g.k_started))), COUNT(*) "
+            f"FROM ({sql}) g"
         )
         with connection.cursor() as cursor:
-            cursor.execute(
-                query, [*params, AuditEvent.Event.GROUP_START.value, Group._meta.label_lower]
-            )
+            cursor.execute(query, params)
             seconds, count = cursor.fetchone()
         if not count:
             return None, 0
         median = datetime.timedelta(seconds=float(seconds))
     else:
-        durations = (
-            groups.annotate(started_at=_started_at())
-            .filter(started_at__isnull=False, started_at__lte=F("self_run_at"))
-            .annotate(
-                duration=ExpressionWrapper(F("self_run_at") - F("started_at"), DurationField())
-            )
+        durations = groups.annotate(
+            duration=ExpressionWrapper(F("self_run_at") - F("started_at"), DurationField())
         )
         count = durations.count()
         if not count:
