@@ -7,6 +7,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 from django.utils import translation
 
+from core.models import AuditEvent
 from core.permissions import is_staff_user
 from core.services import audit
 
@@ -22,7 +23,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
-        audit(actor=user, event="account.login", target=user)
+        audit(actor=user, event=AuditEvent.Event.ACCOUNT_LOGIN, target=user)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from core.models import AuditEvent
 from core.services import audit
 
 from .models import User
@@ -30,5 +31,10 @@ def user_update_profile(*, user: User, display_name: str, phone: str, language: 
     user.full_clean(exclude=["password"])
     user.save(update_fields=["display_name", "phone", "language"])
     if changed:
-        audit(actor=user, event="account.profile_changed", target=user, data={"fields": changed})
+        audit(
+            actor=user,
+            event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED,
+            target=user,
+            data={"fields": changed},
+        )
     return user

@@ -10,6 +10,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.dispatch import receiver
 
+from core.models import AuditEvent
 from core.services import audit
 
 
@@ -17,7 +18,9 @@ from core.services import audit
 def on_authenticator_added(
     sender: Any, request: Any, user: Any, authenticator: Authenticator, **kwargs: Any
 ) -> None:
-    audit(actor=user, event="mfa.added", target=user, data={"type": authenticator.type})
+    audit(
+        actor=user, event=AuditEvent.Event.MFA_ADDED, target=user, data={"type": authenticator.type}
+    )
     if authenticator.type == Authenticator.Type.TOTP and request is not None:
         # Activation required a valid code from the new authenticator: the
         # session has just passed a TOTP step, as at login.
@@ -28,4 +31,9 @@ def on_authenticator_added(
 def on_authenticator_removed(
     sender: Any, request: Any, user: Any, authenticator: Authenticator, **kwargs: Any
 ) -> None:
-    audit(actor=user, event="mfa.removed", target=user, data={"type": authenticator.type})
+    audit(
+        actor=user,
+        event=AuditEvent.Event.MFA_REMOVED,
+        target=user,
+        data={"type": authenticator.type},
+    )

@@ -47,7 +47,7 @@ def seed(*, groups: int, users: int) -> dict[str, object]:
 
     from accounts.models import User
     from groups.models import Group, Membership
-    from meetings.models import MEETING_STATES, Meeting
+    from meetings.models import Meeting
     from meetings.services import meetings_materialise
     from pledges.models import GroupPledgeLines, Pledge, PledgeSignature
 
@@ -67,7 +67,7 @@ def seed(*, groups: int, users: int) -> dict[str, object]:
             copies.append(copy)
         Group.objects.bulk_create(copies, batch_size=500)
 
-        meeting_groups = list(Group.objects.filter(state__in=MEETING_STATES).order_by("pk"))
+        meeting_groups = list(Group.objects.filter(state__in=Group.State.MEETING).order_by("pk"))
         for group in meeting_groups:
             meetings_materialise(group_id=group.pk, now=now)
         pledge = Pledge.objects.current()

@@ -14,6 +14,95 @@ class AuditEvent(models.Model):
     a group's theme or contact details (see docs/privacy.md).
     """
 
+    class Event(models.TextChoices):
+        """Every event the platform records, written and read by these names only.
+
+        The values are what the rows store (``family.name``); existing rows
+        keep them, so a value never changes. ``core.services.audit`` refuses
+        anything else.
+        """
+
+        # Accounts: sign-in, profile, data rights.
+        ACCOUNT_LOGIN = "account.login"
+        ACCOUNT_LOGOUT = "account.logout"
+        ACCOUNT_LOGIN_FAILED = "account.login_failed"
+        ACCOUNT_PROFILE_CHANGED = "account.profile_changed"
+        ACCOUNT_EXPORTED = "account.exported"
+        ACCOUNT_DELETED = "account.deleted"
+
+        # Second factors.
+        MFA_ADDED = "mfa.added"
+        MFA_REMOVED = "mfa.removed"
+
+        # Staff roles (invitations, or the admin site with ``via_admin``).
+        ROLE_GRANTED = "role.granted"
+        ROLE_CHANGED = "role.changed"
+        ROLE_REVOKED = "role.revoked"
+        STAFF_INVITATION_CREATED = "staff_invitation.created"
+
+        # Confidentiality pledges.
+        PLEDGE_PUBLISHED = "pledge.published"
+        PLEDGE_SIGNED = "pledge.signed"
+        PLEDGE_GROUP_LINES_CHANGED = "pledge.group_lines_changed"
+
+        # Groups: set-up, lifecycle transitions (``group.<transition>``), hosting and support.
+        GROUP_CREATED = "group.created"
+        GROUP_UPDATED = "group.updated"
+        GROUP_PUBLISH = "group.publish"
+        GROUP_START = "group.start"
+        GROUP_BECOME_SELF_RUN = "group.become_self_run"
+        GROUP_PAUSE = "group.pause"
+        GROUP_RESUME = "group.resume"
+        GROUP_END = "group.end"
+        GROUP_OPEN = "group.open"
+        GROUP_CLOSE = "group.close"
+        GROUP_INITIATOR_STEPPED_BACK = "group.initiator_stepped_back"
+        GROUP_STEP_BACK_NUDGED = "group.step_back_nudged"
+        GROUP_CONTACT_PERSON_CHANGED = "group.contact_person_changed"
+        GROUP_HOST_TURN_SWAPPED = "group.host_turn_swapped"
+        GROUP_SCHEDULE_CHANGED = "group.schedule_changed"
+        GROUP_SUPPORT_REQUESTED = "group.support_requested"
+        GROUP_SUPPORT_ANSWERED = "group.support_answered"
+        MEMBERSHIP_HOSTING_CHANGED = "membership.hosting_changed"
+
+        # Meetings and calendar feeds.
+        MEETING_CANCELLED = "meeting.cancelled"
+        MEETING_MOVED = "meeting.moved"
+        MEETING_ATTENDANCE_RECORDED = "meeting.attendance_recorded"
+        MEETING_ATTENDANCE_CORRECTED = "meeting.attendance_corrected"
+        MEETINGS_FEED_CREATED = "meetings.feed_created"
+        MEETINGS_FEED_RENEWED = "meetings.feed_renewed"
+        MEETINGS_FEED_REVOKED = "meetings.feed_revoked"
+
+        # Joining: requests, consent, seats and the waiting list.
+        JOINING_MEMBERSHIP_ADDED = "joining.membership_added"
+        JOINING_MEMBERSHIP_LEFT = "joining.membership_left"
+        JOINING_REQUEST_CREATED = "joining.request_created"
+        JOINING_REQUEST_ACCEPTED = "joining.request_accepted"
+        JOINING_REQUEST_DECLINED = "joining.request_declined"
+        JOINING_REQUEST_WITHDRAWN = "joining.request_withdrawn"
+        JOINING_REQUEST_EXPIRED = "joining.request_expired"
+        JOINING_CONSENT = "joining.consent"
+        JOINING_WAITING_LIST_JOINED = "joining.waiting_list_joined"
+        JOINING_SEAT_OFFERED = "joining.seat_offered"
+        JOINING_OFFER_ACCEPTED = "joining.offer_accepted"
+        JOINING_OFFER_DECLINED = "joining.offer_declined"
+        JOINING_OFFER_EXPIRED = "joining.offer_expired"
+        JOINING_WAITING_LIST_LEFT = "joining.waiting_list_left"
+
+        # Interest lists.
+        INTEREST_REGISTERED = "interest.registered"
+        INTEREST_WITHDRAWN = "interest.withdrawn"
+        INTEREST_QUORUM_ALERT = "interest.quorum_alert"
+        INTEREST_GROUP_CREATED = "interest.group_created"
+        INTEREST_GROUP_STARTED = "interest.group_started"
+        INTEREST_INVITATION_ACCEPTED = "interest.invitation_accepted"
+        INTEREST_INVITATION_DECLINED = "interest.invitation_declined"
+        INTEREST_EXPIRED = "interest.expired"
+
+        # The daily retention run.
+        RETENTION_PURGED = "retention.purged"
+
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -142,7 +142,9 @@ def audit_forget_target(*, target_type: str, ids: Collection[int | str]) -> None
     )
 
 
-def audit_forget_ids(*, key: str, ids: Collection[int], event: str | None = None) -> None:
+def audit_forget_ids(
+    *, key: str, ids: Collection[int], event: AuditEvent.Event | None = None
+) -> None:
     """Set ``data[key]`` to None where it holds one of ``ids`` (of ``event`` only, if given)."""
     if not ids:
         return

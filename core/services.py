@@ -21,11 +21,20 @@ class DomainError(Exception):
 def audit(
     *,
     actor: Any | None,
-    event: str,
+    event: AuditEvent.Event,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Record an audit event. Call inside the transaction of the change it describes."""
+    """Record an audit event. Call inside the transaction of the change it describes.
+
+    ``event`` is a member of ``AuditEvent.Event``: a name that is not one is
+    refused (``ValueError``), so the statistics and the audit page can rely
+    on the list.
+    """
+    try:
+        event = AuditEvent.Event(event)
+    except ValueError:
+        raise ValueError(f"{event!r} is not an audit event; add it to AuditEvent.Event") from None
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,

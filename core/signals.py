@@ -40,7 +40,7 @@ def on_login_failed(
     user = get_user_model().objects.filter(email__iexact=typed.strip()).first()
     audit(
         actor=None,
-        event="account.login_failed",
+        event=AuditEvent.Event.ACCOUNT_LOGIN_FAILED,
         target=user,
         data={"identifier": identifier_digest(typed)},
     )
@@ -49,12 +49,16 @@ def on_login_failed(
 @receiver(user_logged_out, dispatch_uid="core-audit-logout")
 def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None and user.is_authenticated:
-        audit(actor=user, event="account.logout", target=user)
+        audit(actor=user, event=AuditEvent.Event.ACCOUNT_LOGOUT, target=user)
 
 
 # Staff roles given or taken away in the Django admin. (Invitations audit the
 # roles they grant themselves: organisations.invitations.)
-_ADMIN_ROLE_EVENTS = {1: "role.granted", 2: "role.changed", 3: "role.revoked"}
+_ADMIN_ROLE_EVENTS = {
+    1: AuditEvent.Event.ROLE_GRANTED,
+    2: AuditEvent.Event.ROLE_CHANGED,
+    3: AuditEvent.Event.ROLE_REVOKED,
+}
 
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="core-audit-admin-roles")

@@ -7,7 +7,7 @@ import datetime
 
 from groups.models import Group, Membership
 from meetings import schedule
-from meetings.models import MEETING_STATES, Absence, Meeting
+from meetings.models import Absence, Meeting
 from meetings.services import meetings_materialise
 
 # Even, so that a fortnightly group's weeks keep their parity.
@@ -18,9 +18,11 @@ def seed_demo_meetings(*, now: datetime.datetime) -> None:
     # The seed writes group rows directly, so the meetings follow here: a
     # re-seed may have put a group back into another state or schedule.
     # Groups that do not meet lose their untouched future meetings.
-    for group_id in Group.objects.exclude(state__in=MEETING_STATES).values_list("pk", flat=True):
+    for group_id in Group.objects.exclude(state__in=Group.State.MEETING).values_list(
+        "pk", flat=True
+    ):
         meetings_materialise(group_id=group_id, now=now)
-    groups = Group.objects.filter(state__in=MEETING_STATES).order_by("slug")
+    groups = Group.objects.filter(state__in=Group.State.MEETING).order_by("slug")
     for index, group in enumerate(groups):
         meetings_materialise(group_id=group.pk, now=now)
         group.refresh_from_db()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 
 from .models import Group, Membership
@@ -32,6 +33,7 @@ from .selectors import user_runs_group
 from .signals import announce_state_change
 
 State = Group.State
+Event = AuditEvent.Event
 
 
 @dataclass(frozen=True)
@@ -40,26 +42,34 @@ class Transition:
     sources: tuple[str, ...]
     target: str | None  # None: the state does not change
     label: Any
+    event: AuditEvent.Event
 
 
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("publish", (State.DRAFT,), State.FORMING, _("Publish")),
-        Transition("start", (State.FORMING,), State.STARTING, _("Start the first meetings")),
-        Transition("become_self_run", (State.STARTING,), State.SELF_RUN, _("Group runs itself")),
+        Transition("publish", (State.DRAFT,), State.FORMING, _("Publish"), Event.GROUP_PUBLISH),
+        Transition(
+            "start",
+            (State.FORMING,),
+            State.STARTING,
+            _("Start the first meetings"),
+            Event.GROUP_START,
+        ),
+        Transition(
+            "become_self_run",
+            (State.STARTING,),
+            State.SELF_RUN,
+            _("Group runs itself"),
+            Event.GROUP_BECOME_SELF_RUN,
+        ),
         # Only from self_run: resuming leads to self_run, so pausing a starting
         # group would skip the initiators stepping back.
-        Transition("pause", (State.SELF_RUN,), State.PAUSED, _("Pause")),
-        Transition("resume", (State.PAUSED,), State.SELF_RUN, _("Resume")),
-        Transition(
-            "end",
-            (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED),
-            State.ENDED,
-            _("End the group"),
-        ),
-        Transition("open", (State.SELF_RUN,), None, _("Open for new members")),
-        Transition("close", (State.SELF_RUN,), None, _("Close for new members")),
+        Transition("pause", (State.SELF_RUN,), State.PAUSED, _("Pause"), Event.GROUP_PAUSE),
+        Transition("resume", (State.PAUSED,), State.SELF_RUN, _("Resume"), Event.GROUP_RESUME),
+        Transition("end", State.ACTIVE, State.ENDED, _("End the group"), Event.GROUP_END),
+        Transition("open", (State.SELF_RUN,), None, _("Open for new members"), Event.GROUP_OPEN),
+        Transition("close", (State.SELF_RUN,), None, _("Close for new members"), Event.GROUP_CLOSE),
     )
 }
 
@@ -101,11 +111,9 @@ def may(*, user: Any, group: Group, action: str) -> bool:
         and not group.memberships.active().filter(role=Membership.Role.INITIATOR).exists()
     ):
         return False  # someone must guide the first meetings, and later step back
-    if group.state in (State.DRAFT, State.FORMING, State.STARTING):
-        return bool(
-            active_initiator(user=user, group=group) or user_runs_group(user=user, group=group)
-        )
-    return active_member(user=user, group=group) is not None
+    if group.state in State.RUNS_ITSELF:
+        return active_member(user=user, group=group) is not None
+    return bool(active_initiator(user=user, group=group) or user_runs_group(user=user, group=group))
 
 
 def _changes_nothing(group: Group, action: str) -> bool:
@@ -141,12 +149,14 @@ def _apply(group: Group, transition: Transition, actor: Any, **data: Any) -> Gro
         group.open_for_new_members = False
     elif transition.name == "publish":
         group.published_at = timezone.now()
+    if transition.name == "start":
+        group.started_at = timezone.now()
     if transition.name == "become_self_run":
         group.self_run_at = timezone.now()
     group.save()
     audit(
         actor=actor,
-        event=f"group.{transition.name}",
+        event=transition.event,
         target=group,
         data={"from": previous, "to": group.state, **data},
     )
@@ -206,7 +216,7 @@ def initiator_step_back(*, group: Group, user: Any) -> Group:
     membership.status = Membership.Status.STEPPED_BACK
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
-    audit(actor=user, event="group.initiator_stepped_back", target=locked)
+    audit(actor=user, event=Event.GROUP_INITIATOR_STEPPED_BACK, target=locked)
     still_guiding = Membership.objects.active().filter(group=locked, role=Membership.Role.INITIATOR)
     if not still_guiding.exists():
         _apply(locked, TRANSITIONS["become_self_run"], user)

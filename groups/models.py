@@ -8,12 +8,15 @@ meeting link and the member list are group-internal.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +80,10 @@ def validate_byday(value: str) -> None:
 
 
 class PublicStatus(models.TextChoices):
-    """What a seeker needs to know about joining, derived from one group row."""
+    """What a seeker needs to know about joining, derived from one group row.
+
+    The rule that derives it is ``PUBLIC_STATUS_RULE`` below.
+    """
 
     OPEN = "open", _("Open for new members")
     STARTING_SOON = "starting_soon", _("Starting soon")
@@ -85,11 +91,21 @@ class PublicStatus(models.TextChoices):
     CLOSED = "closed", _("Closed for new members")
     PAUSED = "paused", _("Paused")
 
+    # A seeker may ask to join (and the group's card shows its free seats).
+    ASK_TO_JOIN: ClassVar[tuple[PublicStatus, ...]]
+
+
+PublicStatus.ASK_TO_JOIN = (PublicStatus.OPEN, PublicStatus.STARTING_SOON)
+
 
 class GroupQuerySet(models.QuerySet["Group"]):
     def public(self) -> GroupQuerySet:
-        """Groups anyone may see: published and not ended."""
-        return self.exclude(state__in=[Group.State.DRAFT, Group.State.ENDED])
+        """Groups anyone may see: published and not ended (``Group.State.ACTIVE``).
+
+        Written as the exclusion of the other states, the statement the finder's
+        query plans were measured with.
+        """
+        return self.exclude(state__in=[s for s in Group.State if s not in Group.State.ACTIVE])
 
 
 class Group(models.Model):
@@ -100,6 +116,36 @@ class Group(models.Model):
         SELF_RUN = "self_run", _("Self-run")
         PAUSED = "paused", _("Paused")
         ENDED = "ended", _("Ended")
+
+        # Named sets of states, assigned below the class once the members
+        # exist. Code and templates use these instead of spelling a set out.
+        PUBLISHED: ClassVar[tuple[Group.State, ...]]
+        ACTIVE: ClassVar[tuple[Group.State, ...]]
+        GUIDED: ClassVar[tuple[Group.State, ...]]
+        JOINABLE: ClassVar[tuple[Group.State, ...]]
+        MEETING: ClassVar[tuple[Group.State, ...]]
+        STARTED: ClassVar[tuple[Group.State, ...]]
+        RUNS_ITSELF: ClassVar[tuple[Group.State, ...]]
+        BEFORE_START: ClassVar[tuple[Group.State, ...]]
+
+    # Published, in the order of a group's life (the statistics' columns).
+    State.PUBLISHED = (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED, State.ENDED)
+    # Published and not ended: anyone may see the group, the statistics count
+    # it as running, and it can still end.
+    State.ACTIVE = (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED)
+    # Published, with initiators guiding the start: they decide on new
+    # members, and invitations from the interest list can still be accepted.
+    State.GUIDED = (State.FORMING, State.STARTING)
+    # The group takes new members when it is open to them.
+    State.JOINABLE = (State.FORMING, State.STARTING, State.SELF_RUN)
+    # The group meets: stored meetings, reminders, host turns.
+    State.MEETING = (State.STARTING, State.SELF_RUN)
+    # The first meetings have begun and the group has not ended.
+    State.STARTED = (State.STARTING, State.SELF_RUN, State.PAUSED)
+    # The initiators have stepped back: every member has the same say.
+    State.RUNS_ITSELF = (State.SELF_RUN, State.PAUSED)
+    # Not started yet: the set-up can still be changed.
+    State.BEFORE_START = (State.DRAFT, State.FORMING)
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -210,6 +256,10 @@ class Group(models.Model):
     )
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Set by the lifecycle transitions ``start`` and ``become_self_run``: the
+    # statistics read them here, where retention does not reach (audit rows
+    # lose their target after 180 days).
+    started_at = models.DateTimeField(_("first meetings started"), null=True, blank=True)
     self_run_at = models.DateTimeField(_("running itself since"), null=True, blank=True)
     two_initiators = models.BooleanField(
         _("two initiators share the start"),
@@ -313,17 +363,19 @@ class Group(models.Model):
         }
 
     @property
+    def is_full(self) -> bool:
+        return self.member_count >= self.capacity
+
+    @property
     def public_status(self) -> str:
-        """Matches ``groups.search.status_q`` for the statuses a seeker can filter on."""
-        if self.state == self.State.PAUSED:
-            return PublicStatus.PAUSED
-        if self.member_count >= self.capacity:
-            return PublicStatus.WAITING_LIST
-        if self.state == self.State.FORMING:
-            return PublicStatus.STARTING_SOON
-        if self.open_for_new_members:
-            return PublicStatus.OPEN
-        return PublicStatus.CLOSED
+        """What the page and the API say about joining (``PUBLIC_STATUS_RULE``)."""
+        return public_status_of(
+            state=self.state, full=self.is_full, open_for_new_members=self.open_for_new_members
+        )
+
+    @property
+    def may_ask_to_join(self) -> bool:
+        return self.public_status in PublicStatus.ASK_TO_JOIN
 
     def get_public_status_display(self) -> str:
         return str(PublicStatus(self.public_status).label)
@@ -341,6 +393,103 @@ class Group(models.Model):
         if self.age_max:
             return f"{self.age_min}–{self.age_max}"
         return f"{self.age_min}+"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A condition on the three facts a group's public status depends on.
+
+    ``None`` is "whatever it is". The same condition is tested on a row in
+    Python (``holds``) and turned into SQL (``q``).
+    """
+
+    states: tuple[str, ...] | None = None
+    full: bool | None = None
+    open_for_new_members: bool | None = None
+
+    def holds(self, *, state: str, full: bool, open_for_new_members: bool) -> bool:
+        return (
+            (self.states is None or state in self.states)
+            and (self.full is None or full == self.full)
+            and (
+                self.open_for_new_members is None
+                or open_for_new_members == self.open_for_new_members
+            )
+        )
+
+    def q(self) -> Q:
+        q = Q()
+        if self.states is not None:
+            q &= Q(state__in=self.states)
+        if self.full is not None:
+            if self.full:
+                q &= Q(member_count__gte=F("capacity"))
+            else:
+                q &= Q(member_count__lt=F("capacity"))
+        if self.open_for_new_members is not None:
+            q &= Q(open_for_new_members=self.open_for_new_members)
+        return q
+
+
+# The public status of a group: the first status whose condition holds. The
+# group page and the API read it from the row (``Group.public_status``); the
+# finder's status filter is derived from it (``public_status_q``).
+PUBLIC_STATUS_RULE: tuple[tuple[PublicStatus, Facts], ...] = (
+    (PublicStatus.PAUSED, Facts(states=(Group.State.PAUSED,))),
+    (PublicStatus.WAITING_LIST, Facts(full=True)),
+    (PublicStatus.STARTING_SOON, Facts(states=(Group.State.FORMING,))),
+    (PublicStatus.OPEN, Facts(open_for_new_members=True)),
+    (PublicStatus.CLOSED, Facts()),
+)
+
+
+def public_status_of(*, state: str, full: bool, open_for_new_members: bool) -> PublicStatus:
+    for status, facts in PUBLIC_STATUS_RULE:
+        if facts.holds(state=state, full=full, open_for_new_members=open_for_new_members):
+            return status
+    raise AssertionError("the rule ends with a condition that always holds")
+
+
+def _merged(terms: list[Facts], fact: str) -> list[Facts]:
+    """Join each pair of terms that differ only in ``fact``: there it does not matter."""
+    merged: list[Facts] = []
+    for term in terms:
+        anyhow = replace(term, **{fact: None})
+        twin = next((m for m in merged if replace(m, **{fact: None}) == anyhow), None)
+        if twin is None:
+            merged.append(term)
+        else:
+            merged[merged.index(twin)] = anyhow
+    return merged
+
+
+def public_status_q(statuses: Iterable[str], *, states: tuple[str, ...] = Group.State.ACTIVE) -> Q:
+    """SQL condition: groups in ``states`` whose public status is one of ``statuses``.
+
+    Derived from ``PUBLIC_STATUS_RULE`` by evaluating it for every
+    combination of state, full and open: the condition names the states
+    outright (``state IN (...)``), which keeps the finder's filter as plain
+    as a hand-written one. By default only the states anyone may see.
+    """
+    wanted = {str(status) for status in statuses}
+    combined = Q(pk__in=[])
+    for status in PublicStatus:
+        if status.value not in wanted:
+            continue
+        terms = []
+        for full in (False, True):
+            for open_ in (False, True):
+                matching = tuple(
+                    state
+                    for state in states
+                    if public_status_of(state=state, full=full, open_for_new_members=open_)
+                    == status
+                )
+                if matching:
+                    terms.append(Facts(states=matching, full=full, open_for_new_members=open_))
+        for term in _merged(_merged(terms, "open_for_new_members"), "full"):
+            combined |= term.q()
+    return combined
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from core.models import AuditEvent
 from core.personal_data import (
     ExportSection,
     Person,
@@ -19,7 +20,6 @@ from core.personal_data import (
 from notifications.personal_data import messages_cancel_about
 
 from .models import Group, GroupInvitation, HostTurn, Membership, SupportRequest
-from .rotation import CONTACT_PERSON_EVENT
 
 
 def _memberships(user: Any) -> dict[int, dict[str, Any]]:
@@ -122,7 +122,7 @@ class GroupsData(PersonalData):
         audit_forget_target(target_type=Membership._meta.label_lower, ids=ids)
         audit_forget_ids(key="membership", ids=ids)
         for key in ("from", "to"):
-            audit_forget_ids(key=key, ids=ids, event=CONTACT_PERSON_EVENT)
+            audit_forget_ids(key=key, ids=ids, event=AuditEvent.Event.GROUP_CONTACT_PERSON_CHANGED)
         # Messages to others about the membership would find nothing to render.
         messages_cancel_about(key="membership", ids=ids)
 

@@ -28,9 +28,6 @@ from .models import Group, HostTurn, Membership
 
 PLAN_WEEKS = 8
 CONTACT_PERSON_TERM = datetime.timedelta(weeks=4)
-CONTACT_PERSON_EVENT = "group.contact_person_changed"
-# Groups that meet: the rotation runs for these only.
-RUNNING_STATES = (Group.State.STARTING, Group.State.SELF_RUN)
 
 
 def monday_of(day: datetime.date) -> datetime.date:
@@ -138,11 +135,11 @@ def membership_set_hosting(*, membership: Membership, hosts: bool) -> Membership
         locked.save(update_fields=["hosts"])
         audit(
             actor=locked.user,
-            event="membership.hosting_changed",
+            event=AuditEvent.Event.MEMBERSHIP_HOSTING_CHANGED,
             target=locked,
             data={"hosts": hosts},
         )
-    if locked.group.state in RUNNING_STATES:
+    if locked.group.state in Group.State.MEETING:
         # A new volunteer should not wait until the planned weeks run out:
         # the weeks after this one are dealt out again among everyone who
         # hosts now (this week's host stays, so nobody is surprised today).
@@ -192,7 +189,7 @@ def host_turn_swap(*, actor: Any, own_turn_id: int, other_turn_id: int) -> None:
     HostTurn.objects.bulk_update([own, other], ["membership"])
     audit(
         actor=actor,
-        event="group.host_turn_swapped",
+        event=AuditEvent.Event.GROUP_HOST_TURN_SWAPPED,
         target=own.group,
         data={"turns": [own.pk, other.pk]},
     )
@@ -258,7 +255,7 @@ def contact_person_since(*, group: Group) -> datetime.datetime | None:
     """When the contact person last changed, from the audit log."""
     event = (
         AuditEvent.objects.filter(
-            event=CONTACT_PERSON_EVENT,
+            event=AuditEvent.Event.GROUP_CONTACT_PERSON_CHANGED,
             target_type=Group._meta.label_lower,
             target_id=str(group.pk),
         )
@@ -286,7 +283,7 @@ def contact_person_rotate(*, group: Group, actor: Any | None = None) -> Membersh
     locked.save(update_fields=["contact_person"])
     audit(
         actor=actor,
-        event=CONTACT_PERSON_EVENT,
+        event=AuditEvent.Event.GROUP_CONTACT_PERSON_CHANGED,
         target=locked,
         data={
             "from": current.pk if current else None,
@@ -332,7 +329,7 @@ def contact_person_hand_on(*, group: Group, actor: Any) -> Membership | None:
 
 
 def group_rotate_weekly(*, group_id: int) -> None:
-    group = Group.objects.filter(pk=group_id, state__in=RUNNING_STATES).first()
+    group = Group.objects.filter(pk=group_id, state__in=Group.State.MEETING).first()
     if group is None:
         return
     rotation_plan(group=group)
@@ -348,6 +345,6 @@ def plan_all_groups() -> None:
     moved once their four weeks are up, so a second run the same day changes
     nothing.
     """
-    ids = list(Group.objects.filter(state__in=RUNNING_STATES).values_list("pk", flat=True))
+    ids = list(Group.objects.filter(state__in=Group.State.MEETING).values_list("pk", flat=True))
     for group_id in ids:
         group_rotate_weekly(group_id=group_id)

@@ -13,17 +13,16 @@ Both report the same distance: a great circle on earthdistance's sphere.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models import FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
 
-from .models import Group, PublicStatus
+from .models import Group, PublicStatus, public_status_q
 
 # earthdistance's earth() radius in metres, used on SQLite too so both agree.
 EARTH_RADIUS_M = 6378168.0
@@ -96,26 +95,6 @@ class SearchQuery:
         return not self.formats or Group.Format.DIGITAL in self.formats
 
 
-def status_q(statuses: Iterable[str]) -> Q:
-    """SQL condition for the public statuses a seeker can filter on."""
-    has_seat = Q(member_count__lt=F("capacity"))
-    conditions = {
-        Status.STARTING_SOON: Q(state=Group.State.FORMING) & has_seat,
-        Status.OPEN: Q(
-            state__in=[Group.State.STARTING, Group.State.SELF_RUN], open_for_new_members=True
-        )
-        & has_seat,
-        Status.WAITING_LIST: Q(
-            state__in=[Group.State.FORMING, Group.State.STARTING, Group.State.SELF_RUN],
-            member_count__gte=F("capacity"),
-        ),
-    }
-    combined = Q(pk__in=[])
-    for status in statuses:
-        combined |= conditions[status]
-    return combined
-
-
 def _filtered(query: SearchQuery) -> QuerySet[Group]:
     qs = Group.objects.public().select_related("theme", "kommune__fylke", "contact_point")
     if query.themes:
@@ -129,7 +108,7 @@ def _filtered(query: SearchQuery) -> QuerySet[Group]:
             when |= Q(start_time__hour__gte=start, start_time__hour__lt=end)
         qs = qs.filter(when)
     if query.statuses:
-        qs = qs.filter(status_q(query.statuses))
+        qs = qs.filter(public_status_q(query.statuses))
     return qs
 
 

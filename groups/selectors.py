@@ -19,9 +19,7 @@ def group_get_public(*, slug: str, user: Any) -> Group:
         Group.objects.select_related("theme", "kommune", "contact_point__kommune"),
         slug=slug,
     )
-    if group.state in (Group.State.DRAFT, Group.State.ENDED) and not user_runs_group(
-        user=user, group=group
-    ):
+    if group.state not in Group.State.ACTIVE and not user_runs_group(user=user, group=group):
         raise Http404
     return group
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 from organisations.models import ContactPoint, StaffRole
 
@@ -42,7 +43,6 @@ EDITABLE_FIELDS = (
     "age_max",
     "two_initiators",
 )
-EDITABLE_STATES = (Group.State.DRAFT, Group.State.FORMING)
 SLUG_MAX = 70
 SETUP_ROLE_KINDS = (StaffRole.Kind.CONTACT_POINT_STAFF, StaffRole.Kind.INITIATOR)
 
@@ -124,7 +124,7 @@ def group_create(*, creator: Any, contact_point: ContactPoint, data: dict[str, A
     Membership.objects.create(group=group, user=creator, role=Membership.Role.INITIATOR)
     audit(
         actor=creator,
-        event="group.created",
+        event=AuditEvent.Event.GROUP_CREATED,
         target=group,
         data={"contact_point": contact_point.pk},
     )
@@ -135,7 +135,7 @@ def group_create(*, creator: Any, contact_point: ContactPoint, data: dict[str, A
 def group_update(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     """Change a draft or forming group's set-up. The slug stays, so links keep working."""
     locked = Group.objects.select_for_update().get(pk=group.pk)
-    if locked.state not in EDITABLE_STATES:
+    if locked.state not in Group.State.BEFORE_START:
         raise DomainError(
             _("A group's set-up can be changed until its first meetings start."),
             code="wrong_state",
@@ -148,7 +148,9 @@ def group_update(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     locked.save()
     changed = sorted(name for name in EDITABLE_FIELDS if getattr(locked, name) != before[name])
     # Field names only: the values may be group-internal (the place).
-    audit(actor=actor, event="group.updated", target=locked, data={"fields": changed})
+    audit(
+        actor=actor, event=AuditEvent.Event.GROUP_UPDATED, target=locked, data={"fields": changed}
+    )
     if set(changed) & set(SCHEDULE_FIELDS):
         announce_schedule_change(group=locked)
     return locked
@@ -188,7 +190,7 @@ def support_request_create(*, group: Group, author: Any, message: str) -> Suppor
     if not message:
         raise DomainError(_("Write a few words about what you need."), code="invalid")
     support_request = SupportRequest.objects.create(group=group, author=author, message=message)
-    audit(actor=author, event="group.support_requested", target=support_request)
+    audit(actor=author, event=AuditEvent.Event.GROUP_SUPPORT_REQUESTED, target=support_request)
     # Into the outbox in this transaction; sent once it commits.
     send_support_request_notice(support_request.pk)
     return support_request
@@ -242,4 +244,4 @@ def support_request_answer(*, support_request: SupportRequest, actor: Any, answe
     locked.answered_by = actor
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at"])
-    audit(actor=actor, event="group.support_answered", target=locked)
+    audit(actor=actor, event=AuditEvent.Event.GROUP_SUPPORT_ANSWERED, target=locked)

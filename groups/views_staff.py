@@ -49,10 +49,7 @@ def _with_flags(groups: Any) -> list[Group]:
         flags = []
         if group.state == Group.State.STARTING and group.state_changed_at < long_ago:
             flags.append(_("Starting for more than 12 weeks"))
-        if (
-            group.state in (Group.State.STARTING, Group.State.SELF_RUN)
-            and group.member_count < FEW_MEMBERS
-        ):
+        if group.state in Group.State.MEETING and group.member_count < FEW_MEMBERS:
             flags.append(_("Fewer than 3 members"))
         if group.unanswered_support:
             flags.append(_("Asks for support"))
@@ -168,7 +165,7 @@ def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = _setup_group_or_404(slug=slug, user=request.user)
-    if group.state not in services.EDITABLE_STATES:
+    if group.state not in Group.State.BEFORE_START:
         messages.error(
             request, _("A group's set-up can be changed until its first meetings start.")
         )
@@ -199,7 +196,7 @@ def group_staff_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
         {
             "group": group,
             "actions": lifecycle.allowed_actions(user=request.user, group=group),
-            "editable": group.state in services.EDITABLE_STATES,
+            "editable": group.state in Group.State.BEFORE_START,
             "active_initiators": initiators.filter(status=Membership.Status.ACTIVE).count(),
             "stepped_back_initiators": initiators.filter(
                 status=Membership.Status.STEPPED_BACK

@@ -18,6 +18,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 from groups.models import Group, GroupInvitation, Membership, Theme
 from joining.services import membership_add
@@ -84,7 +85,7 @@ def interest_register(
             )
     except IntegrityError as exc:  # a concurrent twin, or an expired one not yet swept
         raise DomainError(_("You are already on this interest list."), code="duplicate") from exc
-    audit(actor=user, event="interest.registered", target=registration)
+    audit(actor=user, event=AuditEvent.Event.INTEREST_REGISTERED, target=registration)
     interest_quorum_check(registration=registration)
     return registration
 
@@ -98,7 +99,7 @@ def interest_withdraw(*, registration: InterestRegistration, user: Any) -> Inter
     if registration.withdrawn_at is None:
         registration.withdrawn_at = timezone.now()
         registration.save(update_fields=["withdrawn_at"])
-        audit(actor=user, event="interest.withdrawn", target=registration)
+        audit(actor=user, event=AuditEvent.Event.INTEREST_WITHDRAWN, target=registration)
     return registration
 
 
@@ -146,7 +147,12 @@ def interest_quorum_check(*, registration: InterestRegistration) -> QuorumAlert 
             )
     except IntegrityError:  # a concurrent check opened it first
         return None
-    audit(actor=None, event="interest.quorum_alert", target=alert, data={"count": count})
+    audit(
+        actor=None,
+        event=AuditEvent.Event.INTEREST_QUORUM_ALERT,
+        target=alert,
+        data={"count": count},
+    )
     _enqueue_quorum_alert(alert)
     return alert
 
@@ -239,7 +245,9 @@ def interest_group_create_forming(
         published_at=timezone.now(),
         created_by=contact_point_staff_user,
     )
-    audit(actor=contact_point_staff_user, event="interest.group_created", target=group)
+    audit(
+        actor=contact_point_staff_user, event=AuditEvent.Event.INTEREST_GROUP_CREATED, target=group
+    )
     return group
 
 
@@ -294,7 +302,7 @@ def interest_start_group(
         alert.save(update_fields=["handled_at"])
     audit(
         actor=contact_point_staff_user,
-        event="interest.group_started",
+        event=AuditEvent.Event.INTEREST_GROUP_STARTED,
         target=group,
         data={
             "alert_id": alert.pk if alert else None,
@@ -318,7 +326,7 @@ def interest_invitation_accept(*, invitation: GroupInvitation, user: Any) -> Mem
     """Join the group through ``joining.services.membership_add`` (seat under the row lock)."""
     invitation = _pending_invitation(invitation=invitation, user=user)
     group = Group.objects.select_for_update().get(pk=invitation.group_id)
-    if group.state not in (Group.State.FORMING, Group.State.STARTING):
+    if group.state not in Group.State.GUIDED:
         raise DomainError(_("This group is no longer taking new members."), code="closed")
     membership = Membership.objects.active().filter(group=group, user=user).first()
     if membership is None:
@@ -326,7 +334,7 @@ def interest_invitation_accept(*, invitation: GroupInvitation, user: Any) -> Mem
     invitation.status = GroupInvitation.Status.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
-    audit(actor=user, event="interest.invitation_accepted", target=invitation)
+    audit(actor=user, event=AuditEvent.Event.INTEREST_INVITATION_ACCEPTED, target=invitation)
     return membership
 
 
@@ -340,7 +348,7 @@ def interest_invitation_decline(*, invitation: GroupInvitation, user: Any) -> Gr
     InterestRegistration.objects.filter(
         user=user, invited_to=invitation.group_id, withdrawn_at__isnull=True
     ).update(invited_to=None)
-    audit(actor=user, event="interest.invitation_declined", target=invitation)
+    audit(actor=user, event=AuditEvent.Event.INTEREST_INVITATION_DECLINED, target=invitation)
     return invitation
 
 
@@ -380,5 +388,5 @@ def interest_expire(*, now: datetime.datetime | None = None) -> int:
     expired = InterestRegistration.objects.active().filter(expires_at__lte=now)
     count = expired.update(withdrawn_at=F("expires_at"))
     if count:
-        audit(actor=None, event="interest.expired", data={"count": count})
+        audit(actor=None, event=AuditEvent.Event.INTEREST_EXPIRED, data={"count": count})
     return count

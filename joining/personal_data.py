@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import AuditEvent
 from core.personal_data import (
     ExportSection,
     Person,
@@ -30,8 +31,6 @@ from notifications.personal_data import messages_cancel_about
 
 from . import services
 from .models import Consent, JoinRequest, WaitingListEntry
-
-RUNNING = (Group.State.STARTING, Group.State.SELF_RUN, Group.State.PAUSED)
 
 
 def _consents(user: Any) -> dict[int, list[dict[str, Any]]]:
@@ -106,7 +105,7 @@ def _end_membership(membership: Membership, user: Any) -> None:
     others = Membership.objects.active().filter(group=group).exclude(pk=membership.pk).exists()
     if (
         not others
-        and group.state in RUNNING
+        and group.state in Group.State.STARTED
         and lifecycle.may(user=user, group=group, action="end")
     ):
         # The last one out of a running group: it ends rather than running
@@ -124,7 +123,7 @@ def _end_membership(membership: Membership, user: Any) -> None:
         membership.status = Membership.Status.STEPPED_BACK
         membership.ended_at = timezone.now()
         membership.save(update_fields=["status", "ended_at"])
-        audit(actor=user, event="group.initiator_stepped_back", target=group)
+        audit(actor=user, event=AuditEvent.Event.GROUP_INITIATOR_STEPPED_BACK, target=group)
 
 
 class JoiningData(PersonalData):

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 from groups.models import Group, Membership
 from notifications.services import enqueue
@@ -26,7 +27,6 @@ Decider = JoinRequest.Decider
 Role = Membership.Role
 
 # States in which a group takes new members at all.
-JOINABLE_STATES = (Group.State.FORMING, Group.State.STARTING, Group.State.SELF_RUN)
 
 
 def consent_days() -> int:
@@ -42,12 +42,12 @@ def _lock_group(group: Group) -> Group:
 
 
 def _takes_new_members(group: Group) -> bool:
-    return group.state in JOINABLE_STATES and group.open_for_new_members
+    return group.state in Group.State.JOINABLE and group.open_for_new_members
 
 
 def decider_for(group: Group) -> str:
     """Who decides on a request to ``group`` now (Selvhjelp Norge's "closed after start")."""
-    if group.state in (Group.State.FORMING, Group.State.STARTING):
+    if group.state in Group.State.GUIDED:
         return Decider.INITIATOR
     if group.admission == Group.Admission.OPEN:
         return Decider.ANY_MEMBER
@@ -80,7 +80,7 @@ def membership_add(*, group: Group, user: Any, role: str = Role.MEMBER) -> Membe
         locked.save(update_fields=["member_count"])
         group.member_count = locked.member_count
     GroupNotice.objects.create(group=locked, membership=membership, kind=GroupNotice.Kind.JOINED)
-    audit(actor=user, event="joining.membership_added", target=membership)
+    audit(actor=user, event=AuditEvent.Event.JOINING_MEMBERSHIP_ADDED, target=membership)
     return membership
 
 
@@ -108,7 +108,7 @@ def membership_leave(*, group: Group, user: Any) -> Membership:
     locked.member_count = max(0, locked.member_count - 1)
     locked.save(update_fields=["member_count"])
     GroupNotice.objects.create(group=locked, membership=membership, kind=GroupNotice.Kind.LEFT)
-    audit(actor=user, event="joining.membership_left", target=membership)
+    audit(actor=user, event=AuditEvent.Event.JOINING_MEMBERSHIP_LEFT, target=membership)
     # Their yes or no no longer counts on requests still open.
     for join_request in JoinRequest.objects.filter(
         group=locked, status=JoinRequest.Status.PENDING, decider=Decider.ALL_MEMBERS
@@ -126,7 +126,7 @@ def membership_leave(*, group: Group, user: Any) -> Membership:
 def join_request_create(*, group: Group, user: Any, message: str = "") -> JoinRequest:
     """Ask to join ``group``. Who decides follows from the group's state and admission."""
     locked = _lock_group(group)
-    if locked.state not in JOINABLE_STATES or not locked.open_for_new_members:
+    if locked.state not in Group.State.JOINABLE or not locked.open_for_new_members:
         raise DomainError(_("This group is not taking new members now."), code="closed")
     if Membership.objects.active().filter(group=locked, user=user).exists():
         raise DomainError(_("You are already a member of this group."), code="duplicate")
@@ -156,7 +156,7 @@ def join_request_create(*, group: Group, user: Any, message: str = "") -> JoinRe
         raise DomainError(
             _("You have already asked to join this group."), code="duplicate"
         ) from exc
-    audit(actor=user, event="joining.request_created", target=join_request)
+    audit(actor=user, event=AuditEvent.Event.JOINING_REQUEST_CREATED, target=join_request)
     _enqueue_join_request(join_request, exclude_user=user)
     return join_request
 
@@ -193,12 +193,20 @@ def _pending_locked(join_request: JoinRequest) -> JoinRequest:
     return locked
 
 
-def _close(join_request: JoinRequest, status: str, actor: Any | None) -> None:
+_CLOSED_EVENTS = {
+    JoinRequest.Status.ACCEPTED: AuditEvent.Event.JOINING_REQUEST_ACCEPTED,
+    JoinRequest.Status.DECLINED: AuditEvent.Event.JOINING_REQUEST_DECLINED,
+    JoinRequest.Status.WITHDRAWN: AuditEvent.Event.JOINING_REQUEST_WITHDRAWN,
+    JoinRequest.Status.EXPIRED: AuditEvent.Event.JOINING_REQUEST_EXPIRED,
+}
+
+
+def _close(join_request: JoinRequest, status: JoinRequest.Status, actor: Any | None) -> None:
     join_request.status = status
     join_request.decided_at = timezone.now()
     join_request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
-    audit(actor=actor, event=f"joining.request_{status}", target=join_request)
+    audit(actor=actor, event=_CLOSED_EVENTS[status], target=join_request)
 
 
 def _accept(join_request: JoinRequest, actor: Any | None) -> None:
@@ -260,7 +268,9 @@ def join_request_answer(*, join_request: JoinRequest, user: Any, agrees: bool) -
     if Consent.objects.filter(join_request=locked, membership=membership).exists():
         raise DomainError(_("You have already answered this request."), code="answered")
     Consent.objects.create(join_request=locked, membership=membership, agrees=agrees)
-    audit(actor=user, event="joining.consent", target=locked, data={"agrees": agrees})
+    audit(
+        actor=user, event=AuditEvent.Event.JOINING_CONSENT, target=locked, data={"agrees": agrees}
+    )
     _settle_all_members(join_request=locked, actor=user)
     return locked
 
@@ -296,7 +306,7 @@ def join_requests_expire(*, now: datetime.datetime | None = None) -> int:
 def waiting_list_join(*, group: Group, user: Any) -> WaitingListEntry:
     """Put ``user`` on a full group's waiting list (once)."""
     locked = _lock_group(group)
-    if locked.state not in JOINABLE_STATES or not locked.open_for_new_members:
+    if locked.state not in Group.State.JOINABLE or not locked.open_for_new_members:
         raise DomainError(_("This group is not taking new members now."), code="closed")
     if Membership.objects.active().filter(group=locked, user=user).exists():
         raise DomainError(_("You are already a member of this group."), code="duplicate")
@@ -310,7 +320,7 @@ def waiting_list_join(*, group: Group, user: Any) -> WaitingListEntry:
             entry = WaitingListEntry.objects.create(group=locked, user=user)
     except IntegrityError as exc:
         raise DomainError(_("You are already on the waiting list."), code="duplicate") from exc
-    audit(actor=user, event="joining.waiting_list_joined", target=entry)
+    audit(actor=user, event=AuditEvent.Event.JOINING_WAITING_LIST_JOINED, target=entry)
     return entry
 
 
@@ -322,7 +332,7 @@ def waiting_list_offer_next(*, group: Group) -> WaitingListEntry | None:
     until they answer or the offer expires.
     """
     locked = _lock_group(group)
-    if locked.state not in JOINABLE_STATES:
+    if locked.state not in Group.State.JOINABLE:
         return None
     offered = WaitingListEntry.objects.filter(
         group=locked, status=WaitingListEntry.Status.OFFERED
@@ -342,7 +352,7 @@ def waiting_list_offer_next(*, group: Group) -> WaitingListEntry | None:
     entry.offered_at = now
     entry.offer_expires_at = now + datetime.timedelta(days=offer_days())
     entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
-    audit(actor=None, event="joining.seat_offered", target=entry)
+    audit(actor=None, event=AuditEvent.Event.JOINING_SEAT_OFFERED, target=entry)
     # One key per offer (the time it was made), so a second offer mails again.
     enqueue(
         key=f"seat_offer:e={entry.pk}:t={int(now.timestamp())}",
@@ -372,7 +382,7 @@ def waiting_list_accept(*, entry: WaitingListEntry, user: Any) -> Membership:
     membership = membership_add(group=locked.group, user=user)
     locked.status = WaitingListEntry.Status.ACCEPTED
     locked.save(update_fields=["status"])
-    audit(actor=user, event="joining.offer_accepted", target=locked)
+    audit(actor=user, event=AuditEvent.Event.JOINING_OFFER_ACCEPTED, target=locked)
     return membership
 
 
@@ -383,7 +393,7 @@ def waiting_list_decline(*, entry: WaitingListEntry, user: Any) -> WaitingListEn
     locked = _own_offer(entry, user)
     locked.status = WaitingListEntry.Status.DECLINED
     locked.save(update_fields=["status"])
-    audit(actor=user, event="joining.offer_declined", target=locked)
+    audit(actor=user, event=AuditEvent.Event.JOINING_OFFER_DECLINED, target=locked)
     waiting_list_offer_next(group=locked.group)
     return locked
 
@@ -400,7 +410,7 @@ def waiting_list_leave(*, entry: WaitingListEntry, user: Any) -> WaitingListEntr
     was_offered = locked.status == WaitingListEntry.Status.OFFERED
     locked.status = WaitingListEntry.Status.WITHDRAWN
     locked.save(update_fields=["status"])
-    audit(actor=user, event="joining.waiting_list_left", target=locked)
+    audit(actor=user, event=AuditEvent.Event.JOINING_WAITING_LIST_LEFT, target=locked)
     if was_offered:
         waiting_list_offer_next(group=locked.group)
     return locked
@@ -418,7 +428,7 @@ def waiting_list_expire_offers(*, now: datetime.datetime | None = None) -> int:
     for entry in expired:
         entry.status = WaitingListEntry.Status.EXPIRED
         entry.save(update_fields=["status"])
-        audit(actor=None, event="joining.offer_expired", target=entry)
+        audit(actor=None, event=AuditEvent.Event.JOINING_OFFER_EXPIRED, target=entry)
     for group_id in {e.group_id for e in expired}:
         waiting_list_offer_next(group=Group(pk=group_id))
     return len(expired)

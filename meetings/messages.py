@@ -21,14 +21,14 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from groups.models import Membership
+from groups.models import Group, Membership
 from notifications import registry
 from notifications.models import OutgoingMessage
 from notifications.registry import Rendered
 from notifications.render import email, param, when
 
 from .links import absence_url
-from .models import MEETING_STATES, Meeting
+from .models import Meeting
 
 KINDS = ("meeting_reminder", "meeting_cancelled", "meeting_moved")
 
@@ -71,7 +71,7 @@ def _meeting_and_membership(message: OutgoingMessage) -> tuple[Any, Any] | None:
         prepare([message])
     meeting = message._meeting  # type: ignore[attr-defined]
     membership = message._membership  # type: ignore[attr-defined]
-    if meeting is None or meeting.group.state not in MEETING_STATES or membership is None:
+    if meeting is None or meeting.group.state not in Group.State.MEETING or membership is None:
         return None
     return meeting, membership
 

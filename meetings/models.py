@@ -20,15 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Group states in which a group meets; a paused group's meetings are hidden
-# and no reminders go out for them.
-MEETING_STATES = ("starting", "self_run")
+from groups.models import Group
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def of_meeting_groups(self) -> MeetingQuerySet:
         """Meetings of groups that meet now (not paused, not ended)."""
-        return self.filter(group__state__in=MEETING_STATES)
+        return self.filter(group__state__in=Group.State.MEETING)
 
     def upcoming(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
         """Not yet over, of groups that meet; cancelled ones included."""

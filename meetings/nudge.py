@@ -14,13 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import AuditEvent
 from core.services import audit
 from groups.models import Group, Membership
 
 from .models import Meeting
 
 OSLO = ZoneInfo("Europe/Oslo")
-NUDGED_EVENT = "group.step_back_nudged"
 
 
 def meetings_since_start(*, group: Group, now: datetime.datetime | None = None) -> int:
@@ -83,5 +83,10 @@ def nudge_group(group_id: int) -> bool:
             )
             added += message is not None
         if added:
-            audit(actor=None, event=NUDGED_EVENT, target=group, data={"initiators": added})
+            audit(
+                actor=None,
+                event=AuditEvent.Event.GROUP_STEP_BACK_NUDGED,
+                target=group,
+                data={"initiators": added},
+            )
         return bool(added)

@@ -16,7 +16,7 @@ from groups.models import Group, Membership
 from pledges.models import GroupPledgeLines, PledgeSignature
 from pledges.selectors import pledge_current
 
-from .models import MEETING_STATES, Absence, Meeting
+from .models import Absence, Meeting
 
 # Members see this many meetings ahead.
 UPCOMING_LIMIT = 8
@@ -26,7 +26,7 @@ def upcoming_for_group(
     *, group: Group, now: datetime.datetime | None = None, limit: int = UPCOMING_LIMIT
 ) -> list[Meeting]:
     """The next meetings (cancelled ones included, marked); none while the group does not meet."""
-    if group.state not in MEETING_STATES:
+    if group.state not in Group.State.MEETING:
         return []
     return list(
         Meeting.objects.filter(group=group, ends_at__gt=now or timezone.now()).order_by(
@@ -62,7 +62,7 @@ def inside_page_part(group: Group, membership: Membership) -> dict[str, Any]:
     next_meeting = next((m for m in upcoming if not m.is_cancelled), None)
     return {
         "now": now,
-        "meets": group.state in MEETING_STATES,
+        "meets": group.state in Group.State.MEETING,
         "upcoming": upcoming,
         "next_meeting": next_meeting,
         "next_absences": absence_summary(meeting=next_meeting) if next_meeting else None,
@@ -144,7 +144,7 @@ def feed_entries(*, user: Any, now: datetime.datetime | None = None) -> list[Fee
     now = now or timezone.now()
     memberships = list(
         Membership.objects.active()
-        .filter(user=user, group__state__in=MEETING_STATES)
+        .filter(user=user, group__state__in=Group.State.MEETING)
         .select_related("group")
         .prefetch_related(
             Prefetch(

@@ -16,13 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 from groups.models import Group, Membership
 from notifications.models import OutgoingMessage
 from notifications.services import enqueue
 
 from . import schedule
-from .models import MEETING_STATES, Absence, CalendarFeed, Meeting
+from .models import Absence, CalendarFeed, Meeting
 from .reminders import channels_for
 
 # Far enough ahead for the next eight meetings of a fortnightly group.
@@ -50,7 +51,7 @@ def meetings_materialise(*, group_id: int, now: datetime.datetime | None = None)
         return 0
     future = Meeting.objects.filter(group=group, starts_at__gt=now)
     untouched = future.filter(cancelled_at__isnull=True, changed_at__isnull=True)
-    if group.state not in MEETING_STATES:
+    if group.state not in Group.State.MEETING:
         untouched.delete()
         return 0
     if group.schedule_anchor is None:
@@ -84,9 +85,10 @@ def meetings_materialise(*, group_id: int, now: datetime.datetime | None = None)
 def meetings_materialise_all(*, now: datetime.datetime | None = None) -> int:
     """Every group: the daily top-up of the weeks ahead, and clean-up for paused groups."""
     total = 0
-    group_ids = Group.objects.filter(
-        state__in=[*MEETING_STATES, Group.State.PAUSED, Group.State.ENDED]
-    ).values_list("pk", flat=True)
+    # Past their start: groups that meet are topped up, paused and ended ones cleaned up.
+    group_ids = Group.objects.exclude(state__in=Group.State.BEFORE_START).values_list(
+        "pk", flat=True
+    )
     for group_id in group_ids:
         total += meetings_materialise(group_id=group_id, now=now)
     return total
@@ -96,7 +98,7 @@ def meetings_materialise_all(*, now: datetime.datetime | None = None) -> int:
 def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     """The group changes its regular time; future untouched meetings follow."""
     locked = Group.objects.select_for_update().get(pk=group.pk)
-    if locked.state not in MEETING_STATES:
+    if locked.state not in Group.State.MEETING:
         raise DomainError(_("Only a group that meets can change its schedule."), code="wrong_state")
     fields = ("weekday", "start_time", "duration_minutes", "cadence", "custom_days")
     before = {name: getattr(locked, name) for name in fields}
@@ -111,7 +113,7 @@ def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     locked.save()
     audit(
         actor=actor,
-        event="group.schedule_changed",
+        event=AuditEvent.Event.GROUP_SCHEDULE_CHANGED,
         target=locked,
         data={"fields": sorted(n for n in fields if getattr(locked, n) != before[n])},
     )
@@ -124,7 +126,7 @@ def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
 
 def _lock_changeable(meeting: Meeting, now: datetime.datetime) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
-    if locked.group.state not in MEETING_STATES:
+    if locked.group.state not in Group.State.MEETING:
         raise DomainError(_("The group does not meet while it is paused."), code="wrong_state")
     if locked.has_started(now):
         raise DomainError(
@@ -175,7 +177,7 @@ def meeting_cancel(
     )
     audit(
         actor=actor,
-        event="meeting.cancelled",
+        event=AuditEvent.Event.MEETING_CANCELLED,
         target=locked,
         data={"group": locked.group_id, "notified": notified},
     )
@@ -248,7 +250,7 @@ def meeting_move(
     )
     audit(
         actor=actor,
-        event="meeting.moved",
+        event=AuditEvent.Event.MEETING_MOVED,
         target=locked,
         data={
             "group": locked.group_id,
@@ -272,7 +274,7 @@ def _check_absence_open(meeting: Meeting, membership: Membership, now: datetime.
         raise DomainError(_("This meeting is over."), code="past")
     if meeting.is_cancelled:
         raise DomainError(_("This meeting is cancelled; no notice is needed."), code="cancelled")
-    if meeting.group.state not in MEETING_STATES:
+    if meeting.group.state not in Group.State.MEETING:
         raise DomainError(_("The group does not meet while it is paused."), code="wrong_state")
 
 
@@ -335,7 +337,9 @@ def attendance_record(
     locked.save(update_fields=["attendance", "attendance_recorded_at"])
     audit(
         actor=actor,
-        event="meeting.attendance_corrected" if corrected else "meeting.attendance_recorded",
+        event=AuditEvent.Event.MEETING_ATTENDANCE_CORRECTED
+        if corrected
+        else AuditEvent.Event.MEETING_ATTENDANCE_RECORDED,
         target=locked,
         data={"group": locked.group_id, "count": count},
     )
@@ -357,7 +361,12 @@ def calendar_feed_renew(*, user: Any) -> CalendarFeed:
         feed.created_at = timezone.now()
         feed.last_used_at = None
         feed.save(update_fields=["token", "created_at", "last_used_at"])
-    audit(actor=user, event="meetings.feed_created" if created else "meetings.feed_renewed")
+    audit(
+        actor=user,
+        event=AuditEvent.Event.MEETINGS_FEED_CREATED
+        if created
+        else AuditEvent.Event.MEETINGS_FEED_RENEWED,
+    )
     return feed
 
 
@@ -365,7 +374,7 @@ def calendar_feed_renew(*, user: Any) -> CalendarFeed:
 def calendar_feed_revoke(*, user: Any) -> bool:
     deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
     if deleted:
-        audit(actor=user, event="meetings.feed_revoked")
+        audit(actor=user, event=AuditEvent.Event.MEETINGS_FEED_REVOKED)
     return deleted > 0
 
 

@@ -22,7 +22,7 @@ from groups.models import Group, Membership
 
 from . import ical, links, selectors, services
 from .forms import AttendanceForm, CancelForm, MoveForm, ScheduleForm
-from .models import MEETING_STATES, Absence, CalendarFeed, Meeting
+from .models import Absence, CalendarFeed, Meeting
 
 
 def _meeting_context(
@@ -45,7 +45,7 @@ def _meeting_context(
         "own_absence": Absence.objects.filter(meeting=meeting, membership=membership).exists(),
         "changeable": not meeting.has_started(now)
         and not meeting.is_cancelled
-        and group.state in MEETING_STATES,
+        and group.state in Group.State.MEETING,
         "countable": meeting.has_started(now) and not meeting.is_cancelled,
         "is_over": meeting.is_over(now),
         "attendance_max": services.attendance_max(group=group),
@@ -210,7 +210,7 @@ def schedule_edit(
     request: AuthenticatedHttpRequest, group: Group, membership: Membership
 ) -> HttpResponse:
     """The group's regular meeting time, changed by any member once the group meets."""
-    if group.state not in MEETING_STATES:
+    if group.state not in Group.State.MEETING:
         raise Http404
     form = ScheduleForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
@@ -244,7 +244,7 @@ def _link_target(token: str) -> tuple[Meeting, Membership] | None:
         meeting.is_over()
         or meeting.is_cancelled
         or membership.status != Membership.Status.ACTIVE
-        or meeting.group.state not in MEETING_STATES
+        or meeting.group.state not in Group.State.MEETING
     ):
         return None
     return meeting, membership

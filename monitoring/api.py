@@ -3,7 +3,8 @@
 For the same people as the page: district staff (their district) and
 national administrators, in a session confirmed with TOTP. Anyone else, and
 filter values outside the viewer's area, get 404 with a JSON error; bad time
-ranges get 400. Counts of people follow the same "<3" rule as the page.
+ranges get 400. Counts of people follow the same "<3" rule as the page
+(``SELVHJELP_SUPPRESS_BELOW``).
 """
 
 from __future__ import annotations

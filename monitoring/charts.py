@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .suppression import SUPPRESSED, as_number
+from .suppression import as_number
 
 BAR_COLOUR = "#1e6e8c"  # contrast 5.9:1 against white
 LABEL_WIDTH = 190
@@ -57,7 +57,7 @@ def bar_chart(
                 BAR_COLOUR,
                 LABEL_WIDTH + bar + 6,
                 y + BAR_HEIGHT - 3,
-                value if value != SUPPRESSED else SUPPRESSED,
+                value,
             )
         )
     body = format_html_join(

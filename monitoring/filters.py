@@ -109,17 +109,12 @@ class Scope:
             q &= Q(**{f"{prefix}theme": self.theme.pk})
         return q
 
-    def cell_q(self) -> Q:
-        """Pre-aggregated cells (``MeetingCell``) in the scope's area and theme."""
-        q = Q()
-        if not self.national:
-            q &= Q(kommune_id__in=self.kommune_ids)
-        if self.theme is not None:
-            q &= Q(theme=self.theme.pk)
-        return q
+    def kommune_theme_q(self) -> Q:
+        """Rows with a kommune and a theme of their own in the scope's area and theme.
 
-    def registration_q(self) -> Q:
-        """Interest registrations in the scope's area and theme (by their kommune)."""
+        Pre-aggregated meeting cells (``MeetingCell``) and interest
+        registrations: both carry ``kommune`` and ``theme`` directly.
+        """
         q = Q()
         if not self.national:
             q &= Q(kommune_id__in=self.kommune_ids)

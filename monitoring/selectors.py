@@ -2,7 +2,8 @@
 
 Every function takes a ``filters.Scope`` and returns a ``Table``: the same
 rows feed the page, its charts and the CSV export. Counts of people go
-through ``suppression`` (base cells below 3 never reach a number). The number
+through ``suppression`` (base cells below ``SELVHJELP_SUPPRESS_BELOW``, 3,
+never reach a number). The number
 of queries does not depend on the amount of data.
 """
 
@@ -22,18 +23,15 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditEvent
 from groups.models import Group, SupportRequest, Theme
 from groups.search import great_circle_m
 from interest.models import InterestRegistration
@@ -43,12 +41,9 @@ from places.models import Kommune
 
 from .filters import OSLO, Scope
 from .models import MeetingCell
-from .suppression import THRESHOLD, people, people_total, rollup
+from .suppression import people, people_total, published_cell, rollup, threshold
 
 State = Group.State
-# The states a published group can be in, in the order of its life.
-STATES = (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED, State.ENDED)
-ACTIVE_STATES = (State.FORMING, State.STARTING, State.SELF_RUN, State.PAUSED)
 STARTING_TOO_LONG = datetime.timedelta(weeks=12)
 FEW_MEMBERS = 3
 FOLLOW_UP_LIMIT = 200
@@ -131,14 +126,14 @@ def member_rollups(scope: Scope) -> MemberRollups:
     except EmptyResultSet:
         return empty
     quote = connection.ops.quote_name
-    active = ", ".join(["%s"] * len(ACTIVE_STATES))
+    active = ", ".join(["%s"] * len(State.ACTIVE))
     parts = []
     for index, key in enumerate(_ROLLUP_KEYS):
         col = f"c.{quote(key)}"
         where = f" WHERE c.{quote('k_state')} IN ({active})" if key != "k_state" else ""
         parts.append(
             f"SELECT {index}, CAST({col} AS TEXT), CAST(NULL AS TEXT), SUM(c.n_groups), "  # noqa: S608
-            f"SUM(CASE WHEN c.n_people >= {THRESHOLD} THEN c.n_people ELSE 0 END), "
+            f"SUM(CASE WHEN c.n_people >= {threshold():d} THEN c.n_people ELSE 0 END), "
             f"SUM(c.n_people) FROM cells c{where} GROUP BY {col}"
         )
     parts.append(
@@ -153,7 +148,7 @@ def member_rollups(scope: Scope) -> MemberRollups:
     )
     result = empty
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, *ACTIVE_STATES, *ACTIVE_STATES])
+        cursor.execute(query, [*params, *State.ACTIVE, *State.ACTIVE])
         for index, key, state, groups, published, raw in cursor.fetchall():
             if index == 3:
                 result["k_cp"].setdefault(int(key), {})[state] = int(groups or 0)
@@ -168,7 +163,7 @@ def groups_by_state(scope: Scope, rollups: MemberRollups | None = None) -> Table
     rows_by_state = (rollups or member_rollups(scope))["k_state"]
     rows: list[list[Any]] = []
     cells = []
-    for state in STATES:
+    for state in State.PUBLISHED:
         groups, published, raw = rows_by_state.get(state, (0, 0, 0))
         cells.append((published, raw))
         rows.append([str(State(state).label), groups, people(published=published, raw=raw)])
@@ -228,14 +223,14 @@ def groups_by_contact_point(scope: Scope, rollups: MemberRollups | None = None) 
     by_cp = (rollups or member_rollups(scope))["k_cp"]
     names = ContactPoint.objects.filter(pk__in=list(by_cp)).order_by("name", "pk")
     rows: list[list[Any]] = [
-        [name, *(by_cp[pk].get(str(state), 0) for state in STATES)]
+        [name, *(by_cp[pk].get(str(state), 0) for state in State.PUBLISHED)]
         for pk, name in names.values_list("pk", "name")
     ]
-    total = [gettext("Total"), *(sum(r[i + 1] for r in rows) for i in range(len(STATES)))]
+    total = [gettext("Total"), *(sum(r[i + 1] for r in rows) for i in range(len(State.PUBLISHED)))]
     return Table(
         key="contact_points",
         caption=gettext("Groups by contact point and state"),
-        columns=[gettext("Contact point"), *(str(State(s).label) for s in STATES)],
+        columns=[gettext("Contact point"), *(str(State(s).label) for s in State.PUBLISHED)],
         rows=rows,
         total=total,
     )
@@ -267,7 +262,7 @@ def activity_by_month(scope: Scope) -> Table:
     # Pre-aggregated base cells (models.MeetingCell), refreshed every 15 minutes.
     meetings = (
         MeetingCell.objects.filter(
-            scope.cell_q(),
+            scope.kommune_theme_q(),
             month__gte=scope.first_month,
             month__lte=scope.last_month,
         )
@@ -326,54 +321,42 @@ def activity_by_month(scope: Scope) -> Table:
     )
 
 
-def _started_at() -> Subquery:
-    return Subquery(
-        AuditEvent.objects.filter(
-            event="group.start",
-            target_type=Group._meta.label_lower,
-            target_id=Cast(OuterRef("pk"), output_field=AuditEvent._meta.get_field("target_id")),
-        )
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-
-
 def median_weeks_to_self_run(scope: Scope) -> tuple[float | None, int]:
     """Median weeks from the start of the first meetings to running itself.
 
-    Over the groups that began to run themselves in the scope's months; the
-    start is the audited ``group.start`` transition. PostgreSQL joins the
-    audit trail once and takes ``percentile_cont``; SQLite (no percentile
-    function) reads the middle row(s) by offset.
+    Over the groups that began to run themselves in the scope's months, from
+    the two times the lifecycle keeps on the group row (``started_at``,
+    ``self_run_at``), which retention leaves alone. PostgreSQL takes
+    ``percentile_cont``; SQLite (no percentile function) reads the middle
+    row(s) by offset.
     """
-    groups = scoped_groups(scope).filter(self_run_at__gte=scope.start, self_run_at__lt=scope.end)
+    groups = scoped_groups(scope).filter(
+        self_run_at__gte=scope.start,
+        self_run_at__lt=scope.end,
+        started_at__isnull=False,
+        started_at__lte=F("self_run_at"),
+    )
     if connection.vendor == "postgresql":
         try:
-            inner = groups.annotate(k_id=F("pk"), k_self_run=F("self_run_at"))
-            sql, params = inner.values("k_id", "k_self_run").order_by().query.sql_with_params()
+            inner = groups.annotate(k_started=F("started_at"), k_self_run=F("self_run_at"))
+            sql, params = inner.values("k_started", "k_self_run").order_by().query.sql_with_params()
         except EmptyResultSet:
             return None, 0
-        # Only the ORM's SQL and constant text; the audit row is matched by id.
+        # Only the ORM's SQL and constant text.
         query = (
             "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP "  # noqa: S608
-            "(ORDER BY EXTRACT(EPOCH FROM (g.k_self_run - a.created_at))), COUNT(*) "
-            f"FROM ({sql}) g JOIN core_auditevent a ON a.event = 'group.start' "
-            "AND a.target_type = %s AND a.target_id = g.k_id::text "
-            "AND a.created_at <= g.k_self_run"
+            "(ORDER BY EXTRACT(EPOCH FROM (g.k_self_run - g.k_started))), COUNT(*) "
+            f"FROM ({sql}) g"
         )
         with connection.cursor() as cursor:
-            cursor.execute(query, [*params, Group._meta.label_lower])
+            cursor.execute(query, params)
             seconds, count = cursor.fetchone()
         if not count:
             return None, 0
         median = datetime.timedelta(seconds=float(seconds))
     else:
-        durations = (
-            groups.annotate(started_at=_started_at())
-            .filter(started_at__isnull=False, started_at__lte=F("self_run_at"))
-            .annotate(
-                duration=ExpressionWrapper(F("self_run_at") - F("started_at"), DurationField())
-            )
+        durations = groups.annotate(
+            duration=ExpressionWrapper(F("self_run_at") - F("started_at"), DurationField())
         )
         count = durations.count()
         if not count:
@@ -407,7 +390,7 @@ def follow_up(scope: Scope, *, now: datetime.datetime | None = None) -> Table:
     too_long = now - STARTING_TOO_LONG
     flagged = (
         scoped_groups(scope)
-        .filter(state__in=[State.STARTING, State.SELF_RUN])
+        .filter(state__in=State.MEETING)
         .filter(
             (Q(state_changed_at__lt=quiet_since) & ~Q(pk__in=recent))
             | Q(state=State.STARTING, state_changed_at__lt=too_long)
@@ -496,12 +479,12 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
     In person: no public in-person group on the same theme in the same
     kommune or in a kommune whose point lies within ``SELVHJELP_REACH_KM``.
     Digital: no public digital group on the same theme. Counted per theme,
-    format and kommune (the base cells), suppressed below 3.
+    format and kommune (the base cells), suppressed like every count of people.
     """
     Format = InterestRegistration.Format
     cells = list(
         InterestRegistration.objects.waiting()
-        .filter(scope.registration_q())
+        .filter(scope.kommune_theme_q())
         .values("theme_id", "format", "kommune_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -541,7 +524,7 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
     totals: list[tuple[int, int]] = []
     for cell in cells:
         n = cell["n"]
-        published = n if n >= 3 else 0
+        published = published_cell(n)
         kommune_name = kommuner[cell["kommune_id"]][0] if cell["kommune_id"] else ""
         if cell["format"] == Format.DIGITAL:
             if cell["theme_id"] in digital_themes:

@@ -2,6 +2,9 @@
 
 The rule (see docs/privacy.md, "Statistics for district offices"):
 
+The threshold is one setting, ``SELVHJELP_SUPPRESS_BELOW`` (3); below, "3"
+stands for it.
+
 - Counts of people (members, attendance, interest registrations) are first
   summed in the database per *base cell*: the finest combination of every
   dimension a page can filter or group by (area kommune, theme, and state or
@@ -22,21 +25,34 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-THRESHOLD = 3
-SUPPRESSED = "<3"
-
 PeopleCount = int | str
+
+
+def threshold() -> int:
+    """The smallest count of people a number may show (``SELVHJELP_SUPPRESS_BELOW``)."""
+    return int(settings.SELVHJELP_SUPPRESS_BELOW)
+
+
+def suppressed() -> str:
+    """What a count of people below the threshold shows: "<3"."""
+    return f"<{threshold()}"
+
+
+def published_cell(count: int) -> int:
+    """What one base cell contributes to a published number: itself, or 0 if small."""
+    return count if count >= threshold() else 0
 
 
 def people(*, published: int, raw: int) -> PeopleCount:
     """What to show for a people count: a number of at least 3, 0, or "<3"."""
-    if published >= THRESHOLD:
+    if published >= threshold():
         return published
-    return SUPPRESSED if raw > 0 else 0
+    return suppressed() if raw > 0 else 0
 
 
 def people_total(cells: Iterable[tuple[int, int]]) -> PeopleCount:
@@ -77,7 +93,7 @@ def rollup(
     columns = [f"SUM(t.{quote(column)})" for column in sums]
     if people_column is not None:
         col = f"t.{quote(people_column)}"
-        columns.append(f"SUM(CASE WHEN {col} >= {THRESHOLD} THEN {col} ELSE 0 END)")
+        columns.append(f"SUM(CASE WHEN {col} >= {threshold():d} THEN {col} ELSE 0 END)")
         columns.append(f"SUM({col})")
     select = ", ".join([keys, *columns]) if keys else ", ".join(columns)
     group_by = f" GROUP BY {keys}" if keys else ""

@@ -24,7 +24,7 @@ from groups.models import Theme
 from . import charts, selectors
 from .exports import table_csv
 from .filters import scope_from_request
-from .suppression import SUPPRESSED, THRESHOLD
+from .suppression import suppressed, threshold
 
 # Longer tables (unmet demand across the country) are charted by their first rows.
 MAX_BARS = 60
@@ -69,13 +69,14 @@ def _charts(data: selectors.Dashboard) -> dict[str, Any]:
 def _row(cells: list[Any], *, head_class: str = "") -> SafeString:
     """One table row: the first cell a row header, numbers aligned to the end."""
     first, rest = cells[0], cells[1:]
+    small = suppressed()
     return format_html(
         '<tr><th scope="row">{}</th>{}</tr>',
         first,
         format_html_join(
             "",
             "<td{}>{}</td>",
-            ((' class="cell--end"' if not isinstance(c, str) or c == SUPPRESSED else "", c)
+            ((' class="cell--end"' if not isinstance(c, str) or c == small else "", c)
              for c in rest),
         ),
     )  # fmt: skip
@@ -97,8 +98,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": result.form,
         "scope": result.scope,
-        "threshold": THRESHOLD,
-        "suppressed": SUPPRESSED,
+        "threshold": threshold(),
+        "suppressed": suppressed(),
     }
     if result.scope is not None:
         themes = list(Theme.objects.all())

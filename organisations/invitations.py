@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 from notifications.services import enqueue
 
@@ -88,7 +89,7 @@ def staff_invitation_create(
     # Ids only: the address is personal data and stays in the invitation row.
     audit(
         actor=inviter,
-        event="staff_invitation.created",
+        event=AuditEvent.Event.STAFF_INVITATION_CREATED,
         target=invitation,
         data={"kind": kind, "contact_point": contact_point.pk},
     )
@@ -137,7 +138,7 @@ def staff_invitation_accept(*, invitation_id: int, user: Any) -> StaffRole:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit(
         actor=user,
-        event="role.granted",
+        event=AuditEvent.Event.ROLE_GRANTED,
         target=role,
         data={
             "kind": role.kind,

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.models import AuditEvent
 from core.services import audit
 
 from .models import Pledge
@@ -46,7 +47,7 @@ class PledgeAdmin(admin.ModelAdmin):
         if obj.published_at is not None and "published_at" in form.changed_data:
             audit(
                 actor=request.user,
-                event="pledge.published",
+                event=AuditEvent.Event.PLEDGE_PUBLISHED,
                 target=obj,
                 data={"version": obj.version},
             )

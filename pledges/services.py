@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.services import DomainError, audit
 from groups.models import Group, Membership
 from joining.models import GroupNotice
@@ -64,7 +65,7 @@ def pledge_sign(
         )
         audit(
             actor=membership.user,
-            event="pledge.signed",
+            event=AuditEvent.Event.PLEDGE_SIGNED,
             target=signature,
             data={
                 "membership": membership.pk,
@@ -95,7 +96,7 @@ def group_lines_update(*, membership: Membership, text: str) -> GroupPledgeLines
     lines.save(update_fields=["text", "revision", "updated_at"])
     audit(
         actor=membership.user,
-        event="pledge.group_lines_changed",
+        event=AuditEvent.Event.PLEDGE_GROUP_LINES_CHANGED,
         target=lines,
         data={"group": group.pk, "revision": lines.revision},
     )
@@ -110,5 +111,10 @@ def pledge_publish(*, pledge: Pledge, actor: Any) -> Pledge:
         return pledge
     pledge.published_at = timezone.now()
     pledge.save(update_fields=["published_at"])
-    audit(actor=actor, event="pledge.published", target=pledge, data={"version": pledge.version})
+    audit(
+        actor=actor,
+        event=AuditEvent.Event.PLEDGE_PUBLISHED,
+        target=pledge,
+        data={"version": pledge.version},
+    )
     return pledge

@@ -32,6 +32,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.models import AuditEvent
 from core.personal_data import Person, PersonalData, providers
 from core.services import audit
 
@@ -76,6 +77,6 @@ def account_delete(*, user_id: int) -> bool:
     # Cascades to every row that belongs to the person (see module docstring);
     # foreign keys from rows that belong to others are set to NULL.
     user.delete()
-    audit(actor=None, event="account.deleted")
+    audit(actor=None, event=AuditEvent.Event.ACCOUNT_DELETED)
     logger.info("account deleted")
     return True

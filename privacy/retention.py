@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import AuditEvent
 from core.personal_data import RetentionRule, before, providers
 from core.services import audit
 
@@ -73,6 +74,6 @@ def retention_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
     done = {name: count for name, count in counts.items() if count}
     if done:
         with transaction.atomic():
-            audit(actor=None, event="retention.purged", data=done)
+            audit(actor=None, event=AuditEvent.Event.RETENTION_PURGED, data=done)
     logger.info("retention purge: %s", done or "nothing to do")
     return counts

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
+from core.models import AuditEvent
 from core.services import DomainError, audit
 
 from .deletion import account_delete as delete_account
@@ -36,7 +37,7 @@ def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "privacy/data_export.html")
     with transaction.atomic():
         data = user_data_export(user=request.user)
-        audit(actor=request.user, event="account.exported", target=request.user)
+        audit(actor=request.user, event=AuditEvent.Event.ACCOUNT_EXPORTED, target=request.user)
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"selvhjelp-mine-data-{timezone.localdate():%Y-%m-%d}.json"

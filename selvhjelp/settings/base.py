@@ -474,3 +474,8 @@ SELVHJELP_SMS_TIMEOUT = float(env("SELVHJELP_SMS_TIMEOUT", "10"))
 # after how many weeks without a recorded meeting a group needs follow-up.
 SELVHJELP_REACH_KM = int(env("SELVHJELP_REACH_KM", "30"))
 SELVHJELP_FOLLOW_UP_WEEKS = int(env("SELVHJELP_FOLLOW_UP_WEEKS", "4"))
+# Statistics never show a count of people below this: base cells under it count
+# as 0 and a number with people behind it reads "<3" (monitoring/suppression.py,
+# docs/privacy.md). Not read from the environment: lowering it is a privacy
+# decision for the code and its documents, not for a deployment.
+SELVHJELP_SUPPRESS_BELOW = 3

@@ -18,7 +18,7 @@ def test_profile_change_is_audited_by_field_name_without_values():
 
     user.refresh_from_db()
     assert (user.display_name, user.phone) == ("Nytt Navn", "+4741234567")
-    event = AuditEvent.objects.get(event="account.profile_changed")
+    event = AuditEvent.objects.get(event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED)
     assert event.actor == user
     assert event.target_id == str(user.pk)
     assert event.data == {"fields": ["display_name", "phone"]}
@@ -33,7 +33,7 @@ def test_saving_an_unchanged_profile_records_nothing():
 
     user_update_profile(user=user, display_name="Samme", phone="+4741234567", language="en")
 
-    assert not AuditEvent.objects.filter(event="account.profile_changed").exists()
+    assert not AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED).exists()
 
 
 @pytest.mark.django_db
@@ -43,4 +43,4 @@ def test_profile_service_refuses_invalid_values():
     with pytest.raises(ValidationError):
         user_update_profile(user=user, display_name="kari@example.org", phone="", language="nb")
 
-    assert not AuditEvent.objects.filter(event="account.profile_changed").exists()
+    assert not AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED).exists()

@@ -29,7 +29,7 @@ def test_profile_edit_saves_normalised_phone_and_language(member_client):
     user.refresh_from_db()
     assert (user.display_name, user.phone, user.language) == ("Fjellrev", "+4741234567", "en")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    assert AuditEvent.objects.get(event="account.profile_changed").data == {
+    assert AuditEvent.objects.get(event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED).data == {
         "fields": ["display_name", "phone", "language"]
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import AuditEvent
 from core.services import audit
 from tests.browser.conftest import submit
 from tests.conftest import build_world
@@ -15,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_national_admin_filters_the_audit_log(open_as, live_server, axe_check):
     world = build_world()
     member = world.user("member")
-    audit(actor=member, event="account.exported", target=member)
-    audit(actor=member, event="pledge.signed", target=world.group)
+    audit(actor=member, event=AuditEvent.Event.ACCOUNT_EXPORTED, target=member)
+    audit(actor=member, event=AuditEvent.Event.PLEDGE_SIGNED, target=world.group)
     page = open_as(world.user("national_admin"), mfa=True)
 
     page.goto(f"{live_server.url}/personale/")

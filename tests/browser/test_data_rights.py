@@ -60,4 +60,4 @@ def test_member_downloads_data_then_deletes_the_account(page, live_server, axe_c
     assert not User.objects.filter(email="lomvi@example.org").exists()
     group.refresh_from_db()
     assert group.member_count == 1
-    assert AuditEvent.objects.filter(event="account.deleted").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_DELETED).count() == 1

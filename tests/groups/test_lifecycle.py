@@ -30,9 +30,13 @@ def set_state(group: Group, state: str, *, open_: bool = False) -> Group:
     return group
 
 
-def audit_rows(group: Group, action: str) -> int:
+def audit_rows(group: Group, action: str | AuditEvent.Event) -> int:
+    """Rows of a transition (by name) or of an event, about ``group``."""
+    event = action if isinstance(action, AuditEvent.Event) else lifecycle.TRANSITIONS[action].event
     return AuditEvent.objects.filter(
-        event=f"group.{action}", target_type="groups.group", target_id=str(group.pk)
+        event=event,
+        target_type="groups.group",
+        target_id=str(group.pk),
     ).count()
 
 
@@ -133,10 +137,10 @@ def test_step_back_makes_the_group_self_run_and_a_second_is_refused(people):
     assert group.self_run_at is not None
     assert not group.open_for_new_members
     assert audit_rows(group, "become_self_run") == 1
-    assert audit_rows(group, "initiator_stepped_back") == 1
+    assert audit_rows(group, AuditEvent.Event.GROUP_INITIATOR_STEPPED_BACK) == 1
     with pytest.raises(DomainError):
         lifecycle.initiator_step_back(group=group, user=who["initiator"])
-    assert audit_rows(group, "initiator_stepped_back") == 1
+    assert audit_rows(group, AuditEvent.Event.GROUP_INITIATOR_STEPPED_BACK) == 1
 
 
 def test_second_step_back_while_still_starting_is_refused():

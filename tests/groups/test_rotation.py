@@ -82,7 +82,7 @@ def test_swap_own_future_turn():
     turns = rotation.rotation_plan(group=group, weeks=3)
     rotation.host_turn_swap(actor=a.user, own_turn_id=turns[0].pk, other_turn_id=turns[2].pk)
     assert hosts_by_week(group) == [c.pk, b.pk, a.pk]
-    assert AuditEvent.objects.filter(event="group.host_turn_swapped").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.GROUP_HOST_TURN_SWAPPED).count() == 1
 
 
 @pytest.mark.parametrize("case", ["not own", "past", "opted out", "other group", "left"])
@@ -157,7 +157,7 @@ def test_weekly_task_moves_contact_person_after_four_weeks_only():
     rotation.plan_all_groups.delay()  # the same week: nothing moves
     group.refresh_from_db()
     assert group.contact_person == a
-    AuditEvent.objects.filter(event=rotation.CONTACT_PERSON_EVENT).update(
+    AuditEvent.objects.filter(event=AuditEvent.Event.GROUP_CONTACT_PERSON_CHANGED).update(
         created_at=timezone.now() - datetime.timedelta(weeks=4, days=1)
     )
     rotation.plan_all_groups.delay()

@@ -74,7 +74,12 @@ def test_contact_point_staff_creates_a_draft(roles, role_client):
     assert list(group.memberships.values_list("user", "role")) == [
         (roles.user("contact_point_staff").pk, "initiator")
     ]
-    assert AuditEvent.objects.filter(event="group.created", target_id=str(group.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            event=AuditEvent.Event.GROUP_CREATED, target_id=str(group.pk)
+        ).count()
+        == 1
+    )
     # The same name again gets its own address.
     client.post(reverse("staff:group_create"), form_data(roles))
     assert Group.objects.filter(slug="torsdagsgruppa-alfakommune-2").exists()
@@ -194,7 +199,7 @@ def test_member_before_self_run_gets_a_message_and_nothing_changes(roles, role_c
     assert texts(response)
     roles.group.refresh_from_db()
     assert roles.group.state == State.STARTING
-    assert not AuditEvent.objects.filter(event="group.end").exists()
+    assert not AuditEvent.objects.filter(event=AuditEvent.Event.GROUP_END).exists()
 
 
 def test_member_unknown_action_is_a_message_outsider_gets_404(roles, role_client):

@@ -33,7 +33,7 @@ def test_register_sets_a_year_and_audits_ids_only(area, register):
     registration = register()
     assert registration.expires_at - registration.created_at == datetime.timedelta(days=365)
     assert registration.status == "waiting"
-    event = AuditEvent.objects.get(event="interest.registered")
+    event = AuditEvent.objects.get(event=AuditEvent.Event.INTEREST_REGISTERED)
     assert event.target_id == str(registration.pk)
     assert area.theme.name_nb not in str(event.data)
 
@@ -84,7 +84,7 @@ def test_withdraw_twice_changes_nothing_the_second_time(area, register):
     first = services.interest_withdraw(registration=registration, user=registration.user)
     second = services.interest_withdraw(registration=registration, user=registration.user)
     assert first.withdrawn_at == second.withdrawn_at is not None
-    assert AuditEvent.objects.filter(event="interest.withdrawn").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.INTEREST_WITHDRAWN).count() == 1
     # Back on the same list later is allowed.
     register(user=registration.user)
 

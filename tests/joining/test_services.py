@@ -55,7 +55,7 @@ def test_closed_admission_needs_everyone_within_the_window(closed_group, setting
         <= request.consent_deadline
         <= timezone.now() + datetime.timedelta(days=5)
     )
-    assert AuditEvent.objects.filter(event="joining.request_created").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.JOINING_REQUEST_CREATED).count() == 1
 
 
 # --- Refusals ------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_membership_add_counts_tells_the_group_and_audits():
     assert count(group) == 1
     assert GroupNotice.objects.get(group=group).kind == GroupNotice.Kind.JOINED
     assert AuditEvent.objects.filter(
-        event="joining.membership_added", target_id=str(membership.pk)
+        event=AuditEvent.Event.JOINING_MEMBERSHIP_ADDED, target_id=str(membership.pk)
     ).exists()
 
 
@@ -281,7 +281,7 @@ def test_leaving_counts_down_and_tells_the_group(open_group):
     assert GroupNotice.objects.filter(
         group=open_group, membership=leaver, kind=GroupNotice.Kind.LEFT
     ).exists()
-    assert AuditEvent.objects.filter(event="joining.membership_left").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.JOINING_MEMBERSHIP_LEFT).count() == 1
 
 
 def test_leaving_twice_changes_nothing(open_group):

@@ -69,7 +69,7 @@ def test_initiators_are_nudged_once_after_five_meetings(
     assert [m.to for m in mail.outbox] == [[initiator.user.email]]
     assert group.theme.name_nb not in mail.outbox[0].subject
     assert group.name not in mail.outbox[0].subject + mail.outbox[0].body
-    assert AuditEvent.objects.filter(event=nudge.NUDGED_EVENT).count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.GROUP_STEP_BACK_NUDGED).count() == 1
 
 
 def test_the_inside_page_asks_the_initiator(starting_group, client, settings, monkeypatch):

@@ -44,7 +44,7 @@ def test_cancel_notifies_every_other_active_member_once(meeting_group):
     expected = {m.user_id for m in meeting_group.members[:5]} - {actor.user_id}
     assert {m.recipient_id for m in messages} == expected
     assert {tuple(m.params.items()) for m in messages} == {(("meeting", meeting.pk),)}
-    event = AuditEvent.objects.get(event="meeting.cancelled")
+    event = AuditEvent.objects.get(event=AuditEvent.Event.MEETING_CANCELLED)
     assert "juleferie" not in str(event.data)
 
 
@@ -91,7 +91,7 @@ def test_each_move_notifies_again(meeting_group):
     assert meeting.ends_at - meeting.starts_at == datetime.timedelta(hours=2)
     assert meeting.change_count == 2
     assert OutgoingMessage.objects.filter(kind="meeting_moved").count() == 10
-    events = AuditEvent.objects.filter(event="meeting.moved")
+    events = AuditEvent.objects.filter(event=AuditEvent.Event.MEETING_MOVED)
     assert events.count() == 2
     assert all("Biblioteket" not in str(e.data) and "Rommet" not in str(e.data) for e in events)
 
@@ -116,7 +116,7 @@ def test_bad_moves_are_refused_and_change_nothing(meeting_group, shift, message)
         )
     assert snapshot(meeting) == before
     assert not OutgoingMessage.objects.exists()
-    assert not AuditEvent.objects.filter(event="meeting.moved").exists()
+    assert not AuditEvent.objects.filter(event=AuditEvent.Event.MEETING_MOVED).exists()
 
 
 def test_moving_onto_a_cancelled_meeting_is_allowed(meeting_group):

@@ -156,6 +156,31 @@ def test_small_counts_of_people_are_suppressed_everywhere(stats, role_client):
     assert w.kommune_a.name not in {row[1] for row in rows}
 
 
+def test_the_threshold_is_one_setting_read_everywhere(stats, role_client, settings):
+    """Raised to 5, the same data shows 4 people nowhere: table, CSV, API, SQL and text."""
+    settings.SELVHJELP_SUPPRESS_BELOW = 5
+    client = role_client("national_admin")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    # Themes in kommune A3: 4 members (theme 2) and 1 member (theme 1).
+    rows = csv_rows(client.get(csv_url("themes"), {"kommune": stats.kommune_a3.number}))
+    assert {row[0]: row[2] for row in rows[1:]} == {
+        "Break-ups": "<5",
+        "Loneliness": "<5",
+        "Total": "<5",
+    }
+    # Country-wide, theme 2 has base cells of 4 (kommune A3) and 6 (kommune A):
+    # only the 6 reaches the sum made in SQL.
+    rows = csv_rows(client.get(csv_url("themes")))
+    assert {row[0]: row[2] for row in rows[1:]}["Loneliness"] == "6"
+    # Unmet demand, counted in Python: 4 people waiting in a far kommune.
+    assert ["Loneliness", "Fjernkommune", "<5"] in csv_rows(client.get(csv_url("demand")))
+    page = client.get(DASHBOARD, {"kommune": stats.kommune_a3.number}).content.decode()
+    assert "Counts of people below 5 are shown as “&lt;5”" in page
+    assert "&lt;3" not in page
+    api = client.get(reverse("api:statistics"), {"kommune": stats.kommune_a3.number}).json()
+    assert api["tables"]["themes"]["total"] == ["Total", 2, "<5"]
+
+
 def test_activity_per_month_and_attendance(stats, role_client):
     client = role_client("district_staff")
     rows = csv_rows(client.get(csv_url("months")))
@@ -259,14 +284,9 @@ def test_follow_up_lists_groups_by_reason_without_people(stats, role_client):
 
 
 def test_median_weeks_from_start_to_self_run(stats, role_client):
-    from core.models import AuditEvent
-
     for weeks, g in zip((4, 6, 10), stats.groups[:3], strict=True):
-        event = AuditEvent.objects.create(
-            event="group.start", target_type="groups.group", target_id=str(g.pk)
-        )
-        AuditEvent.objects.filter(pk=event.pk).update(
-            created_at=g.self_run_at - datetime.timedelta(weeks=weeks)
+        Group.objects.filter(pk=g.pk).update(
+            started_at=g.self_run_at - datetime.timedelta(weeks=weeks)
         )
     page = role_client("district_staff").get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en")
     assert "Median 6.0 weeks" in page.content.decode()

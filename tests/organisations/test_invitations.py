@@ -107,7 +107,12 @@ def test_accept_grants_exactly_one_role_and_then_the_link_is_gone(invitation, cl
     assert [(r.kind, r.contact_point_id) for r in roles] == [
         ("contact_point_staff", invitation.contact_point_id)
     ]
-    assert AuditEvent.objects.filter(event="role.granted", target_id=str(roles[0].pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            event=AuditEvent.Event.ROLE_GRANTED, target_id=str(roles[0].pk)
+        ).count()
+        == 1
+    )
     # The staff area now asks for a second factor.
     assert client.get("/personale/")["Location"].startswith("/konto/2fa/totp/activate/")
     assert client.post(accept_url(invitation)).status_code == 404

@@ -53,7 +53,7 @@ def test_sign_opens_the_group(roles, role_client):
     signature = PledgeSignature.objects.get(membership=membership)
     assert signature.typed_name == user.display_name.upper()
     assert GroupNotice.objects.filter(membership=membership, kind=GroupNotice.Kind.SIGNED).exists()
-    event = AuditEvent.objects.get(event="pledge.signed")
+    event = AuditEvent.objects.get(event=AuditEvent.Event.PLEDGE_SIGNED)
     assert user.display_name not in str(event.data)
     assert client.get(inside).status_code == 200
 
@@ -125,7 +125,7 @@ def test_group_lines_edit_bumps_the_revision_and_everyone_signs_again(roles, rol
     assert response["Location"] == sign_url(roles.group)
     lines = GroupPledgeLines.objects.get(group=roles.group)
     assert lines.revision == 1
-    assert AuditEvent.objects.filter(event="pledge.group_lines_changed").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.PLEDGE_GROUP_LINES_CHANGED).count() == 1
     inside = reverse("groups:inside", args=[roles.group.slug])
     for role in ("member", "initiator"):
         assert role_client(role).get(inside).status_code == 302

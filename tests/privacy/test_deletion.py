@@ -184,9 +184,14 @@ def build_rich_user(client: Client) -> Rich:
     ReminderPreference.objects.create(user=user, lead_hours=6, channel="sms")
     enqueue(key="test:address", kind="staff_invitation", address=SECOND_EMAIL)
     enqueue(key="test:sms", kind="reminder", address=PHONE, channel=OutgoingMessage.Channel.SMS)
-    audit(actor=user, event="account.profile_changed", target=user, data={"fields": ["phone"]})
+    audit(
+        actor=user,
+        event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED,
+        target=user,
+        data={"fields": ["phone"]},
+    )
     Client().post(reverse("account_login"), {"login": SECOND_EMAIL, "password": "feil passord"})
-    failed = AuditEvent.objects.get(event="account.login_failed")
+    failed = AuditEvent.objects.get(event=AuditEvent.Event.ACCOUNT_LOGIN_FAILED)
     assert failed.data["identifier"] == identifier_digest(SECOND_EMAIL)
     LogEntry.objects.log_actions(
         user_id=UserFactory(is_staff=True).pk,
@@ -307,12 +312,12 @@ def test_rich_user_leaves_no_trace():
     assert not LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
     ).exists()
-    signed_event = AuditEvent.objects.get(event="pledge.signed")
+    signed_event = AuditEvent.objects.get(event=AuditEvent.Event.PLEDGE_SIGNED)
     assert signed_event.data["membership"] is None
     assert signed_event.data["group"] == rich.self_run.pk  # the group's own history stays
     assert not any(e.data.get("membership") in membership_ids for e in AuditEvent.objects.all())
-    assert AuditEvent.objects.get(event="account.login_failed").data == {}
-    deleted = AuditEvent.objects.get(event="account.deleted")
+    assert AuditEvent.objects.get(event=AuditEvent.Event.ACCOUNT_LOGIN_FAILED).data == {}
+    deleted = AuditEvent.objects.get(event=AuditEvent.Event.ACCOUNT_DELETED)
     assert (deleted.actor_id, deleted.target_id, deleted.data) == (None, "", {})
 
     # Groups keep numbers only, and stay consistent.
@@ -343,7 +348,7 @@ def test_deleting_twice_does_nothing_the_second_time():
     user = UserFactory()
     assert account_delete(user_id=user.pk) is True
     assert account_delete(user_id=user.pk) is False
-    assert AuditEvent.objects.filter(event="account.deleted").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_DELETED).count() == 1
 
 
 @pytest.mark.django_db

@@ -69,7 +69,10 @@ def test_export_holds_everything_about_the_person():
     assert "feed-token-vilja" not in text
     assert rich.other.display_name not in text
     assert rich.other.email not in text
-    assert AuditEvent.objects.filter(event="account.exported", actor=rich.user).count() == 1
+    assert (
+        AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_EXPORTED, actor=rich.user).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -156,7 +159,7 @@ def test_get_explains_and_download_needs_a_recent_login(roles):
     response = client.post(reverse("privacy:data_export"))
     assert response.status_code == 302
     assert "/reauthenticate/" in response["Location"]
-    assert not AuditEvent.objects.filter(event="account.exported").exists()
+    assert not AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_EXPORTED).exists()
 
 
 @pytest.mark.django_db

@@ -145,12 +145,20 @@ def test_done_outbox_rows(at_now):
 def test_audit_details_then_audit_rows(at_now):
     user = UserFactory()
     with made(800):
-        ancient = audit(actor=user, event="account.login", target=user)
+        ancient = audit(actor=user, event=AuditEvent.Event.ACCOUNT_LOGIN, target=user)
     with made(200):
         old = audit(
-            actor=user, event="account.profile_changed", target=user, data={"fields": ["phone"]}
+            actor=user,
+            event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED,
+            target=user,
+            data={"fields": ["phone"]},
         )
-    recent = audit(actor=user, event="account.profile_changed", target=user, data={"fields": ["x"]})
+    recent = audit(
+        actor=user,
+        event=AuditEvent.Event.ACCOUNT_PROFILE_CHANGED,
+        target=user,
+        data={"fields": ["x"]},
+    )
     counts = purge()
     assert counts["audit_details"] >= 1
     assert counts["audit_events"] == 1
@@ -179,7 +187,7 @@ def test_unverified_accounts_nobody_uses(at_now):
         User.objects.filter(pk__in=[verified.pk, staff.pk, unverified_but_used.pk, new.pk]).count()
         == 4
     )
-    assert AuditEvent.objects.filter(event="account.deleted").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_DELETED).count() == 1
 
 
 @pytest.mark.django_db
@@ -252,7 +260,7 @@ def test_a_second_run_removes_nothing_more(at_now):
     group = GroupFactory()
     with made(200):
         JoinRequest.objects.create(group=group, user=UserFactory(), decider="initiator")
-        audit(actor=None, event="x", data={"a": 1})
+        audit(actor=None, event=AuditEvent.Event.ACCOUNT_LOGIN, data={"a": 1})
     first = purge()
     assert sum(first.values()) > 0
     second = retention_purge(now=NOW)
@@ -294,4 +302,4 @@ def test_the_beat_task_runs_the_rules_once(at_now):
     purge_task.delay()
     purge_task.delay()
     assert JoinRequest.objects.get().status == JoinRequest.Status.EXPIRED
-    assert AuditEvent.objects.filter(event="retention.purged").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.RETENTION_PURGED).count() == 1

@@ -48,7 +48,9 @@ def test_a_failed_login_is_audited_without_the_typed_address(client):
     client.post(reverse("account_login"), {"login": "FEILER@example.org", "password": "galt-ord"})
     client.post(reverse("account_login"), {"login": "ukjent@example.org", "password": "galt-ord"})
 
-    failures = list(AuditEvent.objects.filter(event="account.login_failed").order_by("pk"))
+    failures = list(
+        AuditEvent.objects.filter(event=AuditEvent.Event.ACCOUNT_LOGIN_FAILED).order_by("pk")
+    )
     assert len(failures) == 2
     assert failures[0].target_id == str(user.pk)
     assert failures[1].target_id == ""
@@ -62,9 +64,9 @@ def test_a_failed_login_is_audited_without_the_typed_address(client):
 def test_the_same_address_gives_the_same_identifier(client):
     for _ in range(2):
         client.post(reverse("account_login"), {"login": "x@example.org", "password": "nei"})
-    identifiers = AuditEvent.objects.filter(event="account.login_failed").values_list(
-        "data__identifier", flat=True
-    )
+    identifiers = AuditEvent.objects.filter(
+        event=AuditEvent.Event.ACCOUNT_LOGIN_FAILED
+    ).values_list("data__identifier", flat=True)
     assert len(set(identifiers)) == 1
 
 
@@ -78,14 +80,18 @@ def test_a_staff_role_granted_in_the_admin_is_audited():
         object_repr="x",
         action_flag=ADDITION,
     )
-    event = AuditEvent.objects.get(event="role.granted", target_id=str(role.pk))
+    event = AuditEvent.objects.get(event=AuditEvent.Event.ROLE_GRANTED, target_id=str(role.pk))
     assert event.actor_id == admin.pk
 
 
 def test_the_page_lists_events_and_filters_by_family(client):
     client, _ = national_admin_client(client)
-    AuditEvent.objects.create(event="account.login", target_type="accounts.user", target_id="7")
-    AuditEvent.objects.create(event="mfa.added", target_type="accounts.user", target_id="7")
+    AuditEvent.objects.create(
+        event=AuditEvent.Event.ACCOUNT_LOGIN, target_type="accounts.user", target_id="7"
+    )
+    AuditEvent.objects.create(
+        event=AuditEvent.Event.MFA_ADDED, target_type="accounts.user", target_id="7"
+    )
 
     page = client.get(PAGE).content.decode()
     assert "account.login" in page and "mfa.added" in page
@@ -108,7 +114,7 @@ def test_the_page_shows_no_sensitive_content(client):
     client, _ = national_admin_client(client)
     group = GroupFactory(name="Hemmelig gruppenavn", description="Om sorg og tap")
     AuditEvent.objects.create(
-        event="group.updated",
+        event=AuditEvent.Event.GROUP_UPDATED,
         target_type="groups.group",
         target_id=str(group.pk),
         data={"fields": ["name"], "note": "Om sorg og tap", "count": 3},
@@ -124,7 +130,9 @@ def test_the_page_is_paginated_with_a_fixed_number_of_queries(
 ):
     client, _ = national_admin_client(client)
     AuditEvent.objects.bulk_create(
-        AuditEvent(event="account.login", target_type="accounts.user", target_id=str(i))
+        AuditEvent(
+            event=AuditEvent.Event.ACCOUNT_LOGIN, target_type="accounts.user", target_id=str(i)
+        )
         for i in range(120)
     )
     with django_assert_max_num_queries(12):

@@ -261,7 +261,7 @@ class Command(BaseCommand):
                 capacity=max(group.capacity, min(active, 12)),
                 # Groups close after the start-up meeting; a self-run group that
                 # lost a member has reopened for one more.
-                open_for_new_members=spec.state in (G.DRAFT, G.FORMING)
+                open_for_new_members=spec.state in G.BEFORE_START
                 or (spec.state == G.SELF_RUN and active < len(group_members)),
             )
 
@@ -271,7 +271,7 @@ class Command(BaseCommand):
         state = group.state
         started = self.now - datetime.timedelta(days=days_ago)
         # Initiators take part in the first meetings, then step back.
-        initiator_active = state in (G.FORMING, G.STARTING)
+        initiator_active = state in G.GUIDED
         for initiator in initiators if state != G.DRAFT else []:
             self.membership(
                 group,
