@@ -88,6 +88,7 @@ class PublicStatus(models.TextChoices):
     OPEN = "open", _("Open for new members")
     STARTING_SOON = "starting_soon", _("Starting soon")
     WAITING_LIST = "waiting_list", _("Full, with waiting list")
+    FULL = "full", _("Full")
     CLOSED = "closed", _("Closed for new members")
     PAUSED = "paused", _("Paused")
 
@@ -436,7 +437,13 @@ class Facts:
 # finder's status filter is derived from it (``public_status_q``).
 PUBLIC_STATUS_RULE: tuple[tuple[PublicStatus, Facts], ...] = (
     (PublicStatus.PAUSED, Facts(states=(Group.State.PAUSED,))),
-    (PublicStatus.WAITING_LIST, Facts(full=True)),
+    # A waiting list exists only where a seeker can join one: a group that
+    # takes new members and is open to them (``joining.services.waiting_list_join``).
+    (
+        PublicStatus.WAITING_LIST,
+        Facts(states=Group.State.JOINABLE, full=True, open_for_new_members=True),
+    ),
+    (PublicStatus.FULL, Facts(full=True)),
     (PublicStatus.STARTING_SOON, Facts(states=(Group.State.FORMING,))),
     (PublicStatus.OPEN, Facts(open_for_new_members=True)),
     (PublicStatus.CLOSED, Facts()),
