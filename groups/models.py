@@ -663,3 +663,69 @@ class GroupInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class InitiatorInvitation(models.Model):
+    """A staff invitation (``organisations.StaffInvitation``) to guide this group's start.
+
+    Sent by the contact point's staff or by an initiator of the group: to a
+    co-initiator, or (``hands_over``) to someone who takes over the sender's
+    role. Accepting the staff invitation makes the person an initiator of the
+    group (``services.initiator_invitation_accepted``).
+    """
+
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="initiator_invitations",
+    )
+    staff_invitation = models.OneToOneField(
+        "organisations.StaffInvitation",
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
+        related_name="initiator_of",
+    )
+    # The initiator who hands the role over, or None for a co-initiator.
+    hands_over = models.ForeignKey(
+        Membership,
+        verbose_name=_("takes over from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("initiator invitation")
+        verbose_name_plural = _("initiator invitations")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class StartChecklistTick(models.Model):
+    """One ticked item of the initiators' guide to the first meetings, shared by them."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="start_checklist"
+    )
+    item = models.CharField(_("item"), max_length=40)
+    ticked_by = models.ForeignKey(
+        Membership,
+        verbose_name=_("ticked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ticked_at = models.DateTimeField(_("ticked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("start checklist item")
+        verbose_name_plural = _("start checklist items")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "item"], name="groups_checklist_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item
