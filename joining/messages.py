@@ -44,7 +44,8 @@ def other_ways(group: Group) -> dict[str, str]:
 
 @registry.register("join_request")
 def render_join_request(message: OutgoingMessage) -> Rendered | None:
-    """To whoever decides on a join request: the initiator, or every member (consent)."""
+    """To whoever decides alone on a join request: the initiators, or (open admission)
+    any member. Where every member must agree, ``decisions`` asks them instead."""
     join_request = (
         JoinRequest.objects.select_related("group")
         .filter(pk=param(message, "join_request"), status=JoinRequest.Status.PENDING)
@@ -52,22 +53,15 @@ def render_join_request(message: OutgoingMessage) -> Rendered | None:
     )
     if join_request is None:
         return None
-    consent = join_request.consent_deadline is not None
     # In the body only (e-mail): the subject stays neutral, and no SMS carries it.
     url = settings.SITE_URL + reverse(
         "joining:group_requests", kwargs={"slug": join_request.group.slug}
     )
-    subject = (
-        _("Selvhjelp: your group is asked to agree to a new member")
-        if consent
-        else _("Selvhjelp: someone asks to join a group")
-    )
     return email(
-        subject=subject,
+        subject=_("Selvhjelp: someone asks to join a group"),
         template="join_request",
         context={
-            "consent": consent,
-            "deadline": join_request.consent_deadline,
+            "by_initiators": join_request.decider == JoinRequest.Decider.INITIATOR,
             "full_url": url,
             "user": message.recipient,
         },
