@@ -55,7 +55,9 @@ def click(page, selector: str) -> None:
 
 
 def mails_to(user, subject: str | None = None) -> list:
-    return [m for m in mail.outbox if user.email in m.to and (subject is None or m.subject == subject)]
+    return [
+        m for m in mail.outbox if user.email in m.to and (subject is None or m.subject == subject)
+    ]
 
 
 def answer(page, base: str, group: Group, proposal: Proposal, *, agrees: bool, note: str = ""):
@@ -133,9 +135,10 @@ def test_five_members_decide_to_end_and_then_to_pause(open_as, live_server, axe_
             assert "Forslaget om å avslutte gruppa ble ikke vedtatt." in told.body
         pe = pages[e.pk]
         pe.goto(f"{base}/grupper/{group.slug}/inne/")
-        assert "Forslaget om å avslutte gruppa ble ikke vedtatt." in pe.locator(
-            ".group-notices"
-        ).inner_text()
+        assert (
+            "Forslaget om å avslutte gruppa ble ikke vedtatt."
+            in pe.locator(".group-notices").inner_text()
+        )
         axe_check(pe)
 
         # A proposes a pause; everyone agrees; the group is paused at once.
@@ -171,9 +174,7 @@ def test_a_closed_group_agrees_to_every_new_member_and_the_seeker_is_told(
     open_as, live_server, axe_check, console_errors
 ):
     base = live_server.url
-    group, members = self_run_group(
-        3, admission=Group.Admission.CLOSED, open_for_new_members=True
-    )
+    group, members = self_run_group(3, admission=Group.Admission.CLOSED, open_for_new_members=True)
     Group.objects.filter(pk=group.pk).update(capacity=3)
     first, second = UserFactory(display_name="Fjellrev"), UserFactory(display_name="Lerke")
 
@@ -322,9 +323,10 @@ def test_from_the_interest_list_to_a_group_that_runs_itself(open_as, live_server
     assert group.state == Group.State.STARTING
     member_page = open_as(seekers[0])
     member_page.goto(f"{base}/grupper/{group.slug}/inne/")
-    assert "Igangsetterne startet de første møtene" in member_page.locator(
-        ".group-notices"
-    ).inner_text()
+    assert (
+        "Igangsetterne startet de første møtene"
+        in member_page.locator(".group-notices").inner_text()
+    )
     axe_check(member_page)
 
     # The guide to the first meetings, with a checklist the initiators share.
@@ -367,7 +369,8 @@ def test_from_the_interest_list_to_a_group_that_runs_itself(open_as, live_server
         group.refresh_from_db()
         assert group.state == Group.State.SELF_RUN
         member_page.goto(f"{base}/grupper/{group.slug}/inne/")
-        assert "Gruppa går av seg selv: ingen bestemmer alene." in member_page.locator(
-            "main"
-        ).inner_text()
+        assert (
+            "Gruppa går av seg selv: ingen bestemmer alene."
+            in member_page.locator("main").inner_text()
+        )
         axe_check(member_page)
