@@ -250,7 +250,7 @@ def proposal_answer(*, proposal: Proposal, user: Any, agrees: bool, note: str = 
 def proposal_withdraw(*, proposal: Proposal, user: Any) -> Proposal:
     """The member who proposed it takes the proposal back; the others are told."""
     _lock_group(proposal.group_id)
-    locked = Proposal.objects.select_for_update().select_related("proposed_by").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not locked.is_open:
         raise DomainError(closed_message(locked), code="closed")
     proposer = locked.proposed_by
