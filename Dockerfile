@@ -17,6 +17,7 @@ COPY selvhjelp ./selvhjelp
 COPY accounts ./accounts
 COPY core ./core
 COPY groups ./groups
+COPY decisions ./decisions
 COPY organisations ./organisations
 COPY places ./places
 COPY interest ./interest

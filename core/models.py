@@ -63,6 +63,11 @@ class AuditEvent(models.Model):
         GROUP_SCHEDULE_CHANGED = "group.schedule_changed"
         GROUP_SUPPORT_REQUESTED = "group.support_requested"
         GROUP_SUPPORT_ANSWERED = "group.support_answered"
+        GROUP_PLACE_CHANGED = "group.place_changed"
+        GROUP_INITIATOR_ADDED = "group.initiator_added"
+        GROUP_INITIATOR_INVITED = "group.initiator_invited"
+        GROUP_INITIATOR_HANDED_OVER = "group.initiator_handed_over"
+        GROUP_START_CHECKLIST_TICKED = "group.start_checklist_ticked"
         MEMBERSHIP_HOSTING_CHANGED = "membership.hosting_changed"
 
         # Meetings and calendar feeds.
@@ -82,6 +87,7 @@ class AuditEvent(models.Model):
         JOINING_REQUEST_DECLINED = "joining.request_declined"
         JOINING_REQUEST_WITHDRAWN = "joining.request_withdrawn"
         JOINING_REQUEST_EXPIRED = "joining.request_expired"
+        # Answers to join requests before ``decision.answered`` took over; old rows keep it.
         JOINING_CONSENT = "joining.consent"
         JOINING_WAITING_LIST_JOINED = "joining.waiting_list_joined"
         JOINING_SEAT_OFFERED = "joining.seat_offered"
@@ -89,6 +95,14 @@ class AuditEvent(models.Model):
         JOINING_OFFER_DECLINED = "joining.offer_declined"
         JOINING_OFFER_EXPIRED = "joining.offer_expired"
         JOINING_WAITING_LIST_LEFT = "joining.waiting_list_left"
+        JOINING_SEAT_ASKED = "joining.seat_asked"
+
+        # Deciding together: proposals to the group and consent to new members.
+        DECISION_PROPOSED = "decision.proposed"
+        DECISION_ANSWERED = "decision.answered"
+        DECISION_PASSED = "decision.passed"
+        DECISION_LAPSED = "decision.lapsed"
+        DECISION_WITHDRAWN = "decision.withdrawn"
 
         # Interest lists.
         INTEREST_REGISTERED = "interest.registered"

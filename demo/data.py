@@ -241,3 +241,8 @@ MEMBERS_BY_STATE: dict[str, tuple[int, int]] = {
 # ones the demo "initiator" login starts.
 MEMBER_LOGIN_GROUPS = (0, 5)
 INITIATOR_LOGIN_GROUPS = (1, 2, 3)
+
+# The self-run group (by index in GROUPS, one of the demo member's) with an
+# open proposal for the demo member to answer.
+PROPOSAL_GROUP = 0
+PROPOSAL_NOTE = "Mange av oss er bortreist i juli. Skal vi ta sommerpause og møtes igjen i august?"

@@ -68,7 +68,7 @@ class GroupOut(Schema):
     age_max: int | None
     capacity: int
     free_seats: int
-    status: str = Field(description="open, starting_soon, waiting_list, closed or paused")
+    status: str = Field(description="open, starting_soon, waiting_list, full, closed or paused")
     status_label: str
     contact_point: ContactPointOut
 

@@ -319,3 +319,33 @@ class SupportAnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class InitiatorInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_(
+            "The person gets a link by e-mail and becomes an initiator of this group when "
+            "they accept."
+        ),
+    )
+    purpose = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            ("co", _("As a co-initiator: two initiators share the start")),
+            ("hand_over", _("To take over my role: I step out when they accept")),
+        ],
+        initial="co",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, may_hand_over: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_hand_over:
+            del self.fields["purpose"]
+
+
+class ChecklistTickForm(forms.Form):
+    item = forms.CharField(max_length=40)
+    ticked = forms.BooleanField(required=False)

@@ -13,16 +13,29 @@ that locks the group row, checks the state and who acts and writes an audit
 event. A transition that changes the state announces it after commit
 (``signals.group_state_changed``), which is how the group's stored meetings
 follow; no message goes out to the members.
+
+Before a group runs itself, its initiators and contact point take the
+transitions (``group_transition``). Afterwards nobody takes one alone: a
+member proposes it, the members decide together (the ``decisions`` app), and
+a proposal that passes is carried out by ``group_transition_together``.
+
+The last initiator steps back only when the group is ready to run itself
+(``step_back_blockers``): enough members and at least one meeting held. How
+many meetings were held is the ``meetings`` app's to say; it registers its
+count at start-up (``meetings_held_register``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
@@ -74,6 +87,61 @@ TRANSITIONS = {
 }
 
 
+# What the members may decide together once the group runs itself.
+TOGETHER = ("pause", "resume", "end", "open", "close")
+
+#: Meetings a starting group has held (started, not cancelled, counted); from ``meetings``.
+MeetingsHeld = Callable[[Group], int]
+_meetings_held: MeetingsHeld | None = None
+
+
+def meetings_held_register(count: MeetingsHeld) -> None:
+    """Called by the meetings app at start-up with its count of meetings held."""
+    global _meetings_held
+    _meetings_held = count
+
+
+def meetings_held(group: Group) -> int:
+    if _meetings_held is None:
+        raise ImproperlyConfigured(
+            "No count of meetings held is registered: is 'meetings' installed?"
+        )
+    return _meetings_held(group)
+
+
+def step_back_blockers(*, group: Group) -> list[str]:
+    """Why the group is not ready to run itself yet; empty when it is.
+
+    Selvhjelp Norge's advice: the initiator steps out once the group manages
+    on its own. A group of one or two, or one that has never met, does not
+    yet (``SELVHJELP_SELF_RUN_MIN_MEMBERS``, ``SELVHJELP_SELF_RUN_MIN_MEETINGS``).
+    """
+    blockers = []
+    min_members = settings.SELVHJELP_SELF_RUN_MIN_MEMBERS
+    min_meetings = settings.SELVHJELP_SELF_RUN_MIN_MEETINGS
+    if group.member_count < min_members:
+        blockers.append(
+            ngettext(
+                "The group needs at least %(count)d member besides the initiators.",
+                "The group needs at least %(count)d members besides the initiators.",
+                min_members,
+            )
+            % {"count": min_members}
+        )
+    if meetings_held(group) < min_meetings:
+        blockers.append(
+            ngettext(
+                "The group needs to have held at least %(count)d meeting, with the count of "
+                "how many came recorded.",
+                "The group needs to have held at least %(count)d meetings, with the count of "
+                "how many came recorded.",
+                min_meetings,
+            )
+            % {"count": min_meetings}
+        )
+    return blockers
+
+
 def active_initiator(*, user: Any, group: Group) -> Membership | None:
     if not user.is_authenticated:
         return None
@@ -95,11 +163,12 @@ def active_member(*, user: Any, group: Group) -> Membership | None:
 
 
 def may(*, user: Any, group: Group, action: str) -> bool:
-    """Who may take a transition.
+    """Who may take a transition alone.
 
     Before the group runs itself, its initiators and the contact point's staff
-    steer the start. Afterwards every member has the same say and nobody
-    else acts on the group: no member has a power the others lack.
+    steer the start. Afterwards nobody does: every member has the same say,
+    and a change is proposed and decided together (``decisions``), so no
+    member has a power the others lack.
     """
     transition = TRANSITIONS[action]
     if group.state not in transition.sources:
@@ -112,7 +181,7 @@ def may(*, user: Any, group: Group, action: str) -> bool:
     ):
         return False  # someone must guide the first meetings, and later step back
     if group.state in State.RUNS_ITSELF:
-        return active_member(user=user, group=group) is not None
+        return False
     return bool(active_initiator(user=user, group=group) or user_runs_group(user=user, group=group))
 
 
@@ -189,12 +258,43 @@ def group_transition(*, group: Group, action: str, actor: Any) -> Group:
 
 
 @transaction.atomic
-def initiator_step_back(*, group: Group, user: Any) -> Group:
+def group_transition_together(
+    *, group: Group, action: str, proposal_id: int | None, reason: str = "decided"
+) -> Group:
+    """Carry out a change the members of a self-run group decided together.
+
+    Called by ``decisions`` when a proposal passes (``proposal_id``), and when
+    the last member leaves the platform (``reason="last_member"``: the group
+    ends rather than running with nobody). Nobody acts: the audit row has no
+    actor, and names the proposal.
+    """
+    if action not in TOGETHER:
+        raise DomainError(gettext("Unknown action."), code="unknown")
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    transition = TRANSITIONS[action]
+    if locked.state not in transition.sources or locked.state not in State.RUNS_ITSELF:
+        raise DomainError(
+            gettext("That cannot be done while the group is “%(state)s”.")
+            % {"state": locked.get_state_display()},
+            code="wrong_state",
+        )
+    return _apply(locked, transition, None, proposal=proposal_id, reason=reason)
+
+
+@transaction.atomic
+def initiator_step_back(*, group: Group, user: Any, leaving_platform: bool = False) -> Group:
     """The initiator steps out of the group ("gjør seg selv overflødig").
 
     From now on they no longer see inside the group; the members still see
     them as a follow-up contact. When the last active initiator has stepped
-    back, the group runs itself.
+    back, the group runs itself, which the last initiator can do only once
+    the group is ready (``step_back_blockers``); until then they can hand the
+    role over or ask the contact point.
+
+    ``leaving_platform``: the initiator deletes their account. They step out
+    whatever the group's readiness; a group that is not ready stays
+    ``starting`` without an initiator, and the follow-up list flags it for
+    its contact point.
     """
     locked = Group.objects.select_for_update().get(pk=group.pk)
     if locked.state != State.STARTING:
@@ -213,11 +313,22 @@ def initiator_step_back(*, group: Group, user: Any) -> Group:
                 gettext("You have already stepped back from this group."), code="no_change"
             )
         raise DomainError(gettext("Only the group's initiators can step back."), code="forbidden")
+    still_guiding = (
+        Membership.objects.active()
+        .filter(group=locked, role=Membership.Role.INITIATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    blockers = [] if still_guiding else step_back_blockers(group=locked)
+    if blockers and not leaving_platform:
+        raise DomainError(
+            " ".join([gettext("The group is not ready to run itself yet."), *blockers]),
+            code="not_ready",
+        )
     membership.status = Membership.Status.STEPPED_BACK
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
     audit(actor=user, event=Event.GROUP_INITIATOR_STEPPED_BACK, target=locked)
-    still_guiding = Membership.objects.active().filter(group=locked, role=Membership.Role.INITIATOR)
-    if not still_guiding.exists():
+    if not still_guiding and not blockers:
         _apply(locked, TRANSITIONS["become_self_run"], user)
     return locked

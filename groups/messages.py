@@ -44,12 +44,14 @@ def render_step_back_nudge(message: OutgoingMessage) -> Rendered | None:
     if not is_initiator:
         return None
     url = settings.SITE_URL + reverse("groups:inside", kwargs={"slug": group.slug})
+    guide = settings.SITE_URL + reverse("groups:starting_guide", kwargs={"slug": group.slug})
     return email(
         subject=_("Selvhjelp: time to step back?"),
         template="step_back_nudge",
         context={
             "meetings": settings.SELVHJELP_STEP_BACK_NUDGE_AFTER,
             "url": url,
+            "guide_url": guide,
             "full_url": url,
         },
     )

@@ -88,6 +88,7 @@ class PublicStatus(models.TextChoices):
     OPEN = "open", _("Open for new members")
     STARTING_SOON = "starting_soon", _("Starting soon")
     WAITING_LIST = "waiting_list", _("Full, with waiting list")
+    FULL = "full", _("Full")
     CLOSED = "closed", _("Closed for new members")
     PAUSED = "paused", _("Paused")
 
@@ -436,7 +437,13 @@ class Facts:
 # finder's status filter is derived from it (``public_status_q``).
 PUBLIC_STATUS_RULE: tuple[tuple[PublicStatus, Facts], ...] = (
     (PublicStatus.PAUSED, Facts(states=(Group.State.PAUSED,))),
-    (PublicStatus.WAITING_LIST, Facts(full=True)),
+    # A waiting list exists only where a seeker can join one: a group that
+    # takes new members and is open to them (``joining.services.waiting_list_join``).
+    (
+        PublicStatus.WAITING_LIST,
+        Facts(states=Group.State.JOINABLE, full=True, open_for_new_members=True),
+    ),
+    (PublicStatus.FULL, Facts(full=True)),
     (PublicStatus.STARTING_SOON, Facts(states=(Group.State.FORMING,))),
     (PublicStatus.OPEN, Facts(open_for_new_members=True)),
     (PublicStatus.CLOSED, Facts()),
@@ -656,3 +663,69 @@ class GroupInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class InitiatorInvitation(models.Model):
+    """A staff invitation (``organisations.StaffInvitation``) to guide this group's start.
+
+    Sent by the contact point's staff or by an initiator of the group: to a
+    co-initiator, or (``hands_over``) to someone who takes over the sender's
+    role. Accepting the staff invitation makes the person an initiator of the
+    group (``services.initiator_invitation_accepted``).
+    """
+
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="initiator_invitations",
+    )
+    staff_invitation = models.OneToOneField(
+        "organisations.StaffInvitation",
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
+        related_name="initiator_of",
+    )
+    # The initiator who hands the role over, or None for a co-initiator.
+    hands_over = models.ForeignKey(
+        Membership,
+        verbose_name=_("takes over from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("initiator invitation")
+        verbose_name_plural = _("initiator invitations")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class StartChecklistTick(models.Model):
+    """One ticked item of the initiators' guide to the first meetings, shared by them."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="start_checklist"
+    )
+    item = models.CharField(_("item"), max_length=40)
+    ticked_by = models.ForeignKey(
+        Membership,
+        verbose_name=_("ticked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ticked_at = models.DateTimeField(_("ticked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("start checklist item")
+        verbose_name_plural = _("start checklist items")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "item"], name="groups_checklist_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item

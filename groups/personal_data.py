@@ -91,6 +91,8 @@ class GroupsData(PersonalData):
         "groups.HostTurn",
         "groups.SupportRequest",
         "groups.GroupInvitation",
+        "groups.InitiatorInvitation",
+        "groups.StartChecklistTick",
     )
     links = {
         "groups.Group.contact_person": "not exported: a group setting, visible inside the group",
@@ -101,6 +103,10 @@ class GroupsData(PersonalData):
         "groups.SupportRequest.answered_by": "not exported: staff work on a group's request",
         "groups.GroupInvitation.user": "group_invitations",
         "groups.GroupInvitation.invited_by": "not exported: an invitation to another person",
+        "groups.InitiatorInvitation.hands_over": "not exported: which invitation took over an "
+        "initiator's role (the invitation itself is under staff.invitations_received)",
+        "groups.StartChecklistTick.ticked_by": "not exported: the initiators' shared checklist "
+        "of a group, not the person's",
     }
     sections = (
         ExportSection("memberships", _memberships),

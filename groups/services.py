@@ -1,8 +1,11 @@
-"""Writes about setting up groups and asking for support.
+"""Writes about setting up groups, their initiators, and asking for support.
 
 Lifecycle transitions (publish, start, step back, pause …) live in
-``groups.lifecycle``; this module creates and edits groups and handles the
-support requests a group sends its follow-up contacts.
+``groups.lifecycle``; this module creates and edits groups, gives a group its
+initiators (contact-point staff taking the role themselves, an invited
+volunteer, a co-initiator, a hand-over), keeps the initiators' shared
+checklist, and handles the support requests a group sends its follow-up
+contacts.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEvent
 from core.services import DomainError, audit
-from organisations.models import ContactPoint, StaffRole
+from organisations import invitations
+from organisations.models import ContactPoint, StaffInvitation, StaffRole
 
-from .models import Group, Membership, SupportRequest
+from .models import Group, InitiatorInvitation, Membership, StartChecklistTick, SupportRequest
 from .signals import SCHEDULE_FIELDS, announce_schedule_change
+from .starting_guide import ITEM_KEYS
 
 # Fields a creator may set through ``group_create`` / ``group_update``.
 EDITABLE_FIELDS = (
@@ -172,6 +177,179 @@ def user_may_set_up(*, user: Any, group: Group) -> bool:
     )
 
 
+# --- Initiators ---------------------------------------------------------------
+
+
+def _is_contact_point_staff(user: Any, group: Group) -> bool:
+    return StaffRole.objects.filter(
+        user=user, kind=StaffRole.Kind.CONTACT_POINT_STAFF, contact_point_id=group.contact_point_id
+    ).exists()
+
+
+def _active_initiator(user: Any, group: Group) -> Membership | None:
+    return (
+        Membership.objects.active()
+        .filter(group=group, user=user, role=Membership.Role.INITIATOR)
+        .first()
+    )
+
+
+def _lock_guided(group: Group) -> Group:
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.state not in Group.State.GUIDED:
+        raise DomainError(
+            _("Initiators guide a group while it is forming and starting; this one is past that."),
+            code="wrong_state",
+        )
+    return locked
+
+
+@transaction.atomic
+def initiator_add_self(*, group: Group, user: Any) -> Membership:
+    """Contact-point staff take the initiator's role in a group of their contact point."""
+    locked = _lock_guided(group)
+    if not _is_contact_point_staff(user, locked):
+        raise DomainError(_("Only the contact point's staff can do that."), code="forbidden")
+    if Membership.objects.active().filter(group=locked, user=user).exists():
+        raise DomainError(_("You already take part in this group."), code="duplicate")
+    membership = Membership.objects.create(group=locked, user=user, role=Membership.Role.INITIATOR)
+    audit(
+        actor=user,
+        event=AuditEvent.Event.GROUP_INITIATOR_ADDED,
+        target=locked,
+        data={"membership": membership.pk, "how": "self"},
+    )
+    return membership
+
+
+@transaction.atomic
+def initiator_invite(
+    *, group: Group, inviter: Any, email: str, hand_over: bool = False
+) -> InitiatorInvitation:
+    """Invite someone by e-mail to guide the group's start (the staff invitation flow).
+
+    The contact point's staff may invite an initiator; an initiator may invite
+    a co-initiator (two are recommended), or someone to take over their own
+    role (``hand_over``): once that person accepts, the inviter steps out.
+    """
+    locked = _lock_guided(group)
+    own = _active_initiator(inviter, locked)
+    if own is None and not _is_contact_point_staff(inviter, locked):
+        raise DomainError(
+            _("Only the group's initiators and its contact point can invite initiators."),
+            code="forbidden",
+        )
+    if hand_over and own is None:
+        raise DomainError(_("Only an initiator can hand the role over."), code="forbidden")
+    staff_invitation = invitations.initiator_invitation_create(
+        inviter=inviter, email=email, contact_point=locked.contact_point
+    )
+    invitation = InitiatorInvitation.objects.create(
+        group=locked, staff_invitation=staff_invitation, hands_over=own if hand_over else None
+    )
+    audit(
+        actor=inviter,
+        event=AuditEvent.Event.GROUP_INITIATOR_INVITED,
+        target=locked,
+        data={"invitation": staff_invitation.pk, "hands_over": hand_over},
+    )
+    return invitation
+
+
+def initiator_invitation_accepted(staff_invitation: StaffInvitation, user: Any) -> None:
+    """The invited person accepted (``organisations.invitations``, in its transaction).
+
+    They become an initiator of the group; one who was asked to take over
+    from an initiator releases them. Nothing happens for an invitation that
+    names no group.
+    """
+    link = (
+        InitiatorInvitation.objects.select_related("hands_over")
+        .filter(staff_invitation=staff_invitation)
+        .first()
+    )
+    if link is None:
+        return
+    group = _lock_guided(link.group)
+    existing = Membership.objects.active().filter(group=group, user=user).first()
+    if existing is not None and existing.role != Membership.Role.INITIATOR:
+        raise DomainError(
+            _("You are a member of this group, so you cannot also be its initiator."),
+            code="member",
+        )
+    membership = existing or Membership.objects.create(
+        group=group, user=user, role=Membership.Role.INITIATOR
+    )
+    if existing is None:
+        audit(
+            actor=user,
+            event=AuditEvent.Event.GROUP_INITIATOR_ADDED,
+            target=group,
+            data={"membership": membership.pk, "invitation": staff_invitation.pk},
+        )
+    previous = link.hands_over
+    if (
+        previous is not None
+        and previous.status == Membership.Status.ACTIVE
+        and previous != membership
+    ):
+        previous.status = Membership.Status.LEFT
+        previous.ended_at = timezone.now()
+        previous.save(update_fields=["status", "ended_at"])
+        audit(
+            actor=user,
+            event=AuditEvent.Event.GROUP_INITIATOR_HANDED_OVER,
+            target=group,
+            data={"from": previous.pk, "to": membership.pk},
+        )
+
+
+def initiators_overview(*, group: Group) -> dict[str, Any]:
+    """Counts for the initiators' page: no names (contact-point staff see it too)."""
+    return {
+        "active": group.memberships.active().filter(role=Membership.Role.INITIATOR).count(),
+        "stepped_back": group.memberships.filter(
+            role=Membership.Role.INITIATOR, status=Membership.Status.STEPPED_BACK
+        ).count(),
+        "pending": list(
+            InitiatorInvitation.objects.filter(
+                group=group,
+                staff_invitation__in=StaffInvitation.objects.pending(),
+            )
+            .select_related("staff_invitation")
+            .order_by("-staff_invitation__created_at")
+        ),
+    }
+
+
+@transaction.atomic
+def start_checklist_tick(*, group: Group, membership: Membership, item: str, ticked: bool) -> None:
+    """An initiator ticks an item of the guide to the first meetings on or off, for all of them."""
+    if item not in ITEM_KEYS:
+        raise DomainError(_("Unknown item."), code="unknown")
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if (
+        not Membership.objects.active()
+        .filter(pk=membership.pk, group=locked, role=Membership.Role.INITIATOR)
+        .exists()
+    ):
+        raise DomainError(_("Only the group's initiators use this checklist."), code="forbidden")
+    if ticked:
+        _tick, created = StartChecklistTick.objects.get_or_create(
+            group=locked, item=item, defaults={"ticked_by": membership}
+        )
+        changed = created
+    else:
+        changed = StartChecklistTick.objects.filter(group=locked, item=item).delete()[0] > 0
+    if changed:
+        audit(
+            actor=membership.user,
+            event=AuditEvent.Event.GROUP_START_CHECKLIST_TICKED,
+            target=locked,
+            data={"item": item, "ticked": ticked},
+        )
+
+
 # --- Support requests ("vi trenger støtte") -----------------------------------
 
 
@@ -245,3 +423,30 @@ def support_request_answer(*, support_request: SupportRequest, actor: Any, answe
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at"])
     audit(actor=actor, event=AuditEvent.Event.GROUP_SUPPORT_ANSWERED, target=locked)
+
+
+@transaction.atomic
+def group_place_change(*, group: Group, place: str, proposal_id: int | None) -> Group:
+    """Change a self-run group's regular meeting place, as its members decided together.
+
+    The place is group-internal: the audit row names the proposal, not the place.
+    """
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.is_digital:
+        raise DomainError(_("A digital group has no meeting place."), code="invalid")
+    place = place.strip()
+    if not place:
+        raise DomainError(_("Write where the group meets."), code="invalid")
+    if len(place) > Group._meta.get_field("place").max_length:  # type: ignore[operator]
+        raise DomainError(_("Keep the place to 200 characters or fewer."), code="too_long")
+    if place == locked.place:
+        raise DomainError(_("The group already meets there."), code="no_change")
+    locked.place = place
+    locked.save(update_fields=["place"])
+    audit(
+        actor=None,
+        event=AuditEvent.Event.GROUP_PLACE_CHANGED,
+        target=locked,
+        data={"proposal": proposal_id},
+    )
+    return locked

@@ -18,6 +18,14 @@ urlpatterns = [
     path("grupper/<slug:slug>/", views_staff.group_staff_detail, name="group_staff_detail"),
     path("grupper/<slug:slug>/endre/", views_staff.group_edit, name="group_edit"),
     path(
+        "grupper/<slug:slug>/igangsettere/", views_staff.group_initiators, name="group_initiators"
+    ),
+    path(
+        "grupper/<slug:slug>/igangsettere/meg/",
+        views_staff.group_initiator_self,
+        name="group_initiator_self",
+    ),
+    path(
         "grupper/<slug:slug>/handling/<str:action>/",
         views_staff.group_staff_action,
         name="group_staff_action",

@@ -63,6 +63,12 @@ def group_inside_page(
 ) -> HttpResponse:
     """The group's own page; the meetings and the signatures on it come from their apps."""
     members = group.memberships.active().select_related("user").order_by("joined_at")
+    may_step_back = (
+        membership.role == Membership.Role.INITIATOR and group.state == Group.State.STARTING
+    )
+    other_initiators = may_step_back and any(
+        m.role == Membership.Role.INITIATOR and m.pk != membership.pk for m in members
+    )
     return render(
         request,
         "groups/group_inside.html",
@@ -70,9 +76,12 @@ def group_inside_page(
             "group": group,
             "membership": membership,
             "members": members,
-            "actions": lifecycle.allowed_actions(user=request.user, group=group),
-            "may_step_back": membership.role == Membership.Role.INITIATOR
-            and group.state == Group.State.STARTING,
+            "may_step_back": may_step_back,
+            "other_initiators": other_initiators,
+            # The last initiator learns before pressing why the group is not ready.
+            "step_back_blockers": lifecycle.step_back_blockers(group=group)
+            if may_step_back and not other_initiators
+            else [],
             "stepped_back": _stepped_back_initiators(group),
             **inside.parts_context(group=group, membership=membership),
         },
@@ -99,17 +108,6 @@ def do_transition(request: AuthenticatedHttpRequest, group: Group, action: str) 
         return
     transition = lifecycle.TRANSITIONS[action]
     messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
-
-
-@login_required
-@require_POST
-@group_inside
-def group_action(
-    request: AuthenticatedHttpRequest, group: Group, membership: Membership, action: str
-) -> HttpResponse:
-    """A lifecycle button inside the group (after self-run, every member's)."""
-    do_transition(request, group, action)
-    return redirect("groups:inside", slug=group.slug)
 
 
 @login_required

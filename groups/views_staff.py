@@ -8,7 +8,6 @@ pages answer 404. Each page shows groups and counts, never who is in them.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -26,31 +25,33 @@ from core.services import DomainError
 from organisations import selectors as organisation_selectors
 from organisations.models import StaffRole
 
-from . import lifecycle, selectors, services
-from .forms import GroupForm, SupportAnswerForm
+from . import follow_up, lifecycle, selectors, services
+from .forms import GroupForm, InitiatorInviteForm, SupportAnswerForm
 from .models import Group, Membership, SupportRequest
 from .views import do_transition
-
-# When a contact point should look at a group again (issue "Leaderless group set-up").
-STARTING_TOO_LONG = datetime.timedelta(weeks=12)
-FEW_MEMBERS = 3
 
 
 def _with_flags(groups: Any) -> list[Group]:
     """Groups with ``flags``: reasons for the contact point to get in touch.
 
     One query whatever the number of groups: the unanswered support request
-    is an ``Exists`` annotation, the rest comes from the group row.
+    and the initiators are ``Exists`` annotations, the rest comes from the
+    group row. The rules are ``follow_up``'s, shared with the statistics.
     """
     unanswered = SupportRequest.objects.filter(group=OuterRef("pk"), answered_at__isnull=True)
-    long_ago = timezone.now() - STARTING_TOO_LONG
-    flagged = []
-    for group in groups.annotate(unanswered_support=Exists(unanswered)):
-        flags = []
-        if group.state == Group.State.STARTING and group.state_changed_at < long_ago:
-            flags.append(_("Starting for more than 12 weeks"))
-        if group.state in Group.State.MEETING and group.member_count < FEW_MEMBERS:
-            flags.append(_("Fewer than 3 members"))
+    now = timezone.now()
+    flagged: list[Group] = []
+    annotated: Any = follow_up.with_initiator_flag(groups).annotate(
+        unanswered_support=Exists(unanswered)
+    )
+    for group in annotated:
+        flags = follow_up.reasons(
+            state=group.state,
+            state_changed_at=group.state_changed_at,
+            member_count=group.member_count,
+            has_initiator=group.has_initiator,
+            now=now,
+        )
         if group.unanswered_support:
             flags.append(_("Asks for support"))
         group.flags = flags  # type: ignore[attr-defined]
@@ -203,6 +204,57 @@ def group_staff_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
             ).count(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_initiators(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Who guides the start: take the role yourself, invite an initiator or a co-initiator,
+    or hand your own role over. For the contact point's staff and the group's initiators."""
+    group = _setup_group_or_404(slug=slug, user=request.user)
+    own = lifecycle.active_initiator(user=request.user, group=group)
+    form = InitiatorInviteForm(request.POST or None, may_hand_over=own is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiator_invite(
+                group=group,
+                inviter=request.user,
+                email=form.cleaned_data["email"],
+                hand_over=form.cleaned_data.get("purpose") == "hand_over",
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The invitation has been sent."))
+            return redirect("staff:group_initiators", slug=group.slug)
+    return render(
+        request,
+        "groups/group_initiators.html",
+        {
+            "group": group,
+            "form": form,
+            "is_initiator": own is not None,
+            "is_contact_point_staff": selectors.user_runs_group(user=request.user, group=group),
+            "guided": group.state in Group.State.GUIDED,
+            **services.initiators_overview(group=group),
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_initiator_self(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Contact-point staff become the group's initiator themselves."""
+    group = _setup_group_or_404(slug=slug, user=request.user)
+    try:
+        services.initiator_add_self(group=group, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("You are now an initiator of the group: you see it from inside.")
+        )
+    return redirect("staff:group_initiators", slug=group.slug)
 
 
 @login_required

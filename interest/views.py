@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from core.ratelimit import rate_limit
 from core.services import DomainError
-from groups.models import Group, GroupInvitation, Theme
+from groups.models import Group, GroupInvitation, Membership, Theme
 from organisations.models import ContactPoint
 from places.models import Kommune
 
@@ -194,6 +194,16 @@ def staff_start_group(
                 _("%(count)d people were invited to %(group)s.")
                 % {"count": len(invitations), "group": group.name},
             )
+            initiators = Membership.objects.active().filter(
+                group=group, role=Membership.Role.INITIATOR
+            )
+            if not initiators.exists():
+                # No dead end: the first meetings cannot start without an initiator.
+                messages.info(
+                    request,
+                    _("The group has no initiator yet: take the role yourself or invite one."),
+                )
+                return redirect("staff:group_initiators", slug=group.slug)
             return redirect("interest_staff:overview", slug=contact_point.slug)
     return render(
         request,

@@ -1,7 +1,14 @@
-"""Becoming a member: join requests, the group's consent, the waiting list,
-and the notices a group sees when someone joins or leaves."""
+"""Becoming a member: join requests, the waiting list, and the notices a group
+sees when someone joins or leaves.
+
+Where every member must agree to a new member, the request or the seat is put
+to the group as a consent proposal (``decisions.Proposal``, linked here as
+``consent``): one mechanism for everything a group decides together.
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 class JoinRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Not accepted")
+        ACCEPTED = "accepted", _("Welcome in the group")
+        # The person asking sees the same either way: no reason is given.
+        DECLINED = "declined", _("Not this time")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        EXPIRED = "expired", _("No answer in time")
+        EXPIRED = "expired", _("Not this time")
 
     class Decider(models.TextChoices):
         INITIATOR = "initiator", _("The initiator decides")
@@ -39,6 +47,16 @@ class JoinRequest(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     decider = models.CharField(_("who decides"), max_length=12, choices=Decider.choices)
+    # For a request every member must agree to: the proposal put to them, and
+    # its deadline (shown to the person asking).
+    consent = models.OneToOneField(
+        "decisions.Proposal",
+        verbose_name=_("put to the members"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="join_request",
+    )
     consent_deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -67,45 +85,24 @@ class JoinRequest(models.Model):
         return f"#{self.pk}"
 
 
-class Consent(models.Model):
-    """One member's answer to a join request when all members must agree."""
-
-    join_request = models.ForeignKey(
-        JoinRequest,
-        verbose_name=_("join request"),
-        on_delete=models.CASCADE,
-        related_name="consents",
-    )
-    membership = models.ForeignKey(
-        "groups.Membership",
-        verbose_name=_("member"),
-        on_delete=models.CASCADE,
-        related_name="consents",
-    )
-    agrees = models.BooleanField(_("agrees"))
-    created_at = models.DateTimeField(_("answered"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["join_request", "membership"], name="joining_consent_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.pk}"
-
-
 class WaitingListEntry(models.Model):
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         OFFERED = "offered", _("Offered a seat")
+        # Said yes to the seat in a group where every member must agree first.
+        ASKED = "asked", _("Waiting for the group's answer")
         ACCEPTED = "accepted", _("Took the seat")
         DECLINED = "declined", _("Said no thanks")
-        EXPIRED = "expired", _("Offer expired")
+        EXPIRED = "expired", _("Not this time")
         WITHDRAWN = "withdrawn", _("Left the waiting list")
+
+        # The seat is held for the person.
+        HOLDING: ClassVar[tuple[WaitingListEntry.Status, ...]]
+        # On the list (waiting, or holding a seat).
+        ON_LIST: ClassVar[tuple[WaitingListEntry.Status, ...]]
+
+    Status.HOLDING = (Status.OFFERED, Status.ASKED)
+    Status.ON_LIST = (Status.WAITING, Status.OFFERED, Status.ASKED)
 
     group = models.ForeignKey(
         "groups.Group",
@@ -125,6 +122,15 @@ class WaitingListEntry(models.Model):
     created_at = models.DateTimeField(_("joined the list"), auto_now_add=True)
     offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    # Where every member must agree: the proposal put to them once the person said yes.
+    consent = models.OneToOneField(
+        "decisions.Proposal",
+        verbose_name=_("put to the members"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waiting_list_entry",
+    )
 
     class Meta:
         verbose_name = _("waiting list entry")
@@ -133,12 +139,12 @@ class WaitingListEntry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "user"],
-                condition=Q(status__in=["waiting", "offered"]),
-                name="joining_waiting_once_per_group",
+                condition=Q(status__in=["waiting", "offered", "asked"]),
+                name="joining_on_the_list_once_per_group",
             ),
             models.CheckConstraint(
-                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
-                name="joining_offer_has_expiry",
+                condition=~Q(status__in=["offered", "asked"]) | Q(offer_expires_at__isnull=False),
+                name="joining_held_seat_has_expiry",
             ),
         ]
 

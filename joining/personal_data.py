@@ -1,4 +1,7 @@
-"""Join requests, consents, waiting lists, group notices (see ``core.personal_data``).
+"""Join requests, waiting lists, group notices (see ``core.personal_data``).
+
+Answers to join requests are answers to consent proposals: ``decisions``
+declares them.
 
 Deleting an account starts here: the person leaves every group, withdraws
 pending requests and gives up waiting-list places through the same services
@@ -28,18 +31,10 @@ from core.services import audit
 from groups import lifecycle
 from groups.models import Group, Membership
 from notifications.personal_data import messages_cancel_about
+from notifications.services import enqueue
 
 from . import services
-from .models import Consent, JoinRequest, WaitingListEntry
-
-
-def _consents(user: Any) -> dict[int, list[dict[str, Any]]]:
-    consents: dict[int, list[dict[str, Any]]] = {}
-    for consent in Consent.objects.filter(membership__user=user):
-        consents.setdefault(consent.membership_id, []).append(
-            {"agrees": consent.agrees, "answered_at": iso(consent.created_at)}
-        )
-    return consents
+from .models import JoinRequest, WaitingListEntry
 
 
 def _join_requests(user: Any) -> list[dict[str, Any]]:
@@ -72,14 +67,25 @@ def _waiting_list(user: Any) -> list[dict[str, Any]]:
 def close_unanswered_join_requests(now: datetime.datetime) -> int:
     """Pending requests nobody answered in time are closed as expired.
 
-    (Requests with a consent deadline are closed sooner by
-    ``joining.services.join_requests_expire``.)
+    The person asking is told, as for any request that did not work out.
+    (Requests every member must agree to are closed sooner, by ``decisions``.)
     """
-    stale = JoinRequest.objects.filter(
-        status=JoinRequest.Status.PENDING,
-        created_at__lt=before(now, "SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS"),
+    stale = list(
+        JoinRequest.objects.filter(
+            status=JoinRequest.Status.PENDING,
+            created_at__lt=before(now, "SELVHJELP_RETAIN_UNANSWERED_JOIN_REQUEST_DAYS"),
+        ).select_related("user")
     )
-    return stale.update(status=JoinRequest.Status.EXPIRED, decided_at=now, message="")
+    for join_request in stale:
+        enqueue(
+            key=f"join_not_this_time:r={join_request.pk}",
+            kind="join_not_this_time",
+            recipient=join_request.user,
+            params={"join_request": join_request.pk},
+        )
+    return JoinRequest.objects.filter(pk__in=[r.pk for r in stale]).update(
+        status=JoinRequest.Status.EXPIRED, decided_at=now, message=""
+    )
 
 
 def delete_closed_join_requests(now: datetime.datetime) -> int:
@@ -103,20 +109,26 @@ def _end_membership(membership: Membership, user: Any) -> None:
     """Leave one group through the same services a person uses to leave."""
     group = membership.group
     others = Membership.objects.active().filter(group=group).exclude(pk=membership.pk).exists()
-    if (
+    if not others and group.state in Group.State.RUNS_ITSELF:
+        # The last one out of a self-run group: it ends rather than running
+        # with nobody. A group still forming stays with its contact point.
+        lifecycle.group_transition_together(
+            group=group, action="end", proposal_id=None, reason="last_member"
+        )
+        group.refresh_from_db()
+    elif (
         not others
-        and group.state in Group.State.STARTED
+        and group.state == Group.State.STARTING
         and lifecycle.may(user=user, group=group, action="end")
     ):
-        # The last one out of a running group: it ends rather than running
-        # with nobody. A group still forming stays with its contact point.
         lifecycle.group_transition(group=group, action="end", actor=user)
         group.refresh_from_db()
     if membership.role == Membership.Role.MEMBER:
         services.membership_leave(group=group, user=user)
     elif group.state == Group.State.STARTING:
-        # The last initiator stepping back hands the group to its members.
-        lifecycle.initiator_step_back(group=group, user=user)
+        # The last initiator hands a ready group to its members; one that is
+        # not ready stays starting, flagged for its contact point.
+        lifecycle.initiator_step_back(group=group, user=user, leaving_platform=True)
     else:
         # Draft or forming: the contact point steers the start until a new
         # initiator is added (``start`` needs one).
@@ -130,19 +142,16 @@ class JoiningData(PersonalData):
     app_label = "joining"
     models = (
         "joining.JoinRequest",
-        "joining.Consent",
         "joining.WaitingListEntry",
         "joining.GroupNotice",
     )
     links = {
         "joining.JoinRequest.user": "join_requests",
         "joining.JoinRequest.decided_by": "not exported: another person's request",
-        "joining.Consent.membership": "memberships[].answers_to_join_requests",
         "joining.WaitingListEntry.user": "waiting_list_entries",
         "joining.GroupNotice.membership": "not exported: the group's own feed",
     }
     sections = (
-        ExportSection("memberships[].answers_to_join_requests", _consents),
         ExportSection("join_requests", _join_requests),
         ExportSection("waiting_list_entries", _waiting_list),
     )

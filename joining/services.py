@@ -3,7 +3,15 @@
 ``membership_add`` is the one place a seat is taken: it locks the group row,
 so two people taking the last seat at once end with one member. Join
 requests, waiting-list offers and interest-list invitations all go through it.
-Audit rows carry ids only; e-mails are queued after commit with ids only.
+
+Where every member must agree to a new member (a self-run group with closed
+admission), a join request, and a waiting-list seat the person said yes to,
+are put to the members as a consent proposal (``decisions``); what follows
+when it passes or lapses is registered from here (``register_consent_kinds``).
+
+The person asking is always told how it ended, kindly and without a reason
+(``join_welcome``, ``join_not_this_time``, ``seat_lapsed``). Audit rows carry
+ids only; e-mails are queued in the outbox with ids only.
 """
 
 from __future__ import annotations
@@ -18,19 +26,17 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEvent
 from core.services import DomainError, audit
+from decisions import kinds as decision_kinds
+from decisions import services as decisions
+from decisions.models import Answer, Proposal
 from groups.models import Group, Membership
 from notifications.services import enqueue
 
-from .models import Consent, GroupNotice, JoinRequest, WaitingListEntry
+from .models import GroupNotice, JoinRequest, WaitingListEntry
 
 Decider = JoinRequest.Decider
 Role = Membership.Role
-
-# States in which a group takes new members at all.
-
-
-def consent_days() -> int:
-    return int(getattr(settings, "SELVHJELP_CONSENT_DAYS", 7))
+Holding = WaitingListEntry.Status.HOLDING
 
 
 def offer_days() -> int:
@@ -109,12 +115,8 @@ def membership_leave(*, group: Group, user: Any) -> Membership:
     locked.save(update_fields=["member_count"])
     GroupNotice.objects.create(group=locked, membership=membership, kind=GroupNotice.Kind.LEFT)
     audit(actor=user, event=AuditEvent.Event.JOINING_MEMBERSHIP_LEFT, target=membership)
-    # Their yes or no no longer counts on requests still open.
-    for join_request in JoinRequest.objects.filter(
-        group=locked, status=JoinRequest.Status.PENDING, decider=Decider.ALL_MEMBERS
-    ):
-        Consent.objects.filter(join_request=join_request, membership=membership).delete()
-        _settle_all_members(join_request=join_request, actor=None)
+    # Their answers no longer count: what the rest agreed may now pass.
+    decisions.proposals_member_left(group=locked)
     waiting_list_offer_next(group=locked)
     return membership
 
@@ -138,11 +140,6 @@ def join_request_create(*, group: Group, user: Any, message: str = "") -> JoinRe
     if len(message) > 300:
         raise DomainError(_("Keep the message to 300 characters or fewer."), code="too_long")
     decider = decider_for(locked)
-    deadline = (
-        timezone.now() + datetime.timedelta(days=consent_days())
-        if decider == Decider.ALL_MEMBERS
-        else None
-    )
     if JoinRequest.objects.filter(
         group=locked, user=user, status=JoinRequest.Status.PENDING
     ).exists():
@@ -150,23 +147,29 @@ def join_request_create(*, group: Group, user: Any, message: str = "") -> JoinRe
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(
-                group=locked, user=user, message=message, decider=decider, consent_deadline=deadline
+                group=locked, user=user, message=message, decider=decider
             )
     except IntegrityError as exc:
         raise DomainError(
             _("You have already asked to join this group."), code="duplicate"
         ) from exc
     audit(actor=user, event=AuditEvent.Event.JOINING_REQUEST_CREATED, target=join_request)
-    _enqueue_join_request(join_request, exclude_user=user)
+    if decider == Decider.ALL_MEMBERS:
+        # Every member is asked, by the decisions app.
+        join_request.consent = decisions.consent_open(group=locked, kind=Proposal.Kind.ADMIT)
+        join_request.consent_deadline = join_request.consent.deadline
+        join_request.save(update_fields=["consent", "consent_deadline"])
+    else:
+        _enqueue_join_request(join_request)
     return join_request
 
 
-def _enqueue_join_request(join_request: JoinRequest, *, exclude_user: Any) -> None:
-    """Tell whoever decides: the initiators, or every member (consent)."""
+def _enqueue_join_request(join_request: JoinRequest) -> None:
+    """Tell whoever decides alone: the initiators, or (open admission) every member."""
     deciders = Membership.objects.active().filter(group_id=join_request.group_id)
     if join_request.decider == Decider.INITIATOR:
         deciders = deciders.filter(role=Role.INITIATOR)
-    for membership in deciders.exclude(user=exclude_user).select_related("user"):
+    for membership in deciders.select_related("user"):
         enqueue(
             key=f"join_request:r={join_request.pk}:u={membership.user_id}",
             kind="join_request",
@@ -207,36 +210,38 @@ def _close(join_request: JoinRequest, status: JoinRequest.Status, actor: Any | N
     join_request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
     audit(actor=actor, event=_CLOSED_EVENTS[status], target=join_request)
+    if status in (JoinRequest.Status.DECLINED, JoinRequest.Status.EXPIRED):
+        # Kindly, without a reason: declined and expired read the same.
+        enqueue(
+            key=f"join_not_this_time:r={join_request.pk}",
+            kind="join_not_this_time",
+            recipient=join_request.user,
+            params={"join_request": join_request.pk},
+        )
+
+
+def _welcome(membership: Membership) -> None:
+    enqueue(
+        key=f"join_welcome:m={membership.pk}",
+        kind="join_welcome",
+        recipient=membership.user,
+        params={"membership": membership.pk},
+    )
+
+
+def _held_seats(group: Group) -> int:
+    return WaitingListEntry.objects.filter(group=group, status__in=Holding).count()
 
 
 def _accept(join_request: JoinRequest, actor: Any | None) -> None:
     group = _lock_group(join_request.group)
-    held = WaitingListEntry.objects.filter(
-        group=group, status=WaitingListEntry.Status.OFFERED
-    ).count()
+    held = _held_seats(group)
     if held and group.member_count + held >= group.capacity:
         # The free seats are held for people offered them from the waiting list.
         raise DomainError(_("The group is full."), code="full")
-    membership_add(group=join_request.group, user=join_request.user)
+    membership = membership_add(group=join_request.group, user=join_request.user)
     _close(join_request, JoinRequest.Status.ACCEPTED, actor)
-
-
-def _settle_all_members(*, join_request: JoinRequest, actor: Any | None) -> None:
-    """Accept once every active member said yes; decline as soon as one said no."""
-    consents = Consent.objects.filter(
-        join_request=join_request, membership__status=Membership.Status.ACTIVE
-    )
-    if consents.filter(agrees=False).exists():
-        _close(join_request, JoinRequest.Status.DECLINED, actor)
-        return
-    members = set(
-        Membership.objects.active()
-        .filter(group_id=join_request.group_id, role=Role.MEMBER)
-        .values_list("pk", flat=True)
-    )
-    agreed = set(consents.filter(agrees=True).values_list("membership_id", flat=True))
-    if members and members <= agreed:
-        _accept(join_request, actor)
+    _welcome(membership)
 
 
 @transaction.atomic
@@ -244,34 +249,23 @@ def join_request_answer(*, join_request: JoinRequest, user: Any, agrees: bool) -
     """A participant answers yes or no.
 
     Initiator or any-member requests are decided by the first answer. When all
-    members must agree, each answer is recorded; the request is accepted when
-    everyone said yes and declined as soon as anyone says no. Answers after
-    the deadline are refused (silence counts as no).
+    members must agree, the answer goes to the request's consent proposal
+    (``decisions``): accepted once everyone said yes, not accepted as soon as
+    anyone says no, and silence until the deadline counts as no.
     """
     _lock_group(join_request.group)  # serialises answers with seats being taken
     locked = _pending_locked(join_request)
     membership = Membership.objects.active().filter(group_id=locked.group_id, user=user).first()
     if not may_answer(join_request=locked, membership=membership):
         raise DomainError(_("You cannot answer this request."), code="forbidden")
-    assert membership is not None
-    if locked.decider != Decider.ALL_MEMBERS:
+    if locked.consent is None:
         if agrees:
             _accept(locked, user)
         else:
             _close(locked, JoinRequest.Status.DECLINED, user)
         return locked
-    if locked.consent_deadline is not None and locked.consent_deadline <= timezone.now():
-        raise DomainError(
-            _("The time to answer this request is over; no answer counts as no."),
-            code="deadline",
-        )
-    if Consent.objects.filter(join_request=locked, membership=membership).exists():
-        raise DomainError(_("You have already answered this request."), code="answered")
-    Consent.objects.create(join_request=locked, membership=membership, agrees=agrees)
-    audit(
-        actor=user, event=AuditEvent.Event.JOINING_CONSENT, target=locked, data={"agrees": agrees}
-    )
-    _settle_all_members(join_request=locked, actor=user)
+    decisions.proposal_answer(proposal=locked.consent, user=user, agrees=agrees)
+    locked.refresh_from_db()
     return locked
 
 
@@ -280,23 +274,12 @@ def join_request_withdraw(*, join_request: JoinRequest, user: Any) -> JoinReques
     """The seeker takes back a pending request."""
     if join_request.user_id != user.pk:
         raise DomainError(_("This request is not yours."), code="not_owner")
+    _lock_group(join_request.group)
     locked = _pending_locked(join_request)
     _close(locked, JoinRequest.Status.WITHDRAWN, user)
+    if locked.consent is not None:
+        decisions.consent_withdraw(proposal=locked.consent)
     return locked
-
-
-@transaction.atomic
-def join_requests_expire(*, now: datetime.datetime | None = None) -> int:
-    """Close all-members requests whose deadline passed: silence counts as no."""
-    now = now or timezone.now()
-    expired = list(
-        JoinRequest.objects.select_for_update().filter(
-            status=JoinRequest.Status.PENDING, consent_deadline__lte=now
-        )
-    )
-    for join_request in expired:
-        _close(join_request, JoinRequest.Status.EXPIRED, None)
-    return len(expired)
 
 
 # --- Waiting list -------------------------------------------------------------------
@@ -312,8 +295,8 @@ def waiting_list_join(*, group: Group, user: Any) -> WaitingListEntry:
         raise DomainError(_("You are already a member of this group."), code="duplicate")
     if locked.member_count < locked.capacity:
         raise DomainError(_("The group has a free seat: ask to join instead."), code="not_full")
-    active = (WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED)
-    if WaitingListEntry.objects.filter(group=locked, user=user, status__in=active).exists():
+    on_list = WaitingListEntry.Status.ON_LIST
+    if WaitingListEntry.objects.filter(group=locked, user=user, status__in=on_list).exists():
         raise DomainError(_("You are already on the waiting list."), code="duplicate")
     try:
         with transaction.atomic():
@@ -329,15 +312,13 @@ def waiting_list_offer_next(*, group: Group) -> WaitingListEntry | None:
     """Offer a free seat to the first person waiting, unless an offer is out already.
 
     One open offer per free seat: the seat is held for the offered person
-    until they answer or the offer expires.
+    until they answer, the offer expires, or (where every member must agree)
+    the members have answered.
     """
     locked = _lock_group(group)
     if locked.state not in Group.State.JOINABLE:
         return None
-    offered = WaitingListEntry.objects.filter(
-        group=locked, status=WaitingListEntry.Status.OFFERED
-    ).count()
-    if locked.capacity - locked.member_count - offered <= 0:
+    if locked.capacity - locked.member_count - _held_seats(locked) <= 0:
         return None
     entry = (
         WaitingListEntry.objects.select_for_update()
@@ -367,6 +348,11 @@ def _own_offer(entry: WaitingListEntry, user: Any) -> WaitingListEntry:
     if entry.user_id != user.pk:
         raise DomainError(_("This offer is not yours."), code="not_owner")
     locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.status == WaitingListEntry.Status.ASKED:
+        raise DomainError(
+            _("You have said yes to the seat; the group's members are answering now."),
+            code="answered",
+        )
     if locked.status != WaitingListEntry.Status.OFFERED:
         raise DomainError(_("This offer is no longer open."), code="answered")
     if locked.offer_expires_at is not None and locked.offer_expires_at <= timezone.now():
@@ -375,10 +361,24 @@ def _own_offer(entry: WaitingListEntry, user: Any) -> WaitingListEntry:
 
 
 @transaction.atomic
-def waiting_list_accept(*, entry: WaitingListEntry, user: Any) -> Membership:
-    """Take the offered seat."""
-    _lock_group(entry.group)
+def waiting_list_accept(*, entry: WaitingListEntry, user: Any) -> Membership | None:
+    """Say yes to the offered seat.
+
+    Where any member may accept new members (or the initiators still guide
+    the group), the person takes the seat at once. Where every member must
+    agree, the seat is put to them and stays held until they have answered
+    (returns None); the person hears how it ended.
+    """
+    group = _lock_group(entry.group)
     locked = _own_offer(entry, user)
+    if decider_for(group) == Decider.ALL_MEMBERS:
+        consent = decisions.consent_open(group=group, kind=Proposal.Kind.SEAT)
+        locked.status = WaitingListEntry.Status.ASKED
+        locked.consent = consent
+        locked.offer_expires_at = consent.deadline
+        locked.save(update_fields=["status", "consent", "offer_expires_at"])
+        audit(actor=user, event=AuditEvent.Event.JOINING_SEAT_ASKED, target=locked)
+        return None
     membership = membership_add(group=locked.group, user=user)
     locked.status = WaitingListEntry.Status.ACCEPTED
     locked.save(update_fields=["status"])
@@ -400,25 +400,44 @@ def waiting_list_decline(*, entry: WaitingListEntry, user: Any) -> WaitingListEn
 
 @transaction.atomic
 def waiting_list_leave(*, entry: WaitingListEntry, user: Any) -> WaitingListEntry:
-    """Leave the waiting list (also while holding an offer)."""
+    """Leave the waiting list (also while holding a seat, or while the members answer)."""
     if entry.user_id != user.pk:
         raise DomainError(_("This is not your place on the list."), code="not_owner")
     _lock_group(entry.group)
     locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
-    if locked.status not in (WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED):
+    if locked.status not in WaitingListEntry.Status.ON_LIST:
         raise DomainError(_("You are no longer on this waiting list."), code="answered")
-    was_offered = locked.status == WaitingListEntry.Status.OFFERED
+    was_holding = locked.status in Holding
     locked.status = WaitingListEntry.Status.WITHDRAWN
     locked.save(update_fields=["status"])
     audit(actor=user, event=AuditEvent.Event.JOINING_WAITING_LIST_LEFT, target=locked)
-    if was_offered:
+    if locked.consent is not None:
+        decisions.consent_withdraw(proposal=locked.consent)
+    if was_holding:
         waiting_list_offer_next(group=locked.group)
     return locked
 
 
+def _seat_lapsed(entry: WaitingListEntry) -> None:
+    """The seat is no longer held for the person: tell them kindly, offer it on."""
+    entry.status = WaitingListEntry.Status.EXPIRED
+    entry.save(update_fields=["status"])
+    audit(actor=None, event=AuditEvent.Event.JOINING_OFFER_EXPIRED, target=entry)
+    enqueue(
+        key=f"seat_lapsed:e={entry.pk}",
+        kind="seat_lapsed",
+        recipient=entry.user,
+        params={"entry": entry.pk},
+    )
+
+
 @transaction.atomic
 def waiting_list_expire_offers(*, now: datetime.datetime | None = None) -> int:
-    """Expire unanswered offers and pass each seat on to the next person waiting."""
+    """Expire offers nobody answered and pass each seat on to the next person waiting.
+
+    Seats the person said yes to wait for the members' answer instead
+    (``decisions``), which ends in ``seat_consent_lapsed`` or a membership.
+    """
     now = now or timezone.now()
     expired = list(
         WaitingListEntry.objects.select_for_update().filter(
@@ -426,9 +445,100 @@ def waiting_list_expire_offers(*, now: datetime.datetime | None = None) -> int:
         )
     )
     for entry in expired:
-        entry.status = WaitingListEntry.Status.EXPIRED
-        entry.save(update_fields=["status"])
-        audit(actor=None, event=AuditEvent.Event.JOINING_OFFER_EXPIRED, target=entry)
+        _seat_lapsed(entry)
     for group_id in {e.group_id for e in expired}:
         waiting_list_offer_next(group=Group(pk=group_id))
     return len(expired)
+
+
+# --- Consent: what follows when the members' answer is in ----------------------------
+
+
+def _request_of(proposal: Proposal) -> JoinRequest:
+    return JoinRequest.objects.select_for_update().select_related("group").get(consent=proposal)
+
+
+def _entry_of(proposal: Proposal) -> WaitingListEntry:
+    return (
+        WaitingListEntry.objects.select_for_update()
+        .select_related("group", "user")
+        .get(consent=proposal)
+    )
+
+
+def admit_carry_out(proposal: Proposal) -> None:
+    """Everyone said yes to a join request: the person gets a seat (if one is free)."""
+    join_request = _request_of(proposal)
+    if join_request.status == JoinRequest.Status.PENDING:
+        _accept(join_request, None)
+
+
+def admit_lapsed(proposal: Proposal) -> None:
+    """Someone said no, or not everyone answered in time: the request is not accepted."""
+    join_request = _request_of(proposal)
+    if join_request.status != JoinRequest.Status.PENDING:
+        return
+    objected = Answer.objects.filter(proposal=proposal, agrees=False).exists()
+    _close(
+        join_request,
+        JoinRequest.Status.DECLINED if objected else JoinRequest.Status.EXPIRED,
+        None,
+    )
+
+
+def seat_carry_out(proposal: Proposal) -> None:
+    """Everyone said yes to the person first on the waiting list: they take the held seat."""
+    entry = _entry_of(proposal)
+    if entry.status != WaitingListEntry.Status.ASKED:
+        raise DomainError(_("This offer is no longer open."), code="answered")
+    membership = membership_add(group=entry.group, user=entry.user)
+    entry.status = WaitingListEntry.Status.ACCEPTED
+    entry.save(update_fields=["status"])
+    audit(actor=None, event=AuditEvent.Event.JOINING_OFFER_ACCEPTED, target=entry)
+    _welcome(membership)
+
+
+def seat_consent_lapsed(proposal: Proposal) -> None:
+    """The members did not all say yes in time: the seat passes to the next person."""
+    entry = _entry_of(proposal)
+    if entry.status != WaitingListEntry.Status.ASKED:
+        return
+    _seat_lapsed(entry)
+    waiting_list_offer_next(group=entry.group)
+
+
+def _describe_request(proposal: Proposal) -> str:
+    join_request = JoinRequest.objects.select_related("user").filter(consent=proposal).first()
+    if join_request is None:
+        return ""
+    text = _("%(name)s asks to join the group.") % {"name": join_request.user.display_name}
+    if join_request.message:
+        text += " " + _("Their message: “%(message)s”") % {"message": join_request.message}
+    return text
+
+
+def _describe_seat(proposal: Proposal) -> str:
+    entry = WaitingListEntry.objects.select_related("user").filter(consent=proposal).first()
+    if entry is None:
+        return ""
+    return _("A seat is free. %(name)s, first on the waiting list, would like it.") % {
+        "name": entry.user.display_name
+    }
+
+
+def register_consent_kinds() -> None:
+    """What consent to a new member does (``joining/apps.py``, for ``decisions``)."""
+    decision_kinds.register(
+        Proposal.Kind.ADMIT,
+        carry_out=admit_carry_out,
+        lapsed=admit_lapsed,
+        describe=_describe_request,
+        proposable=lambda group: False,  # opened by a join request only
+    )
+    decision_kinds.register(
+        Proposal.Kind.SEAT,
+        carry_out=seat_carry_out,
+        lapsed=seat_consent_lapsed,
+        describe=_describe_seat,
+        proposable=lambda group: False,  # opened by a waiting-list seat only
+    )

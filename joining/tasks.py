@@ -1,16 +1,12 @@
-"""Sweeps for joining. E-mails go through the outbox (``notifications``)."""
+"""Sweeps for joining. E-mails go through the outbox (``notifications``).
+
+Join requests every member must agree to are closed by the decisions app's
+own sweep (``decisions.tasks.settle_due``).
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
-
-
-@shared_task(name="joining.tasks.expire_join_requests", ignore_result=True)
-def expire_join_requests() -> None:
-    """Hourly: close requests whose answer window passed (idempotent)."""
-    from .services import join_requests_expire
-
-    join_requests_expire()
 
 
 @shared_task(name="joining.tasks.expire_seat_offers", ignore_result=True)

@@ -34,6 +34,7 @@ def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "join_requests": selectors.join_requests_for_user(user=request.user),
             "waiting": selectors.waiting_list_for_user(user=request.user),
+            "lapsed_seats": selectors.lapsed_seats_for_user(user=request.user),
         },
     )
 
@@ -91,7 +92,16 @@ def waiting_list_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     answer = request.POST.get("answer")
     try:
         if answer == "accept":
-            services.waiting_list_accept(entry=entry, user=request.user)
+            membership = services.waiting_list_accept(entry=entry, user=request.user)
+            if membership is None:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. The group's members are asked now; we tell you how it "
+                        "went within a week."
+                    ),
+                )
+                return redirect("joining:mine")
             messages.success(request, _("Welcome! You are now a member of the group."))
             return redirect("groups:mine")
         if answer == "decline":

@@ -120,10 +120,22 @@ class ScheduleForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, propose: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.custom_days and not self.is_bound:
             self.initial["days"] = self.instance.custom_days.split(",")
+        if propose:
+            # Once the group runs itself, a new time is proposed to the members.
+            self.fields["note"] = forms.CharField(
+                label=_("Short note"),
+                max_length=300,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "Why you propose it, or from when. Everyone in the group reads it; do not "
+                    "write about anyone's health."
+                ),
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

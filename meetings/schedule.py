@@ -8,6 +8,7 @@ meets at 18:00 in summer and in winter, and only the UTC offset changes.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -66,3 +67,25 @@ def occurrences(
         if start <= begins < end:
             found.append((begins, aware(wall_clock + duration)))
     return found
+
+
+def schedule_details(data: dict[str, Any]) -> dict[str, Any]:
+    """A meeting time as a proposal keeps it: plain values (``decisions.Proposal.details``)."""
+    return {
+        "weekday": int(data["weekday"]),
+        "start_time": data["start_time"].isoformat(timespec="minutes"),
+        "duration_minutes": int(data["duration_minutes"]),
+        "cadence": str(data["cadence"]),
+        "custom_days": str(data["custom_days"]),
+    }
+
+
+def schedule_from_details(details: dict[str, Any]) -> dict[str, Any]:
+    """The other way round: what ``services.schedule_change`` takes."""
+    return {
+        "weekday": int(details["weekday"]),
+        "start_time": datetime.time.fromisoformat(details["start_time"]),
+        "duration_minutes": int(details["duration_minutes"]),
+        "cadence": details["cadence"],
+        "custom_days": details.get("custom_days", ""),
+    }

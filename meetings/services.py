@@ -121,6 +121,19 @@ def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     return locked
 
 
+def schedule_carry_out(proposal: Any) -> None:
+    """A new meeting time the members agreed on (``decisions.Proposal.Kind.SCHEDULE``)."""
+    schedule_change(
+        group=proposal.group, actor=None, data=schedule.schedule_from_details(proposal.details)
+    )
+
+
+def schedule_is_so(proposal: Any) -> bool:
+    """The proposed time is the group's time already."""
+    wanted = schedule.schedule_from_details(proposal.details)
+    return all(getattr(proposal.group, name) == value for name, value in wanted.items())
+
+
 # --- Cancelling and moving one meeting ----------------------------------------------
 
 

@@ -17,12 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from core.ratelimit import rate_limit
 from core.services import DomainError
+from decisions import services as decisions
+from decisions.models import Proposal
 from groups.gate import group_inside
 from groups.models import Group, Membership
 
 from . import ical, links, selectors, services
 from .forms import AttendanceForm, CancelForm, MoveForm, ScheduleForm
 from .models import Absence, CalendarFeed, Meeting
+from .schedule import schedule_details
 
 
 def _meeting_context(
@@ -209,23 +212,42 @@ def meeting_ics(
 def schedule_edit(
     request: AuthenticatedHttpRequest, group: Group, membership: Membership
 ) -> HttpResponse:
-    """The group's regular meeting time, changed by any member once the group meets."""
+    """The group's regular meeting time.
+
+    While the initiators guide the start, any participant changes it. Once the
+    group runs itself, a new time is a proposal the members decide together.
+    """
     if group.state not in Group.State.MEETING:
         raise Http404
-    form = ScheduleForm(request.POST or None, instance=group)
+    propose = group.state in Group.State.RUNS_ITSELF
+    form = ScheduleForm(request.POST or None, instance=group, propose=propose)
     if request.method == "POST" and form.is_valid():
         try:
-            services.schedule_change(group=group, actor=request.user, data=form.service_data())
+            if propose:
+                decisions.proposal_create(
+                    group=group,
+                    user=request.user,
+                    kind=Proposal.Kind.SCHEDULE,
+                    note=form.cleaned_data["note"],
+                    details=schedule_details(form.service_data()),
+                )
+            else:
+                services.schedule_change(group=group, actor=request.user, data=form.service_data())
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The meeting time is changed for the coming meetings."))
+            messages.success(
+                request,
+                _("Your proposal is sent to the group. Everyone can now agree or object.")
+                if propose
+                else _("The meeting time is changed for the coming meetings."),
+            )
             return redirect("groups:inside", slug=group.slug)
     group.refresh_from_db()
     return render(
         request,
         "meetings/schedule_form.html",
-        {"group": group, "membership": membership, "form": form},
+        {"group": group, "membership": membership, "form": form, "propose": propose},
     )
 
 

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from groups import follow_up as follow_up_rule
 from groups.models import Group, SupportRequest, Theme
 from groups.search import great_circle_m
 from interest.models import InterestRegistration
@@ -44,8 +45,6 @@ from .models import MeetingCell
 from .suppression import people, people_total, published_cell, rollup, threshold
 
 State = Group.State
-STARTING_TOO_LONG = datetime.timedelta(weeks=12)
-FEW_MEMBERS = 3
 FOLLOW_UP_LIMIT = 200
 
 
@@ -387,20 +386,22 @@ def follow_up(scope: Scope, *, now: datetime.datetime | None = None) -> Table:
         attendance__isnull=False,
     ).values("group_id")
     asking = SupportRequest.objects.filter(answered_at__isnull=True).values("group_id")
-    too_long = now - STARTING_TOO_LONG
-    flagged = (
-        scoped_groups(scope)
-        .filter(state__in=State.MEETING)
-        .filter(
-            (Q(state_changed_at__lt=quiet_since) & ~Q(pk__in=recent))
-            | Q(state=State.STARTING, state_changed_at__lt=too_long)
-            | Q(member_count__lt=FEW_MEMBERS)
-            | Q(pk__in=asking)
+    flagged = follow_up_rule.with_initiator_flag(
+        scoped_groups(scope).filter(
+            Q(state__in=State.MEETING, state_changed_at__lt=quiet_since) & ~Q(pk__in=recent)
+            | Q(state__in=State.MEETING, pk__in=asking)
+            | follow_up_rule.flagged_q(now=now)
         )
     )
     found = list(
         flagged.values(
-            "pk", "name", "contact_point__name", "state", "state_changed_at", "member_count"
+            "pk",
+            "name",
+            "contact_point__name",
+            "state",
+            "state_changed_at",
+            "member_count",
+            "has_initiator",
         ).order_by("contact_point__name", "name", "pk")[: FOLLOW_UP_LIMIT + 1]
     )
     shown = found[:FOLLOW_UP_LIMIT]
@@ -410,13 +411,17 @@ def follow_up(scope: Scope, *, now: datetime.datetime | None = None) -> Table:
     rows = []
     for row in shown:
         reasons = []
-        if row["pk"] not in met_recently and row["state_changed_at"] < quiet_since:
+        meets = row["state"] in State.MEETING
+        if meets and row["pk"] not in met_recently and row["state_changed_at"] < quiet_since:
             reasons.append(gettext("No meeting recorded for %(weeks)d weeks") % {"weeks": weeks})
-        if row["state"] == State.STARTING and row["state_changed_at"] < too_long:
-            reasons.append(gettext("Starting for more than 12 weeks"))
-        if row["member_count"] < FEW_MEMBERS:
-            reasons.append(gettext("Fewer than 3 members"))
-        if row["pk"] in asks:
+        reasons += follow_up_rule.reasons(
+            state=row["state"],
+            state_changed_at=row["state_changed_at"],
+            member_count=row["member_count"],
+            has_initiator=row["has_initiator"],
+            now=now,
+        )
+        if meets and row["pk"] in asks:
             reasons.append(gettext("Support request not answered"))
         rows.append(
             [

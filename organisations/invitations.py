@@ -9,6 +9,7 @@ staff member to set up a second factor (``core.middleware``).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -25,6 +26,16 @@ from .models import ContactPoint, StaffInvitation, StaffRole
 from .selectors import is_national_admin
 
 Kind = StaffInvitation.Kind
+
+#: Runs in the transaction that accepts an invitation, after the role is granted.
+AcceptHook = Callable[[StaffInvitation, Any], None]
+_accept_hooks: list[AcceptHook] = []
+
+
+def accept_hook_register(hook: AcceptHook) -> None:
+    """An app above adds what accepting means to it (``groups``: an initiator of a group)."""
+    if hook not in _accept_hooks:
+        _accept_hooks.append(hook)
 
 
 # --- Scope ---------------------------------------------------------------------
@@ -79,6 +90,26 @@ def staff_invitation_create(
     """Invite ``email`` to a role at ``contact_point``; the e-mail goes through the outbox."""
     if kind not in invitable_kinds(user=inviter, contact_point=contact_point):
         raise DomainError(_("You cannot invite people to that role here."), code="out_of_scope")
+    return _invitation_create(inviter=inviter, email=email, kind=kind, contact_point=contact_point)
+
+
+def initiator_invitation_create(
+    *, inviter: Any, email: str, contact_point: ContactPoint
+) -> StaffInvitation:
+    """Invite ``email`` to be a volunteer initiator at ``contact_point``, for one group.
+
+    For a caller that has checked the inviter may ask (``groups``: the group's
+    contact-point staff, or one of its initiators inviting a co-initiator).
+    Call inside the caller's transaction.
+    """
+    return _invitation_create(
+        inviter=inviter, email=email, kind=Kind.INITIATOR, contact_point=contact_point
+    )
+
+
+def _invitation_create(
+    *, inviter: Any, email: str, kind: str, contact_point: ContactPoint
+) -> StaffInvitation:
     invitation = StaffInvitation.objects.create(
         email=email.strip(),
         kind=kind,
@@ -136,6 +167,8 @@ def staff_invitation_accept(*, invitation_id: int, user: Any) -> StaffRole:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    for hook in _accept_hooks:
+        hook(invitation, user)
     audit(
         actor=user,
         event=AuditEvent.Event.ROLE_GRANTED,

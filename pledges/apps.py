@@ -20,3 +20,17 @@ class PledgesConfig(AppConfig):
         inside.register(
             "pledges", lambda group, membership: {"signed": signed_membership_ids(group=group)}
         )
+        # New lines the members of a self-run group agreed on (decisions).
+        from decisions import kinds
+        from decisions.models import Proposal
+        from groups.models import Group
+
+        from .services import group_lines_are_so, group_lines_carry_out
+
+        kinds.register(
+            Proposal.Kind.PLEDGE_LINES,
+            carry_out=group_lines_carry_out,
+            proposable=lambda group: group.state in Group.State.RUNS_ITSELF,
+            is_so=group_lines_are_so,
+            describe=lambda proposal: proposal.text,
+        )

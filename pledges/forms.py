@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +38,14 @@ class GroupLinesForm(forms.Form):
             "signs again, you too."
         ),
     )
+
+    def __init__(self, *args: Any, propose: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if propose:
+            # Once the group runs itself, new lines are proposed to the members.
+            self.fields["note"] = forms.CharField(
+                label=_("Short note"),
+                max_length=300,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )

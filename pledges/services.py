@@ -81,12 +81,25 @@ def pledge_sign(
 def group_lines_update(*, membership: Membership, text: str) -> GroupPledgeLines:
     """Change the group's own lines; a change means everyone signs again.
 
+    While the initiators guide the start, a participant changes them at once.
+    Once the group runs itself they are proposed to the members instead
+    (``decisions``; ``group_lines_carry_out`` when the proposal passes).
+
     The group row is locked so that two members editing at once get two
     revisions, not one lost update. Unchanged text changes nothing.
     """
     group = Group.objects.select_for_update().get(pk=membership.group_id)
     if not Membership.objects.active().filter(pk=membership.pk, group=group).exists():
         raise DomainError(_("Only active members change the group's lines."), code="inactive")
+    if group.state in Group.State.RUNS_ITSELF:
+        raise DomainError(
+            _("The group runs itself: propose new lines to the members instead."),
+            code="wrong_state",
+        )
+    return _lines_set(group=group, text=text, actor=membership.user, data={})
+
+
+def _lines_set(*, group: Group, text: str, actor: Any, data: dict[str, Any]) -> GroupPledgeLines:
     lines, _created = GroupPledgeLines.objects.get_or_create(group=group)
     text = text.strip()
     if text == lines.text:
@@ -95,12 +108,23 @@ def group_lines_update(*, membership: Membership, text: str) -> GroupPledgeLines
     lines.revision += 1
     lines.save(update_fields=["text", "revision", "updated_at"])
     audit(
-        actor=membership.user,
+        actor=actor,
         event=AuditEvent.Event.PLEDGE_GROUP_LINES_CHANGED,
         target=lines,
-        data={"group": group.pk, "revision": lines.revision},
+        data={"group": group.pk, "revision": lines.revision, **data},
     )
     return lines
+
+
+def group_lines_carry_out(proposal: Any) -> None:
+    """New lines the members agreed on (``decisions``): everyone signs again."""
+    group = Group.objects.select_for_update().get(pk=proposal.group_id)
+    _lines_set(group=group, text=proposal.text, actor=None, data={"proposal": proposal.pk})
+
+
+def group_lines_are_so(proposal: Any) -> bool:
+    lines = GroupPledgeLines.objects.filter(group_id=proposal.group_id).first()
+    return proposal.text.strip() == (lines.text if lines else "")
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from core.services import DomainError
+from decisions import services as decisions
+from decisions.models import Proposal
 from groups.gate import group_inside
 from groups.models import Group, Membership
 
@@ -79,11 +81,33 @@ def pledge_sign(
 def group_lines_edit(
     request: AuthenticatedHttpRequest, group: Group, membership: Membership
 ) -> HttpResponse:
-    """Any signed member may change the group's lines; then everyone signs again."""
+    """The group's own lines: changed by a participant during the start, then proposed.
+
+    A change means everyone signs again.
+    """
     lines = selectors.group_lines_get(group=group)
     revision = lines.revision if lines is not None else 0
-    form = GroupLinesForm(request.POST or None, initial={"text": lines.text if lines else ""})
-    if request.method == "POST" and form.is_valid():
+    propose = group.state in Group.State.RUNS_ITSELF
+    form = GroupLinesForm(
+        request.POST or None, initial={"text": lines.text if lines else ""}, propose=propose
+    )
+    if request.method == "POST" and form.is_valid() and propose:
+        try:
+            decisions.proposal_create(
+                group=group,
+                user=request.user,
+                kind=Proposal.Kind.PLEDGE_LINES,
+                note=form.cleaned_data["note"],
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Your proposal is sent to the group. Everyone can now agree or object.")
+            )
+            return redirect("groups:inside", slug=group.slug)
+    elif request.method == "POST" and form.is_valid():
         try:
             updated = services.group_lines_update(
                 membership=membership, text=form.cleaned_data["text"]
@@ -102,7 +126,7 @@ def group_lines_edit(
     return render(
         request,
         "pledges/group_lines_form.html",
-        {"group": group, "membership": membership, "form": form},
+        {"group": group, "membership": membership, "form": form, "propose": propose},
     )
 
 

@@ -35,6 +35,8 @@ LAYOUT = (
     "memberships[].notices_of_absence",
     "memberships[].host_weeks",
     "memberships[].answers_to_join_requests",
+    "memberships[].proposals_made",
+    "memberships[].answers_to_proposals",
     "join_requests",
     "waiting_list_entries",
     "group_invitations",

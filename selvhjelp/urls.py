@@ -24,6 +24,7 @@ urlpatterns = [
     # Before "profil/" and "grupper/": the pledge pages live under both.
     path("", include("pledges.urls")),
     path("", include("joining.urls")),  # before "grupper/": pages inside a group
+    path("", include("decisions.urls")),  # before "grupper/": proposals inside a group
     # Before "grupper/" and "profil/": meetings inside a group, reminder settings.
     path("", include("meetings.urls")),
     path("profil/", include("privacy.urls")),  # download your data, delete your account

@@ -197,3 +197,29 @@ def signed(membership: Membership) -> Membership:
     """``membership``, having signed the current pledge (made if none is published)."""
     PledgeSignatureFactory(membership=membership)
     return membership
+
+
+def ready_to_run_itself(group: Group, *, members: int = 3, meetings: int = 1) -> Group:
+    """``group`` starting for a month, with ``members`` counted and ``meetings`` held.
+
+    With the defaults its last initiator may step back (``SELVHJELP_SELF_RUN_MIN_*``).
+    """
+    import datetime
+
+    from meetings.models import Meeting
+
+    started = timezone.now() - datetime.timedelta(days=30)
+    Group.objects.filter(pk=group.pk).update(
+        state=Group.State.STARTING, state_changed_at=started, member_count=members
+    )
+    for week in range(meetings):
+        at = started + datetime.timedelta(days=7 * (week + 1))
+        Meeting.objects.create(
+            group=group,
+            occurrence=at,
+            starts_at=at,
+            ends_at=at + datetime.timedelta(hours=2),
+            attendance=members,
+        )
+    group.refresh_from_db()
+    return group

@@ -164,6 +164,14 @@ def inside(participants: Expected, unsigned: Expected = TO_SIGN_G) -> dict[str, 
 
 
 PARTICIPANTS_200 = inside(200)
+
+
+def only_initiators(initiator: Expected) -> dict[str, Expected]:
+    """An inside page for the group's initiators: members get 404 like outsiders."""
+    return logged_in(404, initiator=initiator, member_unsigned=TO_SIGN_G)
+
+
+INITIATORS_200 = only_initiators(200)
 TO_STAFF_G = Redirect("/personale/grupper/tirsdagsgruppa-alfa/", exact=True)
 
 
@@ -267,6 +275,41 @@ def assert_active_in_b(world: World) -> None:
 
 def assert_initiator_active(world: World) -> None:
     assert world.group.memberships.active().filter(user=world.user("initiator")).exists()
+
+
+# --- Helpers for the decisions and initiator rows ------------------------------
+
+
+def proposal_in_b(world: World) -> int:
+    """An open proposal in the district B group, made by its member (rolled back with the test)."""
+    from decisions.models import Proposal
+
+    found = Proposal.objects.filter(group=world.group_b).first()
+    if found is None:
+        found = Proposal.objects.create(
+            group=world.group_b,
+            kind=Proposal.Kind.PAUSE,
+            proposed_by=world.group_b.memberships.get(user=world.member_b),
+            deadline=timezone.now() + datetime.timedelta(days=7),
+        )
+    return found.pk
+
+
+def assert_proposal_untouched(pk: int) -> None:
+    from decisions.models import Proposal
+
+    proposal = Proposal.objects.get(pk=pk)
+    assert proposal.status == Proposal.Status.OPEN and not proposal.answers.exists()
+
+
+def assert_no_ticks() -> None:
+    from groups.models import StartChecklistTick
+
+    assert not StartChecklistTick.objects.exists()
+
+
+def assert_no_initiator(group: Group) -> None:
+    assert not group.memberships.filter(role="initiator", status="active").exists()
 
 
 # --- Helpers for the meetings rows ----------------------------------------------
@@ -638,35 +681,111 @@ URLS: dict[str, list[Case]] = {
             check=lambda w: assert_not_accepted(matrix_invitation(w)),
         ),
     ],
-    # Lifecycle buttons inside a group: participants get a message and go
-    # back inside; everyone else 404. Cases here change nothing (checked).
-    "groups:action": [
+    # Deciding together (decisions): inside pages for participants only.
+    # Group G is starting: members cannot propose yet and the initiator's
+    # "start" is refused (it has started), so the cases change nothing (checked).
+    "decisions:proposals": [
+        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("POST is not allowed", logged_in(405), kwargs=group_slug("group"), method="post"),
+    ],
+    "decisions:propose": [
         Case(
-            "not allowed now",
+            "nothing to propose during the start",
             inside(TO_INSIDE_G),
-            kwargs=lambda w: {"slug": w.group.slug, "action": "resume"},
+            kwargs=lambda w: {"slug": w.group.slug, "kind": "pause"},
+        ),
+        Case(
+            "refused with a message, group G",
+            inside(200),
+            kwargs=lambda w: {"slug": w.group.slug, "kind": "start"},
             method="post",
+            data={"note": ""},
             check=state_is("group", Group.State.STARTING),
         ),
         Case(
-            "unknown action",
-            inside(TO_INSIDE_G),
-            kwargs=lambda w: {"slug": w.group.slug, "action": "explode"},
-            method="post",
-            check=state_is("group", Group.State.STARTING),
+            "unknown kind",
+            inside(404),
+            kwargs=lambda w: {"slug": w.group.slug, "kind": "explode"},
         ),
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=lambda w: {"slug": w.group_b.slug, "action": "pause"},
+            kwargs=lambda w: {"slug": w.group_b.slug, "kind": "end"},
             method="post",
             check=state_is("group_b", Group.State.SELF_RUN),
         ),
+    ],
+    "decisions:answer": [
         Case(
-            "GET is not allowed",
-            logged_in(405),
-            kwargs=lambda w: {"slug": w.group.slug, "action": "end"},
+            "unknown proposal",
+            inside(404),
+            kwargs=lambda w: {"slug": w.group.slug, "pk": 999999},
+            method="post",
+            data={"answer": "yes"},
         ),
+        Case(
+            "B's proposal under G's address",
+            inside(404),
+            kwargs=lambda w: {"slug": w.group.slug, "pk": proposal_in_b(w)},
+            method="post",
+            data={"answer": "yes"},
+            check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=lambda w: {"slug": w.group_b.slug, "pk": proposal_in_b(w)},
+            method="post",
+            data={"answer": "yes"},
+            check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
+        ),
+        Case(
+            "GET is not allowed", logged_in(405), kwargs=lambda w: {"slug": w.group.slug, "pk": 1}
+        ),
+    ],
+    "decisions:withdraw": [
+        Case(
+            "B's proposal under G's address",
+            inside(404),
+            kwargs=lambda w: {"slug": w.group.slug, "pk": proposal_in_b(w)},
+            method="post",
+            check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=lambda w: {"slug": w.group_b.slug, "pk": proposal_in_b(w)},
+            method="post",
+            check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
+        ),
+        Case(
+            "GET is not allowed", logged_in(405), kwargs=lambda w: {"slug": w.group.slug, "pk": 1}
+        ),
+    ],
+    # The initiators' guide to the first meetings: initiators only (members 404).
+    "groups:starting_guide": [
+        Case("group G", INITIATORS_200, kwargs=group_slug("group")),
+        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+    ],
+    "groups:starting_guide_tick": [
+        Case(
+            "unknown item, group G",
+            only_initiators(Redirect("/grupper/tirsdagsgruppa-alfa/inne/oppstart/", exact=True)),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"item": "finnes-ikke", "ticked": "on"},
+            check=lambda w: assert_no_ticks(),
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=group_slug("group_b"),
+            method="post",
+            data={"item": "m1_welcome", "ticked": "on"},
+            check=lambda w: assert_no_ticks(),
+        ),
+        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
     ],
     "groups:step_back": [
         # The digital group is still forming: the initiator is told to wait.
@@ -1020,6 +1139,46 @@ URLS: dict[str, list[Case]] = {
             kwargs=group_slug("group"),
         ),
         Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
+    ],
+    # Who guides the start: the contact point's staff and the group's initiators
+    # (initiators need TOTP first, as for every staff page).
+    "staff:group_initiators": [
+        Case("group G", staff_area(contact_point_staff=200), kwargs=group_slug("group")),
+        Case(
+            "an invalid address invites nobody",
+            staff_area(contact_point_staff=200),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"email": "ikke-en-adresse"},
+            check=lambda w: assert_not_invited("ikke-en-adresse"),
+        ),
+        Case("group in district B", staff_area(), kwargs=group_slug("group_b")),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "staff:group_initiator_self": [
+        Case(
+            "an ended group needs no initiator",
+            staff_area(
+                contact_point_staff=Redirect(
+                    "/personale/grupper/avsluttet-alfa/igangsettere/", exact=True
+                )
+            ),
+            kwargs=group_slug("ended_group"),
+            method="post",
+            check=lambda w: assert_no_initiator(w.ended_group),
+        ),
+        Case(
+            "group in district B",
+            staff_area(),
+            kwargs=group_slug("group_b"),
+            method="post",
+            check=lambda w: assert_no_initiator(w.group_b),
+        ),
+        Case(
+            "GET is not allowed",
+            logged_in(405, **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP)),
+            kwargs=group_slug("group"),
+        ),
     ],
     "staff:group_staff_action": [
         Case(

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "places",
     "organisations",
     "groups",
+    "decisions",
     "interest",
     "pledges",
     "joining",
@@ -229,11 +230,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "meetings.nudge.nudge_initiators",
         "schedule": crontab(hour=10, minute=0),
     },
-    # Joining: join requests nobody answered in time, seat offers nobody took.
-    "joining-expire-requests": {
-        "task": "joining.tasks.expire_join_requests",
+    # Proposals and consent to new members whose time is over pass or lapse.
+    "decisions-settle": {
+        "task": "decisions.tasks.settle_due",
         "schedule": crontab(minute=20),
     },
+    # Joining: seat offers nobody took.
     "joining-expire-offers": {
         "task": "joining.tasks.expire_seat_offers",
         "schedule": crontab(minute=40),
@@ -422,13 +424,18 @@ LOGGING: dict[str, Any] = {
 # --- Domain settings ------------------------------------------------------------
 # After this many meetings the initiators are asked to step back.
 SELVHJELP_STEP_BACK_NUDGE_AFTER = int(env("SELVHJELP_STEP_BACK_NUDGE_AFTER", "5"))
+# The last initiator can step back (the group runs itself) only once the group
+# has this many members and has held this many meetings.
+SELVHJELP_SELF_RUN_MIN_MEMBERS = int(env("SELVHJELP_SELF_RUN_MIN_MEMBERS", "3"))
+SELVHJELP_SELF_RUN_MIN_MEETINGS = int(env("SELVHJELP_SELF_RUN_MIN_MEETINGS", "1"))
 # A digital meeting's link shows this many minutes before the start.
 SELVHJELP_LINK_OPENS_MINUTES = int(env("SELVHJELP_LINK_OPENS_MINUTES", "30"))
 SELVHJELP_DEMO_PASSWORD = env("SELVHJELP_DEMO_PASSWORD", "selvhjelp-demo")
 # How many people waiting for the same kind of group in the same area make a
 # contact point get a notice from the interest list (Selvhjelp Norge: at least 4).
 SELVHJELP_QUORUM = int(env("SELVHJELP_QUORUM", "4"))
-# Days the members have to agree to a new member, and to take a waiting-list seat.
+# Days a decision stays open (a proposal to the group, or consent to a new
+# member), and days an offered waiting-list seat is held.
 SELVHJELP_CONSENT_DAYS = int(env("SELVHJELP_CONSENT_DAYS", "7"))
 SELVHJELP_OFFER_DAYS = int(env("SELVHJELP_OFFER_DAYS", "3"))
 
@@ -454,6 +461,7 @@ SELVHJELP_RETAIN_UNVERIFIED_ACCOUNT_DAYS = int(
 SELVHJELP_RETAIN_ABSENCE_DAYS = int(env("SELVHJELP_RETAIN_ABSENCE_DAYS", "90"))
 SELVHJELP_RETAIN_MEETING_DETAILS_DAYS = int(env("SELVHJELP_RETAIN_MEETING_DETAILS_DAYS", "90"))
 SELVHJELP_RETAIN_INVITATION_DAYS = int(env("SELVHJELP_RETAIN_INVITATION_DAYS", "30"))
+SELVHJELP_RETAIN_DECISION_NOTES_DAYS = int(env("SELVHJELP_RETAIN_DECISION_NOTES_DAYS", "90"))
 
 # --- Outbox and meeting reminders (see notifications/ and meetings/README.md) --
 SELVHJELP_REMINDER_DEFAULT_HOURS = int(env("SELVHJELP_REMINDER_DEFAULT_HOURS", "24"))

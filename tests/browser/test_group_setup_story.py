@@ -30,7 +30,7 @@ from organisations.models import ContactPoint, StaffRole
 from places.models import Kommune
 from places.selectors import clear_cache
 from pledges.services import pledge_sign
-from tests.factories import UserFactory, current_pledge, give_totp
+from tests.factories import UserFactory, current_pledge, give_totp, ready_to_run_itself
 
 pytestmark = pytest.mark.browser
 
@@ -194,7 +194,10 @@ def test_a_group_starts_runs_itself_and_its_initiator_steps_back(
     assert "Sol" in initiator_page.locator("main").inner_text()
     axe_check(initiator_page)
 
-    # 7. The initiator steps back: the group now runs itself ...
+    # 7. The group has met and counted who came (a meeting is held); it is ready
+    # to run itself, so the initiator steps back: the group now runs itself ...
+    ready_to_run_itself(group, members=4, meetings=1)
+    initiator_page.goto(f"{base}/grupper/{group.slug}/inne/")
     _post_button(initiator_page, f"/grupper/{group.slug}/inne/tre-tilbake/")
     group.refresh_from_db()
     assert group.state == Group.State.SELF_RUN

@@ -134,3 +134,21 @@ def test_demo_totp_refuses(settings, debug, email, message):
     settings.DEBUG = debug
     with pytest.raises(CommandError, match=message):
         call_command("demo_totp", email, stdout=io.StringIO())
+
+
+def test_demo_members_have_signed_and_one_group_has_an_open_proposal():
+    from decisions.models import Proposal
+    from demo.data import GROUPS, PROPOSAL_GROUP
+    from pledges.selectors import membership_has_signed_current
+
+    seed()
+    active = Membership.objects.active().exclude(group__state=Group.State.DRAFT)
+    assert active.exists()
+    assert all(membership_has_signed_current(membership=m) for m in active)
+    [proposal] = Proposal.objects.filter(status=Proposal.Status.OPEN)
+    assert proposal.group.name == GROUPS[PROPOSAL_GROUP].name
+    assert proposal.group.state == Group.State.SELF_RUN
+    member = User.objects.get(email=f"member@{DEMO_DOMAIN}")
+    # The demo member can answer it: they are in the group and have not answered.
+    assert proposal.group.memberships.active().filter(user=member).exists()
+    assert not proposal.answers.filter(membership__user=member).exists()

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from core.models import AuditEvent
 from core.services import DomainError
 from groups import lifecycle
 from groups.models import Group, Membership
 from organisations.models import StaffRole
-from tests.factories import GroupFactory, MembershipFactory, StaffRoleFactory, UserFactory
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    StaffRoleFactory,
+    UserFactory,
+    ready_to_run_itself,
+)
 
 State = Group.State
 pytestmark = pytest.mark.django_db
@@ -41,10 +48,13 @@ def audit_rows(group: Group, action: str | AuditEvent.Event) -> int:
 
 
 def actor_for(state: str, people: dict) -> object:
-    """Before self-run the initiator steers; afterwards a member acts."""
+    """Before self-run the initiator steers; afterwards a member tries to act alone."""
     if state in (State.DRAFT, State.FORMING, State.STARTING):
         return people["initiator"]
     return people["member"]
+
+
+make_ready = ready_to_run_itself
 
 
 CASES = [(action, state) for action in lifecycle.TRANSITIONS for state in State.values]
@@ -56,7 +66,12 @@ def test_every_transition_from_every_state(people, action, state):
     # "close" needs an open group and "open" a closed one to change anything.
     group = set_state(group, state, open_=action == "close")
     transition = lifecycle.TRANSITIONS[action]
-    allowed = state in transition.sources and action != "become_self_run"
+    # Once the group runs itself, nobody takes a transition alone.
+    allowed = (
+        state in transition.sources
+        and action != "become_self_run"
+        and state not in State.RUNS_ITSELF
+    )
 
     if allowed:
         lifecycle.group_transition(group=group, action=action, actor=actor_for(state, who))
@@ -90,24 +105,41 @@ def test_a_member_may_not_steer_before_self_run(people):
     assert lifecycle.may(user=who["initiator"], group=group, action="start")
 
 
-def test_after_self_run_any_member_may_and_staff_may_not(people):
+@pytest.mark.parametrize(("action", "state"), CASES)
+def test_what_the_members_decide_together_from_every_state(people, action, state):
+    group, _who = people
+    group = set_state(group, state, open_=action == "close")
+    transition = lifecycle.TRANSITIONS[action]
+    allowed = (
+        action in lifecycle.TOGETHER and state in transition.sources and state in State.RUNS_ITSELF
+    )
+    if allowed:
+        lifecycle.group_transition_together(group=group, action=action, proposal_id=7)
+        group.refresh_from_db()
+        assert group.state == (transition.target or state)
+        row = AuditEvent.objects.get(event=transition.event)
+        assert row.actor is None and row.data["proposal"] == 7
+    else:
+        before = Group.objects.values().get(pk=group.pk)
+        with pytest.raises(DomainError):
+            lifecycle.group_transition_together(group=group, action=action, proposal_id=7)
+        assert Group.objects.values().get(pk=group.pk) == before
+
+
+def test_after_self_run_nobody_acts_alone(people):
+    """Found on the demo data: one member ended a self-run group, at once and alone."""
     group, who = people
     other = MembershipFactory(group=group).user
     set_state(group, State.SELF_RUN)
-    for action in ("pause", "end"):
-        assert lifecycle.may(user=who["member"], group=group, action=action)
-        assert lifecycle.may(user=other, group=group, action=action)
-        assert not lifecycle.may(user=who["staff"], group=group, action=action)
-        assert not lifecycle.may(user=UserFactory(), group=group, action=action)
-    with pytest.raises(DomainError):
-        lifecycle.group_transition(group=group, action="pause", actor=who["staff"])
-    lifecycle.group_transition(group=group, action="pause", actor=other)
+    for action in lifecycle.TOGETHER:
+        for user in (who["member"], other, who["staff"], UserFactory()):
+            assert not lifecycle.may(user=user, group=group, action=action)
+    for actor in (who["member"], who["staff"]):
+        with pytest.raises(DomainError):
+            lifecycle.group_transition(group=group, action="end", actor=actor)
     group.refresh_from_db()
-    assert group.state == State.PAUSED
-    assert {t.name for t in lifecycle.allowed_actions(user=who["member"], group=group)} == {
-        "resume",
-        "end",
-    }
+    assert group.state == State.SELF_RUN
+    assert lifecycle.allowed_actions(user=who["member"], group=group) == []
 
 
 def test_a_starting_group_cannot_be_paused(people):
@@ -118,19 +150,18 @@ def test_a_starting_group_cannot_be_paused(people):
         lifecycle.group_transition(group=group, action="pause", actor=who["initiator"])
 
 
-def test_open_and_close_only_offered_when_they_change_something(people):
-    group, who = people
+def test_closing_a_closed_group_changes_nothing(people):
+    group, _who = people
     set_state(group, State.SELF_RUN, open_=False)
-    names = {t.name for t in lifecycle.allowed_actions(user=who["member"], group=group)}
-    assert "open" in names and "close" not in names
-    with pytest.raises(DomainError):
-        lifecycle.group_transition(group=group, action="close", actor=who["member"])
+    with pytest.raises(DomainError) as error:
+        lifecycle.group_transition_together(group=group, action="close", proposal_id=None)
+    assert error.value.code == "no_change"
     assert audit_rows(group, "close") == 0
 
 
 def test_step_back_makes_the_group_self_run_and_a_second_is_refused(people):
     group, who = people
-    set_state(group, State.STARTING)
+    make_ready(group)
     lifecycle.initiator_step_back(group=group, user=who["initiator"])
     group.refresh_from_db()
     assert group.state == State.SELF_RUN
@@ -166,9 +197,59 @@ def test_with_two_initiators_self_run_only_after_both_stepped_back():
     assert lifecycle.may(user=second, group=group, action="end")
     assert not lifecycle.may(user=first, group=group, action="end")
 
+    make_ready(group)
     lifecycle.initiator_step_back(group=group, user=second)
     group.refresh_from_db()
     assert group.state == State.SELF_RUN
+
+
+@pytest.mark.parametrize(
+    ("members", "meetings", "why"),
+    [(1, 0, ["members", "meeting"]), (2, 3, ["members"]), (5, 0, ["meeting"])],
+)
+def test_the_last_initiator_steps_back_only_when_the_group_is_ready(people, members, meetings, why):
+    """Found on the demo data: a group of one that had never met became self-run at once."""
+    group, who = people
+    make_ready(group, members=members, meetings=meetings)
+    with translation.override("en"), pytest.raises(DomainError) as error:
+        lifecycle.initiator_step_back(group=group, user=who["initiator"])
+    assert error.value.code == "not_ready"
+    for word in why:
+        assert word in error.value.message
+    group.refresh_from_db()
+    assert group.state == State.STARTING and group.self_run_at is None
+    assert Membership.objects.get(group=group, user=who["initiator"]).status == "active"
+    assert audit_rows(group, AuditEvent.Event.GROUP_INITIATOR_STEPPED_BACK) == 0
+
+
+def test_readiness_numbers_are_settings(people, settings):
+    group, who = people
+    make_ready(group, members=2, meetings=0)
+    settings.SELVHJELP_SELF_RUN_MIN_MEMBERS = 2
+    settings.SELVHJELP_SELF_RUN_MIN_MEETINGS = 0
+    assert lifecycle.step_back_blockers(group=group) == []
+    lifecycle.initiator_step_back(group=group, user=who["initiator"])
+    group.refresh_from_db()
+    assert group.state == State.SELF_RUN
+
+
+def test_a_co_initiator_steps_back_from_a_group_not_ready_yet():
+    """Only the last initiator hands the group over; the first may go any time."""
+    group = GroupFactory(state=State.STARTING)
+    first = MembershipFactory(group=group, role=Membership.Role.INITIATOR).user
+    MembershipFactory(group=group, role=Membership.Role.INITIATOR)
+    lifecycle.initiator_step_back(group=group, user=first)
+    group.refresh_from_db()
+    assert group.state == State.STARTING
+
+
+def test_an_initiator_leaving_the_platform_leaves_an_unready_group_starting(people):
+    group, who = people
+    make_ready(group, members=1, meetings=0)
+    lifecycle.initiator_step_back(group=group, user=who["initiator"], leaving_platform=True)
+    group.refresh_from_db()
+    assert group.state == State.STARTING
+    assert not group.memberships.active().filter(role=Membership.Role.INITIATOR).exists()
 
 
 def test_a_member_cannot_step_back_as_initiator(people):

@@ -79,8 +79,11 @@ def test_each_status_on_the_facts_that_make_it(every_combination):
         assert statuses[(state, open_, full, not waiting)] == status
         if state == Group.State.PAUSED:
             assert status == PublicStatus.PAUSED
-        elif full:
+        elif full and open_ and state in Group.State.JOINABLE:
+            # Only a group one can put oneself on the waiting list of says so.
             assert status == PublicStatus.WAITING_LIST
+        elif full:
+            assert status == PublicStatus.FULL
         elif state == Group.State.FORMING:
             assert status == PublicStatus.STARTING_SOON
         else:
@@ -93,3 +96,41 @@ def test_the_finder_filter_names_the_states_outright():
     assert "NOT" not in sql
     assert '"state" IN (starting, self_run)' in sql
     assert '"state" IN (forming, starting, self_run)' in sql
+
+
+def test_a_full_closed_group_is_full_and_not_under_the_waiting_list_filter():
+    group = GroupFactory(
+        state=Group.State.SELF_RUN, open_for_new_members=False, capacity=4, member_count=4
+    )
+    assert group.public_status == PublicStatus.FULL
+    assert str(group.get_public_status_display()) == "Full"
+    assert not Group.objects.filter(public_status_q({"waiting_list"}), pk=group.pk).exists()
+    assert Group.objects.filter(public_status_q({"full"}), pk=group.pk).exists()
+
+
+def test_page_finder_and_api_say_the_same(client):
+    """A full closed group reads «Full» everywhere; a full open one has a waiting list."""
+    closed, waiting = (
+        GroupFactory(
+            state=Group.State.SELF_RUN,
+            format=Group.Format.DIGITAL,
+            kommune=None,
+            open_for_new_members=open_,
+            capacity=4,
+            member_count=4,
+        )
+        for open_ in (False, True)
+    )
+    for group, status, label in (
+        (closed, "full", "Full"),
+        (waiting, "waiting_list", "Full, with waiting list"),
+    ):
+        api = client.get(f"/api/v1/groups/{group.slug}", HTTP_ACCEPT_LANGUAGE="en").json()
+        assert (api["status"], api["status_label"]) == (status, label)
+        page = client.get(group.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f">{label}</span>" in page
+        assert ("join the waiting list" in page) == (status == "waiting_list")
+        assert ("waiting list" in page) == (status == "waiting_list")
+    found = client.get("/api/v1/groups", {"status": "waiting_list", "format": "digital"}).json()
+    listed = {row["slug"] for row in found["results"] + found["digital"]}
+    assert listed == {waiting.slug}

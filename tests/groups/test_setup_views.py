@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from groups.models import Group, Membership, SupportRequest
 from tests.conftest import login
-from tests.factories import GroupFactory, SupportRequestFactory, give_totp
+from tests.factories import GroupFactory, SupportRequestFactory, give_totp, ready_to_run_itself
 
 State = Group.State
 
@@ -194,31 +194,46 @@ def test_staff_page_is_404_for_other_staff(roles, role_client):
 
 def test_member_before_self_run_gets_a_message_and_nothing_changes(roles, role_client):
     client = role_client("member")
-    response = client.post(reverse("groups:action", args=[roles.group.slug, "end"]))
-    assert response.status_code == 302
-    assert texts(response)
+    response = client.post(reverse("decisions:propose", args=[roles.group.slug, "end"]))
+    assert response.status_code == 200
+    assert "tar igangsetterne seg av oppstarten" in response.content.decode()
     roles.group.refresh_from_db()
     assert roles.group.state == State.STARTING
     assert not AuditEvent.objects.filter(event=AuditEvent.Event.GROUP_END).exists()
 
 
-def test_member_unknown_action_is_a_message_outsider_gets_404(roles, role_client):
-    url = reverse("groups:action", args=[roles.group.slug, "explode"])
-    response = role_client("member").post(url)
-    assert response.status_code == 302 and texts(response)
+def test_an_initiator_ends_a_starting_group_and_the_members_see_it(roles, role_client):
+    url = reverse("decisions:propose", args=[roles.group.slug, "end"])
+    inside = role_client("initiator").get(reverse("groups:inside", args=[roles.group.slug]))
+    assert url in inside.content.decode()
+    assert (
+        url
+        not in role_client("member")
+        .get(reverse("groups:inside", args=[roles.group.slug]))
+        .content.decode()
+    )
     assert role_client("seeker").post(url).status_code == 404
-    end_url = reverse("groups:action", args=[roles.group.slug, "end"])
-    assert role_client("contact_point_staff").post(end_url).status_code == 404
+    assert role_client("contact_point_staff").post(url).status_code == 404
+    role_client("initiator").post(url, {"at_once": "1"})
+    roles.group.refresh_from_db()
+    assert roles.group.state == State.ENDED
+    feed = role_client("member").get(reverse("groups:inside", args=[roles.group.slug]))
+    assert "The initiators ended the group" in feed.content.decode() or "avsluttet gruppa" in (
+        feed.content.decode()
+    )
 
 
-def test_after_self_run_a_member_pauses_inside(roles, role_client):
+def test_after_self_run_a_member_proposes_a_pause_inside(roles, role_client):
     Group.objects.filter(pk=roles.group.pk).update(state=State.SELF_RUN)
     client = role_client("member")
     page = client.get(reverse("groups:inside", args=[roles.group.slug]))
-    assert reverse("groups:action", args=[roles.group.slug, "pause"]) in page.content.decode()
-    client.post(reverse("groups:action", args=[roles.group.slug, "pause"]))
+    url = reverse("decisions:propose", args=[roles.group.slug, "pause"])
+    assert url in page.content.decode()
+    client.post(url, {"note": "Sommer"})
     roles.group.refresh_from_db()
-    assert roles.group.state == State.PAUSED
+    # Nothing changes before the others agree.
+    assert roles.group.state == State.SELF_RUN
+    assert roles.group.proposals.get().note == "Sommer"
 
 
 # --- Stepping back and support ---------------------------------------------------
@@ -233,6 +248,7 @@ def test_step_back_then_follow_up_through_support_requests(
     Membership.objects.filter(group=roles.group, role=Membership.Role.INITIATOR).exclude(
         user=initiator
     ).delete()
+    ready_to_run_itself(roles.group)
     client = role_client("initiator")
     inside = client.get(reverse("groups:inside", args=[slug]))
     assert reverse("groups:step_back", args=[slug]) in inside.content.decode()

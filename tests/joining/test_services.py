@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from core.services import DomainError
+from decisions.models import Answer, Proposal
+from decisions.services import proposals_settle_due
 from groups.models import Group, Membership
 from joining import services
-from joining.models import Consent, GroupNotice, JoinRequest, WaitingListEntry
+from joining.models import GroupNotice, JoinRequest, WaitingListEntry
 from tests.factories import GroupFactory, UserFactory
 
 from .conftest import make_group, seat
@@ -49,7 +51,9 @@ def test_closed_admission_needs_everyone_within_the_window(closed_group, setting
     before = timezone.now()
     request = services.join_request_create(group=closed_group, user=UserFactory(), message="Hei")
     assert request.decider == JoinRequest.Decider.ALL_MEMBERS
-    assert request.consent_deadline is not None
+    # One mechanism: the request is put to the members as a consent proposal.
+    assert request.consent is not None and request.consent.kind == Proposal.Kind.ADMIT
+    assert request.consent_deadline == request.consent.deadline
     assert (
         before + datetime.timedelta(days=5)
         <= request.consent_deadline
@@ -182,7 +186,7 @@ def test_all_members_must_say_yes(closed_group):
     request.refresh_from_db()
     assert request.status == JoinRequest.Status.ACCEPTED
     assert count(closed_group) == 4
-    assert Consent.objects.filter(join_request=request).count() == 3
+    assert Answer.objects.filter(proposal=request.consent).count() == 3
 
 
 def test_one_no_declines_at_once(closed_group):
@@ -199,26 +203,58 @@ def test_one_no_declines_at_once(closed_group):
     assert error.value.code == "answered"
 
 
+def test_declined_and_expired_tell_the_seeker_the_same_kind_words(
+    closed_group, django_capture_on_commit_callbacks
+):
+    declined_user, expired_user = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        declined = services.join_request_create(group=closed_group, user=declined_user)
+        expired = services.join_request_create(group=closed_group, user=expired_user)
+        services.join_request_answer(
+            join_request=declined, user=members(closed_group)[0].user, agrees=False
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals_settle_due(now=timezone.now() + datetime.timedelta(days=8))
+    declined.refresh_from_db()
+    expired.refresh_from_db()
+    assert (declined.status, expired.status) == (
+        JoinRequest.Status.DECLINED,
+        JoinRequest.Status.EXPIRED,
+    )
+    told = {m.to[0]: m for m in mail.outbox if m.to[0] in (declined_user.email, expired_user.email)}
+    assert set(told) == {declined_user.email, expired_user.email}
+    one, other = told[declined_user.email], told[expired_user.email]
+    assert (one.subject, one.body) == (
+        other.subject,
+        other.body.replace(expired_user.display_name, declined_user.display_name),
+    )
+    for message in (one, other):
+        assert closed_group.name not in message.subject + message.body
+        assert closed_group.theme.name_nb not in message.subject + message.body
+        assert "/grupper/?format=digital" in message.body  # other ways to a group
+        assert "/interesse/" in message.body
+
+
 def test_a_member_answers_once(closed_group):
     request = services.join_request_create(group=closed_group, user=UserFactory())
     voter = members(closed_group)[0].user
     services.join_request_answer(join_request=request, user=voter, agrees=True)
     with pytest.raises(DomainError):
         services.join_request_answer(join_request=request, user=voter, agrees=False)
-    assert Consent.objects.filter(join_request=request).count() == 1
+    assert Answer.objects.filter(proposal=request.consent).count() == 1
 
 
 def test_answering_after_the_deadline_is_refused(closed_group):
     request = services.join_request_create(group=closed_group, user=UserFactory())
-    JoinRequest.objects.filter(pk=request.pk).update(
-        consent_deadline=timezone.now() - datetime.timedelta(minutes=1)
+    Proposal.objects.filter(pk=request.consent_id).update(
+        deadline=timezone.now() - datetime.timedelta(minutes=1)
     )
     with pytest.raises(DomainError) as error:
         services.join_request_answer(
             join_request=request, user=members(closed_group)[0].user, agrees=True
         )
     assert error.value.code == "deadline"
-    assert not Consent.objects.exists()
+    assert not Answer.objects.exists()
 
 
 def test_silence_until_the_deadline_is_no(closed_group):
@@ -227,8 +263,8 @@ def test_silence_until_the_deadline_is_no(closed_group):
         join_request=request, user=members(closed_group)[0].user, agrees=True
     )
     later = timezone.now() + datetime.timedelta(days=8)
-    assert services.join_requests_expire(now=later) == 1
-    assert services.join_requests_expire(now=later) == 0
+    assert proposals_settle_due(now=later) == 1
+    assert proposals_settle_due(now=later) == 0
     request.refresh_from_db()
     assert request.status == JoinRequest.Status.EXPIRED
     assert count(closed_group) == 3
@@ -320,7 +356,26 @@ def test_a_leavers_answer_stops_counting(closed_group):
 
 @pytest.fixture
 def full_group(db) -> Group:
-    return make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    """Full, and any member may accept new members: a seat is taken at once."""
+    return make_group(
+        state=Group.State.SELF_RUN,
+        members=2,
+        capacity=2,
+        open_for_new_members=True,
+        admission=Group.Admission.OPEN,
+    )
+
+
+@pytest.fixture
+def full_closed_group(db) -> Group:
+    """Full, and every member must agree to a new member."""
+    return make_group(
+        state=Group.State.SELF_RUN,
+        members=3,
+        capacity=3,
+        open_for_new_members=True,
+        admission=Group.Admission.CLOSED,
+    )
 
 
 def test_only_a_full_group_has_a_waiting_list(open_group):
@@ -375,7 +430,6 @@ def test_the_offered_person_takes_the_seat(full_group):
 
 def test_a_held_seat_is_not_given_to_a_join_request(full_group):
     services.waiting_list_join(group=full_group, user=UserFactory())
-    Group.objects.filter(pk=full_group.pk).update(admission=Group.Admission.OPEN)
     services.membership_leave(group=full_group, user=members(full_group)[0].user)
     request = services.join_request_create(group=full_group, user=UserFactory())
     with pytest.raises(DomainError):
@@ -397,16 +451,21 @@ def test_declining_passes_the_offer_on(full_group):
     assert second.status == WaitingListEntry.Status.OFFERED
 
 
-def test_an_expired_offer_passes_to_the_next(full_group):
+def test_an_expired_offer_passes_to_the_next(full_group, django_capture_on_commit_callbacks):
     first = services.waiting_list_join(group=full_group, user=UserFactory())
     second = services.waiting_list_join(group=full_group, user=UserFactory())
     services.membership_leave(group=full_group, user=members(full_group)[0].user)
     later = timezone.now() + datetime.timedelta(days=4)
-    assert services.waiting_list_expire_offers(now=later) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.waiting_list_expire_offers(now=later) == 1
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == WaitingListEntry.Status.EXPIRED
     assert second.status == WaitingListEntry.Status.OFFERED
+    # The first person is told, kindly; the second is offered the seat.
+    lapsed = [m for m in mail.outbox if m.to == [first.user.email]]
+    assert [m.subject for m in lapsed] == ["Selvhjelp: om plassen på ventelisten"]
+    assert full_group.name not in lapsed[0].body
     with pytest.raises(DomainError):
         services.waiting_list_accept(entry=first, user=first.user)
 
@@ -427,3 +486,83 @@ def test_seat_helper_is_counted():
     group = GroupFactory(state=Group.State.FORMING)
     seat(group)
     assert count(group) == 1
+
+
+# --- A seat in a group where every member must agree ---------------------------------
+
+
+def _offer(group: Group) -> WaitingListEntry:
+    """The first on the list, offered the seat a member freed."""
+    entry = services.waiting_list_join(group=group, user=UserFactory())
+    services.membership_leave(group=group, user=members(group)[0].user)
+    entry.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.OFFERED
+    return entry
+
+
+def test_the_waiting_list_seat_needs_every_members_yes(
+    full_closed_group, django_capture_on_commit_callbacks
+):
+    """Found on the demo data: the first on the list took a freed seat with no one asked."""
+    entry = _offer(full_closed_group)
+    assert services.waiting_list_accept(entry=entry, user=entry.user) is None
+    entry.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.ASKED
+    assert entry.consent is not None and entry.consent.kind == Proposal.Kind.SEAT
+    assert entry.offer_expires_at == entry.consent.deadline  # the seat stays held
+    assert count(full_closed_group) == 2
+    # A join request cannot take the held seat meanwhile.
+    Group.objects.filter(pk=full_closed_group.pk).update(admission=Group.Admission.OPEN)
+    request = services.join_request_create(group=full_closed_group, user=UserFactory())
+    with pytest.raises(DomainError):
+        services.join_request_answer(
+            join_request=request, user=members(full_closed_group)[0].user, agrees=True
+        )
+    Group.objects.filter(pk=full_closed_group.pk).update(admission=Group.Admission.CLOSED)
+    first, second = members(full_closed_group)
+    from decisions.services import proposal_answer
+
+    proposal_answer(proposal=entry.consent, user=first.user, agrees=True)
+    entry.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.ASKED
+    assert not full_closed_group.memberships.active().filter(user=entry.user).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_answer(proposal=entry.consent, user=second.user, agrees=True)
+    entry.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.ACCEPTED
+    assert full_closed_group.memberships.active().filter(user=entry.user).exists()
+    assert count(full_closed_group) == 3
+    welcome = [m for m in mail.outbox if m.to == [entry.user.email]]
+    assert [m.subject for m in welcome] == ["Selvhjelp: velkommen i gruppa"]
+
+
+def test_silence_on_a_seat_passes_it_to_the_next(
+    full_closed_group, django_capture_on_commit_callbacks
+):
+    entry = services.waiting_list_join(group=full_closed_group, user=UserFactory())
+    nxt = services.waiting_list_join(group=full_closed_group, user=UserFactory())
+    services.membership_leave(group=full_closed_group, user=members(full_closed_group)[0].user)
+    entry.refresh_from_db()
+    services.waiting_list_accept(entry=entry, user=entry.user)
+    entry.refresh_from_db()
+    from decisions.services import proposal_answer
+
+    proposal_answer(proposal=entry.consent, user=members(full_closed_group)[0].user, agrees=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert proposals_settle_due(now=timezone.now() + datetime.timedelta(days=8)) == 1
+    entry.refresh_from_db()
+    nxt.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.EXPIRED
+    assert nxt.status == WaitingListEntry.Status.OFFERED
+    assert count(full_closed_group) == 2
+    lapsed = [m for m in mail.outbox if m.to == [entry.user.email]]
+    assert [m.subject for m in lapsed] == ["Selvhjelp: om plassen på ventelisten"]
+
+
+def test_leaving_the_list_while_the_members_answer_withdraws_the_question(full_closed_group):
+    entry = _offer(full_closed_group)
+    services.waiting_list_accept(entry=entry, user=entry.user)
+    entry.refresh_from_db()
+    services.waiting_list_leave(entry=entry, user=entry.user)
+    entry.consent.refresh_from_db()
+    assert entry.consent.status == Proposal.Status.WITHDRAWN

@@ -23,19 +23,24 @@ pytestmark = pytest.mark.django_db
 
 def test_beat_runs_the_joining_sweeps():
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["joining-expire-requests"]["task"] == "joining.tasks.expire_join_requests"
+    # Requests every member must agree to are closed by the decisions sweep.
+    assert schedule["decisions-settle"]["task"] == "decisions.tasks.settle_due"
     assert schedule["joining-expire-offers"]["task"] == "joining.tasks.expire_seat_offers"
 
 
-def test_expire_join_requests_twice_one_effect(closed_group):
+def test_the_decisions_sweep_twice_one_effect(closed_group):
+    from decisions import tasks as decision_tasks
+    from decisions.models import Proposal
+
     request = services.join_request_create(group=closed_group, user=UserFactory())
-    JoinRequest.objects.filter(pk=request.pk).update(
-        consent_deadline=timezone.now() - datetime.timedelta(minutes=1)
+    Proposal.objects.filter(pk=request.consent_id).update(
+        deadline=timezone.now() - datetime.timedelta(minutes=1)
     )
-    tasks.expire_join_requests.delay()
-    tasks.expire_join_requests.delay()
+    decision_tasks.settle_due.delay()
+    decision_tasks.settle_due.delay()
     request.refresh_from_db()
     assert request.status == JoinRequest.Status.EXPIRED
+    assert OutgoingMessage.objects.filter(kind="join_not_this_time").count() == 1
 
 
 def test_seat_offer_mail_is_sent_once_with_a_neutral_subject(
@@ -70,4 +75,5 @@ def test_expired_offers_pass_on_and_mail_the_next(django_capture_on_commit_callb
         tasks.expire_seat_offers.delay()
     second.refresh_from_db()
     assert second.status == WaitingListEntry.Status.OFFERED
-    assert [m.to for m in mail.outbox] == [[second.user.email]]
+    # The first is told the seat is no longer held; the second gets the offer.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.user.email, second.user.email])

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from decisions.models import Answer, Proposal
 from groups.models import Group, Membership
 from joining import services
 from joining.models import GroupNotice, JoinRequest, WaitingListEntry
@@ -136,12 +137,13 @@ def test_accepting_into_a_full_group_shows_a_message(open_group, client_as):
 
 def test_consenting_after_the_deadline_shows_a_message(closed_group, client_as):
     request = services.join_request_create(group=closed_group, user=UserFactory())
-    JoinRequest.objects.filter(pk=request.pk).update(
-        consent_deadline=timezone.now() - datetime.timedelta(hours=1)
+    Proposal.objects.filter(pk=request.consent_id).update(
+        deadline=timezone.now() - datetime.timedelta(hours=1)
     )
     url = reverse("joining:answer", kwargs={"slug": closed_group.slug, "pk": request.pk})
     response = client_as(members(closed_group)[0].user).post(url, {"answer": "yes"}, follow=True)
-    assert "Fristen for å svare på denne forespørselen er ute" in response.content.decode()
+    assert "Tiden for å svare på dette forslaget er ute" in response.content.decode()
+    assert not Answer.objects.exists()
 
 
 def test_leaving_in_one_click_and_the_group_is_told(open_group, client_as):
@@ -176,7 +178,13 @@ def test_the_waiting_list_from_the_public_page(client_as):
 
 
 def test_taking_an_offered_seat_on_the_page(client_as):
-    group = make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    group = make_group(
+        state=Group.State.SELF_RUN,
+        members=2,
+        capacity=2,
+        open_for_new_members=True,
+        admission=Group.Admission.OPEN,
+    )
     entry = services.waiting_list_join(group=group, user=UserFactory())
     services.membership_leave(group=group, user=members(group)[0].user)
     client = client_as(entry.user)
@@ -184,6 +192,19 @@ def test_taking_an_offered_seat_on_the_page(client_as):
     url = reverse("joining:waiting_list_respond", kwargs={"pk": entry.pk})
     client.post(url, {"answer": "accept"})
     assert group.memberships.active().filter(user=entry.user).exists()
+
+
+def test_saying_yes_to_a_seat_in_a_closed_group_waits_for_the_members(client_as):
+    group = make_group(state=Group.State.SELF_RUN, members=2, capacity=2, open_for_new_members=True)
+    entry = services.waiting_list_join(group=group, user=UserFactory())
+    services.membership_leave(group=group, user=members(group)[0].user)
+    client = client_as(entry.user)
+    url = reverse("joining:waiting_list_respond", kwargs={"pk": entry.pk})
+    response = client.post(url, {"answer": "accept"}, follow=True)
+    assert "blir gruppas medlemmer spurt" in response.content.decode()
+    assert not group.memberships.active().filter(user=entry.user).exists()
+    page = client.get(reverse("joining:mine")).content.decode()
+    assert "Du sa ja til plassen" in page
 
 
 def _many_requests(user, n: int) -> None:

@@ -176,6 +176,8 @@ def test_the_digital_link_shows_shortly_before_and_during_the_meeting(member_cli
 
 
 def test_members_change_the_schedule(meeting_group, member_client):
+    # During the start a member changes it at once; once self-run, it is a proposal.
+    Group.objects.filter(pk=meeting_group.group.pk).update(state=Group.State.STARTING)
     schedule_url = reverse("meetings:schedule", kwargs={"slug": meeting_group.group.slug})
     assert member_client.get(schedule_url).status_code == 200
     response = member_client.post(

@@ -18,6 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 from core.models import AuditEvent
 from groups import lifecycle
 from groups.models import Group, Membership
+from meetings.models import Meeting
 from monitoring.filters import Scope
 from monitoring.selectors import median_weeks_to_self_run
 from privacy.retention import retention_purge
@@ -47,6 +48,16 @@ def started_and_self_run(weeks: int) -> Group:
     initiator = MembershipFactory(group=group, role=Membership.Role.INITIATOR).user
     with time_machine.travel(START, tick=False):
         lifecycle.group_transition(group=group, action="start", actor=initiator)
+    # Ready to run itself: three members, and a meeting held in the first week.
+    Group.objects.filter(pk=group.pk).update(member_count=3)
+    held = START + datetime.timedelta(days=7)
+    Meeting.objects.create(
+        group=group,
+        occurrence=held,
+        starts_at=held,
+        ends_at=held + datetime.timedelta(hours=2),
+        attendance=3,
+    )
     with time_machine.travel(START + datetime.timedelta(weeks=weeks), tick=False):
         lifecycle.initiator_step_back(group=group, user=initiator)
     group.refresh_from_db()

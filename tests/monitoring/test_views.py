@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Group, SupportRequest
+from groups.models import Group, Membership, SupportRequest
 from monitoring import tasks
 from monitoring.filters import OSLO
 from monitoring.services import activity_refresh
-from tests.factories import GroupFactory, SupportRequestFactory, UserFactory
+from tests.factories import GroupFactory, MembershipFactory, SupportRequestFactory, UserFactory
 
 from .conftest import add_meeting, build_stats, months_ago
 
@@ -281,6 +281,41 @@ def test_follow_up_lists_groups_by_reason_without_people(stats, role_client):
     SupportRequest.objects.filter(group=asking).update(answered_at=timezone.now())
     rows = {row[0] for row in csv_rows(client.get(csv_url("follow_up")))}
     assert "Spørregruppa" not in rows
+
+
+def test_follow_up_flags_groups_stuck_before_their_start(stats, role_client):
+    """Found on the demo data: a group from an interest list with no initiator was not flagged."""
+    w = stats.roles
+
+    def forming(name: str, weeks: int, *, initiator: bool) -> Group:
+        group = GroupFactory(
+            name=name,
+            contact_point=w.cp_a,
+            theme=w.theme,
+            state=Group.State.FORMING,
+            state_changed_at=timezone.now() - datetime.timedelta(weeks=weeks),
+        )
+        if initiator:
+            MembershipFactory(group=group, role=Membership.Role.INITIATOR)
+        return group
+
+    forming("Utengruppa", 1, initiator=False)
+    forming("Seinegruppa", 9, initiator=True)
+    forming("Nygruppa", 2, initiator=True)
+    client = role_client("district_staff")
+    rows = {
+        row[0]: row for row in csv_rows(client.get(csv_url("follow_up"), HTTP_ACCEPT_LANGUAGE="en"))
+    }
+    assert rows["Utengruppa"][3] == "Forming without an initiator"
+    assert rows["Seinegruppa"][3] == "Forming for more than 8 weeks"
+    assert "Nygruppa" not in rows
+    # The contact point's own list says the same.
+    page = role_client("contact_point_staff").get(
+        reverse("staff:contact_point_detail", kwargs={"slug": w.cp_a.slug}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    text = page.content.decode()
+    assert "Forming without an initiator" in text and "Forming for more than 8 weeks" in text
 
 
 def test_median_weeks_from_start_to_self_run(stats, role_client):

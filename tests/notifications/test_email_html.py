@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
+from decisions.models import Proposal
 from groups.models import Group, GroupInvitation, Membership
 from interest.models import InterestRegistration, QuorumAlert
 from joining.models import JoinRequest, WaitingListEntry
@@ -81,6 +82,33 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         contact_point=group.contact_point,
         token="html-invitasjon",
     )
+    member_membership = group.memberships.get(user=member)
+    declined = JoinRequest.objects.create(
+        group=group,
+        user=seeker,
+        decider=JoinRequest.Decider.INITIATOR,
+        status=JoinRequest.Status.DECLINED,
+    )
+    lapsed = WaitingListEntry.objects.create(
+        group=group,
+        user=seeker,
+        status=WaitingListEntry.Status.EXPIRED,
+        offered_at=timezone.now(),
+        offer_expires_at=timezone.now(),
+    )
+    self_run = GroupFactory(state=Group.State.SELF_RUN)
+    asking = Proposal.objects.create(
+        group=self_run,
+        kind=Proposal.Kind.PAUSE,
+        deadline=timezone.now() + datetime.timedelta(days=7),
+    )
+    decided = Proposal.objects.create(
+        group=self_run,
+        kind=Proposal.Kind.END,
+        status=Proposal.Status.PASSED,
+        deadline=timezone.now(),
+        decided_at=timezone.now(),
+    )
     district = DistrictFactory()
     district_staff = StaffRoleFactory(
         kind=StaffRole.Kind.DISTRICT_STAFF, district=district, contact_point=None
@@ -101,6 +129,11 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         message("meeting_cancelled", member, meeting=cancelled.pk),
         message("join_request", initiator, join_request=join_request.pk),
         message("seat_offer", seeker, entry=entry.pk),
+        message("join_welcome", member, membership=member_membership.pk),
+        message("join_not_this_time", seeker, join_request=declined.pk),
+        message("seat_lapsed", seeker, entry=lapsed.pk),
+        message("proposal", member, proposal=asking.pk),
+        message("proposal_outcome", member, proposal=decided.pk),
         message("quorum_alert", alert=alert.pk),
         message("interest_invitation", seeker, invitation=invitation.pk),
         message("interest_expiry", seeker, registration=registration.pk),

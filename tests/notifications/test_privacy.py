@@ -48,6 +48,11 @@ KINDS = {
     "support_request",
     "step_back_nudge",
     "staff_invitation",
+    "proposal",
+    "proposal_outcome",
+    "join_welcome",
+    "join_not_this_time",
+    "seat_lapsed",
 }
 
 
@@ -133,7 +138,7 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
         join_request = JoinRequest.objects.create(
             group=group, user=seeker, decider=JoinRequest.Decider.INITIATOR
         )
-        _enqueue_join_request(join_request, exclude_user=seeker)
+        _enqueue_join_request(join_request)
         entry = WaitingListEntry.objects.create(
             group=group,
             user=seeker,
@@ -199,6 +204,39 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
             address=staff_invitation.email,
             params={"invitation": staff_invitation.pk},
         )
+        # The seeker is told how requests and seats ended.
+        from joining.services import (
+            join_request_answer,
+            join_request_create,
+            waiting_list_expire_offers,
+        )
+
+        for agrees in (True, False):
+            asked = join_request_create(group=group, user=UserFactory())
+            join_request_answer(join_request=asked, user=initiator, agrees=agrees)
+        WaitingListEntry.objects.create(
+            group=group,
+            user=UserFactory(),
+            status=WaitingListEntry.Status.OFFERED,
+            offered_at=timezone.now(),
+            offer_expires_at=timezone.now() - datetime.timedelta(minutes=1),
+        )
+        waiting_list_expire_offers()
+        # A self-run group with the same name, theme and description decides together.
+        from decisions.services import proposal_create, proposal_withdraw
+
+        twin = GroupFactory(
+            theme=group.theme,
+            contact_point=group.contact_point,
+            state=Group.State.SELF_RUN,
+            name=group.name,
+            description=group.description,
+        )
+        proposer = MembershipFactory(group=twin, user=UserFactory(phone="41234568"))
+        MembershipFactory(group=twin, user=UserFactory(phone="41234569"))
+        proposal_create(group=twin, user=proposer.user, kind="pause", note=group.theme.name_nb)
+        ended = proposal_create(group=twin, user=proposer.user, kind="end")
+        proposal_withdraw(proposal=ended, user=proposer.user)
         tasks.dispatch()
 
     rows = list(OutgoingMessage.objects.all())

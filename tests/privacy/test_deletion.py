@@ -31,10 +31,11 @@ from accounts.models import User
 from core.models import AuditEvent
 from core.services import DomainError, audit
 from core.signals import identifier_digest
+from decisions.models import Answer, Proposal
 from groups.models import Group, GroupInvitation, HostTurn, Membership
 from interest.models import InterestRegistration
 from joining import services as joining
-from joining.models import Consent, GroupNotice, JoinRequest, WaitingListEntry
+from joining.models import GroupNotice, JoinRequest, WaitingListEntry
 from meetings.models import Absence, CalendarFeed, Meeting, ReminderOptOut, ReminderPreference
 from notifications.models import BouncedAddress, OutgoingMessage
 from notifications.services import enqueue
@@ -110,10 +111,32 @@ def build_rich_user(client: Client) -> Rich:
     Absence.objects.create(meeting=_meeting(self_run, 3), membership=mine)
     ReminderOptOut.objects.create(membership=mine)
     seeker = UserFactory()
-    request = JoinRequest.objects.create(
-        group=self_run, user=seeker, decider=JoinRequest.Decider.ALL_MEMBERS
+    consent = Proposal.objects.create(
+        group=self_run,
+        kind=Proposal.Kind.ADMIT,
+        deadline=timezone.now() + datetime.timedelta(days=7),
     )
-    Consent.objects.create(join_request=request, membership=mine, agrees=True)
+    JoinRequest.objects.create(
+        group=self_run, user=seeker, decider=JoinRequest.Decider.ALL_MEMBERS, consent=consent
+    )
+    Answer.objects.create(proposal=consent, membership=mine, agrees=True)
+    # A proposal of theirs to the group, and an objection to another one, naming them.
+    Proposal.objects.create(
+        group=self_run,
+        kind=Proposal.Kind.PAUSE,
+        proposed_by=mine,
+        note=f"{NAME} trenger sommerferie",
+        deadline=timezone.now() + datetime.timedelta(days=7),
+    )
+    others_proposal = Proposal.objects.create(
+        group=self_run,
+        kind=Proposal.Kind.CLOSE,
+        proposed_by=self_run.memberships.get(user=other),
+        deadline=timezone.now() + datetime.timedelta(days=7),
+    )
+    Answer.objects.create(
+        proposal=others_proposal, membership=mine, agrees=False, note=f"Ring {PHONE}"
+    )
 
     # The last member of a self-run group.
     last_one = group(Group.State.SELF_RUN)
@@ -290,7 +313,10 @@ def test_rich_user_leaves_no_trace():
         assert not model._base_manager.filter(user_id=user_id).exists(), model
     assert not PledgeSignature.objects.filter(membership_id__in=membership_ids).exists()
     assert not Absence.objects.filter(membership_id__in=membership_ids).exists()
-    assert not Consent.objects.filter(membership_id__in=membership_ids).exists()
+    assert not Answer.objects.filter(membership_id__in=membership_ids).exists()
+    # The group keeps its record of the proposal, not who made it or why.
+    kept = Proposal.objects.get(kind=Proposal.Kind.PAUSE)
+    assert (kept.proposed_by_id, kept.note) == (None, "")
     assert not OutgoingMessage.objects.filter(recipient_id=user_id).exists()
     assert list(StaffInvitation.objects.values_list("email", "invited_by")) == [
         ("ny.frivillig@example.org", None)
@@ -333,7 +359,10 @@ def test_rich_user_leaves_no_trace():
     rich.last_one.refresh_from_db()
     assert rich.last_one.state == Group.State.ENDED
     rich.starting.refresh_from_db()
-    assert rich.starting.state == Group.State.SELF_RUN  # the members run it now
+    # Not ready to run itself (one member, no meeting held): it stays starting,
+    # without an initiator, and its contact point's follow-up list flags it.
+    assert rich.starting.state == Group.State.STARTING
+    assert not rich.starting.memberships.active().filter(role=Membership.Role.INITIATOR).exists()
     assert rich.starting.created_by_id is None
     rich.forming_initiated.refresh_from_db()
     assert rich.forming_initiated.state == Group.State.FORMING  # the contact point steers

@@ -49,6 +49,8 @@ def test_export_holds_everything_about_the_person():
     assert len(mine["notices_of_absence"]) == 1
     assert mine["host_weeks"] == ["2026-11-23"]
     assert mine["answers_to_join_requests"][0]["agrees"] is True
+    assert [p["proposal"] for p in mine["proposals_made"]] == ["pause"]
+    assert mine["answers_to_proposals"][0]["agrees"] is False
     assert data["join_requests"][0]["message"].startswith("Hei")
     assert data["waiting_list_entries"][0]["group"] == rich.full.name
     assert len(data["interest_registrations"]) == 1
@@ -124,6 +126,8 @@ def test_the_file_keeps_its_shape():
             "notices_of_absence",
             "host_weeks",
             "answers_to_join_requests",
+            "proposals_made",
+            "answers_to_proposals",
         ]
     # Rows that no app added to get the empty value.
     quiet = [m for m in data["memberships"] if not m["pledge_signatures"]]

@@ -39,6 +39,7 @@ LOCAL_APPS = (
     "places",
     "organisations",
     "groups",
+    "decisions",
     "interest",
     "pledges",
     "joining",
@@ -66,6 +67,7 @@ class Objects:
     group_invitation: Any = None
     support_b: Any = None
     staff_invitation: Any = None
+    proposal_b: Any = None  # an open proposal in group B, by its member
     owner: Any = None  # a plain user whose requests, registrations … the others try
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -123,6 +125,14 @@ def make_objects() -> Objects:
     )
     o.group_invitation = GroupInvitation.objects.create(group=world.digital_group, user=o.owner)
     o.support_b = SupportRequest.objects.create(group=world.group_b, message="Hjelp oss")
+    from decisions.models import Proposal
+
+    o.proposal_b = Proposal.objects.create(
+        group=world.group_b,
+        kind=Proposal.Kind.PAUSE,
+        proposed_by=Membership.objects.get(group=world.group_b, user=world.member_b),
+        deadline=timezone.now() + datetime.timedelta(days=7),
+    )
     o.staff_invitation = StaffInvitation.objects.create(
         token="idor-invitasjon",
         email=o.owner.email,
@@ -211,18 +221,63 @@ ATTEMPTS: dict[str, list[Attempt]] = {
     # Inside a group.
     "groups:inside": inside_group_b_by_member_of_g("get"),
     "groups:meeting_guide": inside_group_b_by_member_of_g("get"),
-    "groups:action": [
+    "decisions:proposals": inside_group_b_by_member_of_g("get"),
+    "decisions:propose": [
         A(
             "member of G → group B",
             "member",
             "post",
-            lambda o: {"slug": B(o), "action": "pause"},
+            lambda o: {"slug": B(o), "kind": "end"},
+            data=lambda o: {"note": "Vi avslutter"},
         ),
+        A(
+            "member of B → group G",
+            "member_b",
+            "post",
+            lambda o: {"slug": G(o), "kind": "end"},
+            data=lambda o: {"at_once": "1"},
+        ),
+    ],
+    "decisions:answer": [
+        A(
+            "G's page, B's proposal",
+            "member",
+            "post",
+            lambda o: {"slug": G(o), "pk": o.proposal_b.pk},
+            data=lambda o: {"answer": "no", "note": "Nei"},
+        ),
+        A(
+            "B's page, by a member of G",
+            "member",
+            "post",
+            lambda o: {"slug": B(o), "pk": o.proposal_b.pk},
+            data=lambda o: {"answer": "yes"},
+        ),
+    ],
+    "decisions:withdraw": [
+        A(
+            "G's page, B's proposal, by its initiator",
+            "initiator",
+            "post",
+            lambda o: {"slug": G(o), "pk": o.proposal_b.pk},
+        ),
+        A(
+            "B's page, by a member of G",
+            "member",
+            "post",
+            lambda o: {"slug": B(o), "pk": o.proposal_b.pk},
+        ),
+    ],
+    "groups:starting_guide": [
+        A("initiator of G → group B", "initiator", "get", lambda o: {"slug": B(o)}),
+    ],
+    "groups:starting_guide_tick": [
         A(
             "initiator of G → group B",
             "initiator",
             "post",
-            lambda o: {"slug": B(o), "action": "end"},
+            lambda o: {"slug": B(o)},
+            data=lambda o: {"item": "m1_welcome", "ticked": "on"},
         ),
     ],
     "groups:step_back": [
@@ -328,6 +383,14 @@ ATTEMPTS: dict[str, list[Attempt]] = {
         "post",
         lambda o: {"slug": o.world.group_b.slug},
         data=lambda o: {"name": "Overtatt"},
+    ),
+    "staff:group_initiators": district_a_staff(
+        "post",
+        lambda o: {"slug": o.world.group_b.slug},
+        data=lambda o: {"email": "ny.igangsetter@example.org", "purpose": "co"},
+    ),
+    "staff:group_initiator_self": district_a_staff(
+        "post", lambda o: {"slug": o.world.group_b.slug}
     ),
     "staff:group_staff_action": district_a_staff(
         "post", lambda o: {"slug": o.world.group_b.slug, "action": "end"}

@@ -1,9 +1,11 @@
 """Fill a development database with demo data: ``python manage.py seed_demo``.
 
 Creates contact points of every kind in all seven districts, some 35 groups in
-every lifecycle state, fictional members with pseudonyms, and one login per
-role, then their meetings (``demo.meetings``). The fictional people, places
-and groups themselves are listed in ``demo.data``; every one is made up.
+every lifecycle state, fictional members with pseudonyms who have signed the
+current confidentiality pledge, one login per role, an open proposal in a
+self-run group of the demo member's, then their meetings (``demo.meetings``).
+The fictional people, places and groups themselves are listed in
+``demo.data``; every one is made up.
 
 Idempotent: every row is found by a stable natural key (a slug or an e-mail
 address) and the random choices come from a fixed seed, so a second run finds
@@ -37,6 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from decisions.models import Answer, Proposal
 from demo.data import (
     AGE_BANDS,
     CONTACT_POINTS,
@@ -50,6 +53,8 @@ from demo.data import (
     MEMBER_LOGIN_GROUPS,
     MEMBER_NAMES,
     MEMBERS_BY_STATE,
+    PROPOSAL_GROUP,
+    PROPOSAL_NOTE,
     ROOMS,
     SEED,
     WEEKDAYS,
@@ -60,6 +65,8 @@ from demo.meetings import seed_demo_meetings
 from groups.models import Group, Membership, Theme
 from organisations.models import ContactPoint, District, StaffRole
 from places.models import Kommune
+from pledges.models import Pledge, PledgeSignature
+from pledges.selectors import group_lines_revision
 
 G = Group.State
 
@@ -96,7 +103,9 @@ class Command(BaseCommand):
             logins = self.seed_logins(contact_points)
             initiators = self.seed_initiators(contact_points)
             members = [self.user(ascii_slug(name), name) for name in MEMBER_NAMES]
-            self.seed_groups(contact_points, logins, initiators, members)
+            groups = self.seed_groups(contact_points, logins, initiators, members)
+            self.seed_signatures()
+            self.seed_open_proposal(groups[PROPOSAL_GROUP], logins["member"])
             seed_demo_meetings(now=self.now)
         self.print_logins()
 
@@ -179,9 +188,10 @@ class Command(BaseCommand):
         logins: dict[str, User],
         initiators: dict[str, User],
         members: list[User],
-    ) -> None:
+    ) -> list[Group]:
         themes = {theme.slug: theme for theme in Theme.objects.all()}
         seen_slugs: set[str] = set()
+        seeded: list[Group] = []
         for index, spec in enumerate(GROUPS):
             # Draw every random value first, in the same order on every run.
             age_min, age_max = self.rng.choice(AGE_BANDS)
@@ -264,6 +274,52 @@ class Command(BaseCommand):
                 open_for_new_members=spec.state in G.BEFORE_START
                 or (spec.state == G.SELF_RUN and active < len(group_members)),
             )
+            seeded.append(group)
+        return seeded
+
+    def seed_signatures(self) -> None:
+        """Every active demo participant has signed the current pledge with the group's lines."""
+        pledge = Pledge.objects.current()
+        if pledge is None:
+            return
+        active = (
+            Membership.objects.active()
+            .filter(user__email__endswith=f"@{DEMO_DOMAIN}")
+            .exclude(group__state=G.DRAFT)
+            .select_related("user", "group")
+        )
+        for membership in active:
+            PledgeSignature.objects.get_or_create(
+                membership=membership,
+                pledge=pledge,
+                group_lines_revision=group_lines_revision(group=membership.group),
+                defaults={"typed_name": membership.user.display_name},
+            )
+
+    def seed_open_proposal(self, group: Group, member_login: User) -> None:
+        """A proposal to take a break, for the demo member to answer (once an open one is gone,
+        a new one is made)."""
+        if Proposal.objects.filter(group=group, status=Proposal.Status.OPEN).exists():
+            return
+        others = list(
+            group.memberships.active()
+            .filter(role=Membership.Role.MEMBER)
+            .exclude(user=member_login)
+            .order_by("joined_at", "pk")
+        )
+        proposer, agreeing = others[0], others[1]
+        proposal = Proposal.objects.create(
+            group=group,
+            kind=Proposal.Kind.PAUSE,
+            proposed_by=proposer,
+            note=PROPOSAL_NOTE,
+            deadline=self.now + datetime.timedelta(days=5),
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(
+            created_at=self.now - datetime.timedelta(days=2)
+        )
+        for membership in (proposer, agreeing):
+            Answer.objects.create(proposal=proposal, membership=membership, agrees=True)
 
     def seed_memberships(
         self, group: Group, initiators: list[User], members: list[User], days_ago: int
