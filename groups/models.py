@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import when
+
 
 class Theme(models.Model):
     """A life-problem category (livsproblem), or a mixed group."""
@@ -53,13 +55,6 @@ WEEKDAYS_PLURAL = (
     _("Saturdays"),
     _("Sundays"),
 )
-
-
-def format_clock(value: datetime.time) -> str:
-    """A time as people write it: "18" or "18.30" in Norwegian, "18:00" in English."""
-    if translation.get_language() == "en":
-        return value.strftime("%H:%M")
-    return f"{value.hour:02d}" if value.minute == 0 else f"{value.hour:02d}.{value.minute:02d}"
 
 
 BYDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -348,17 +343,17 @@ class Group(models.Model):
 
     @property
     def cadence_text(self) -> str:
-        """The schedule in plain words, e.g. "tirsdager kl. 18–20, hver uke"."""
+        """The schedule in plain words, e.g. «tirsdager kl. 18.00–20.00, hver uke»."""
         if self.cadence == self.Cadence.CUSTOM:
             return _("%(days)s %(start)s–%(end)s") % {
                 "days": _(" and ").join(str(WEEKDAYS_PLURAL[day]) for day in self.meeting_weekdays),
-                "start": format_clock(self.start_time),
-                "end": format_clock(self.end_time),
+                "start": when.clock(self.start_time),
+                "end": when.clock(self.end_time),
             }
         return _("%(days)s %(start)s–%(end)s, %(cadence)s") % {
             "days": WEEKDAYS_PLURAL[self.weekday],
-            "start": format_clock(self.start_time),
-            "end": format_clock(self.end_time),
+            "start": when.clock(self.start_time),
+            "end": when.clock(self.end_time),
             "cadence": self.get_cadence_display(),
         }
 

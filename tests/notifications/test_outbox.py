@@ -81,8 +81,8 @@ def test_reminder_is_sent_once_with_a_neutral_subject_and_absence_link(world, sm
     assert counts == {"sent": 3}
     assert sending.send_batch(all_ids()) == {}
     assert len(mail.outbox) == 2 and len(sms_outbox) == 1
-    # "Påminnelse: gruppemøte i dag kl. 18:00" (English until translated): a time, no name.
-    assert re.search(r"\d\d:\d\d$", mail.outbox[0].subject)
+    # «Påminnelse: gruppemøte i dag kl. 18.00»: a time as Norwegian writes it, no name.
+    assert re.search(r" kl\. \d\d\.\d\d$", mail.outbox[0].subject)
     assert world.group.name not in mail.outbox[0].subject
     assert "/fravar/" in mail.outbox[0].body
     assert mail.outbox[0].alternatives[0][1] == "text/html"
