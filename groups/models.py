@@ -69,9 +69,7 @@ def parse_byday(value: str) -> list[int]:
 def validate_byday(value: str) -> None:
     codes = [code.strip().upper() for code in value.split(",")] if value else []
     if any(code not in BYDAY_CODES for code in codes) or len(set(codes)) != len(codes):
-        raise ValidationError(
-            _("Write the days as two-letter codes separated by commas, e.g. “MO,TH”.")
-        )
+        raise ValidationError(_("Choose each meeting day once, from the days of the week."))
 
 
 class PublicStatus(models.TextChoices):

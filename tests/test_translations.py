@@ -197,6 +197,18 @@ def test_translations_keep_placeholders_and_markup():
     assert not problems, "\n".join(problems)
 
 
+def test_labels_leave_optional_to_the_field_template():
+    """``includes/field.html`` adds «(valgfritt)»; a label saying it too doubles it."""
+    doubled = [str(e) for e in _entries() if "(optional)" in e.msgid]
+    assert not doubled, "\n".join(doubled)
+
+
+def test_no_stiff_politeness():
+    """Plain and warm: «du», and no «vennligst» (see docs/translation.md)."""
+    stiff = [str(e) for e in _entries() if any("ennligst" in t for t in e.msgstr.values())]
+    assert not stiff, "\n".join(stiff)
+
+
 # --- (b) the compiled catalogue is current ------------------------------------------
 
 
@@ -304,7 +316,7 @@ PAGES = {
     },
     "/konto/login/": {
         "nb": ["Logg inn", "Passord", "Hopp til hovedinnholdet"],
-        "en": ["Sign In", "Password", "Skip to main content"],
+        "en": ["Log in", "Password", "Skip to main content"],
     },
     "/grupper/": {
         "nb": ["Finn en gruppe", "Søk", "Trenger du hjelp nå?"],

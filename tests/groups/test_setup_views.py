@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
+from groups.lifecycle import TRANSITIONS
 from groups.models import Group, Membership, SupportRequest
 from tests.conftest import login
 from tests.factories import GroupFactory, SupportRequestFactory, give_totp
@@ -216,9 +217,28 @@ def test_after_self_run_a_member_pauses_inside(roles, role_client):
     client = role_client("member")
     page = client.get(reverse("groups:inside", args=[roles.group.slug]))
     assert reverse("groups:action", args=[roles.group.slug, "pause"]) in page.content.decode()
-    client.post(reverse("groups:action", args=[roles.group.slug, "pause"]))
+    response = client.post(reverse("groups:action", args=[roles.group.slug, "pause"]))
     roles.group.refresh_from_db()
     assert roles.group.state == State.PAUSED
+    # What happened, in a sentence; not "Done: Pause."
+    assert texts(response) == [
+        "Gruppa tar en pause. Det er ingen møter før dere starter opp igjen."
+    ]
+
+
+def test_the_button_that_opens_a_group_says_what_it_does(roles, role_client):
+    Group.objects.filter(pk=roles.group.pk).update(state=State.SELF_RUN, open_for_new_members=False)
+    page = role_client("member").get(reverse("groups:inside", args=[roles.group.slug]))
+    text = page.content.decode()
+    # A button needs the verb («Åpne»); the status says «Åpen for nye medlemmer».
+    assert "Åpne for nye medlemmer" in text
+    assert ">Åpen for nye medlemmer<" not in text
+
+
+def test_every_transition_says_afterwards_what_happened():
+    for transition in TRANSITIONS.values():
+        assert str(transition.done).endswith("."), transition.name
+        assert str(transition.done) != str(transition.label)
 
 
 # --- Stepping back and support ---------------------------------------------------
