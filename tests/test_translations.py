@@ -322,6 +322,10 @@ PAGES = {
         "nb": ["Finn en gruppe", "Søk", "Trenger du hjelp nå?"],
         "en": ["Find a group", "Search", "Need help now?"],
     },
+    "/hva-er-en-selvhjelpsgruppe/": {
+        "nb": ["Hva er en selvhjelpsgruppe?", "Slik snakker vi sammen", "taushetserklæring"],
+        "en": ["What is a self-help group?", "How we talk together", "confidentiality pledge"],
+    },
 }
 
 
@@ -359,6 +363,12 @@ def test_norwegian_pages_show_no_english_source_text(client, path):
         and entry.msgid in text
     ]
     assert not leaks, f"English on {path} in nb: {leaks}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/grupper/"])
+def test_seekers_find_the_explanation_from_home_and_finder(client, path):
+    assert 'href="/hva-er-en-selvhjelpsgruppe/"' in client.get(path).content.decode()
 
 
 @pytest.mark.django_db

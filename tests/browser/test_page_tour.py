@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TOUR: dict[str, Callable[[World], list[str]]] = {
     "anonymous": lambda w: [
         "/",
+        "/hva-er-en-selvhjelpsgruppe/",
         "/grupper/",
         f"/grupper/{w.group.slug}/",
         "/konto/login/",
