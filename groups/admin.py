@@ -10,7 +10,7 @@ from .signals import SCHEDULE_FIELDS, announce_schedule_change, announce_state_c
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name_nb", "name_en", "is_mixed", "sort_order"]
+    list_display = ["name_nb", "name_nn", "name_en", "is_mixed", "sort_order"]
     prepopulated_fields = {"slug": ["name_nb"]}
 
 

@@ -18,10 +18,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import when
+from core import languages, when
 
 
 class Theme(models.Model):
@@ -29,6 +29,12 @@ class Theme(models.Model):
 
     slug = models.SlugField(_("short name"), unique=True)
     name_nb = models.CharField(_("name (Bokmål)"), max_length=80)
+    name_nn = models.CharField(
+        _("name (Nynorsk)"),
+        max_length=80,
+        blank=True,
+        help_text=_("Empty: readers of Nynorsk see the Bokmål name."),
+    )
     name_en = models.CharField(_("name (English)"), max_length=80)
     is_mixed = models.BooleanField(_("mixed themes"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -43,7 +49,7 @@ class Theme(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if translation.get_language() == "en" else self.name_nb
+        return languages.pick(nb=self.name_nb, nn=self.name_nn, en=self.name_en)
 
 
 WEEKDAYS_PLURAL = (

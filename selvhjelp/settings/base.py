@@ -335,7 +335,13 @@ MFA_TOTP_ISSUER = "Selvhjelp"
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
+# Bokmål first (the default), Nynorsk, English. A language added here needs
+# its catalogue in locale/ (docs/translation.md); the tests require it.
+LANGUAGES = [
+    ("nb", _("Norwegian Bokmål")),
+    ("nn", _("Norwegian Nynorsk")),
+    ("en", _("English")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

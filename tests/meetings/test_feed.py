@@ -181,6 +181,7 @@ def test_the_feed_reads_a_fixed_number_of_queries(client, django_assert_num_quer
     ("language", "said"),
     [
         ("nb", "Flyttet fra {nb}."),
+        ("nn", "Flytta frå {nn}."),
         ("en", "Moved from {en}."),
     ],
 )
@@ -199,7 +200,7 @@ def test_a_moved_meeting_says_when_it_was_in_the_members_language(
     events = {str(e["UID"]).split("@")[0]: e for e in parse(client.get(feed_url(member)).content)}
 
     written = {}
-    for code in ("nb", "en"):
+    for code in ("nb", "nn", "en"):
         with translation.override(code):
             written[code] = when.weekday_date_clock(was)
     assert str(events[f"meeting-{moved.pk}"]["DESCRIPTION"]) == said.format(**written)
