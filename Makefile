@@ -82,8 +82,10 @@ fuzz: install
 		$(BIN)/pytest -m hypothesis --hypothesis-seed=$$seed $(PYTEST_ARGS); status=$$?; \
 	echo "hypothesis seed was $$seed"; exit $$status
 
+## make messages: update the Bokmål and Nynorsk catalogues from the code, then compile them
+## (translate every new or fuzzy entry in between: docs/translation.md)
 messages: install
-	$(PY) manage.py makemessages --locale nb --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"
+	$(PY) manage.py makemessages --locale nb --locale nn --no-obsolete --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:

@@ -45,6 +45,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     class Language(models.TextChoices):
         NB = "nb", _("Norwegian Bokmål")
+        NN = "nn", _("Norwegian Nynorsk")
         EN = "en", _("English")
 
     email = models.EmailField(_("e-mail address"), unique=True)

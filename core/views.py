@@ -24,6 +24,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    """What a self-help group is and how its members talk together, for seekers."""
+    return render(request, "core/about.html")
+
+
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:

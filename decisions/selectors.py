@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.shortcuts import get_object_or_404
-from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import when
 from groups import lifecycle
 from groups.models import Group, Membership
 
@@ -25,7 +24,6 @@ from .models import Answer, Proposal
 
 Kind = Proposal.Kind
 Status = Proposal.Status
-OSLO = ZoneInfo("Europe/Oslo")
 
 # "The proposal to … was not agreed": what a kind would do, in a few words.
 WHAT: dict[str, Promise] = {
@@ -49,8 +47,8 @@ PROPOSED_ELSEWHERE = {Kind.SCHEDULE: "meetings:schedule", Kind.PLEDGE_LINES: "pl
 
 
 def day(value: datetime.datetime) -> str:
-    """A day as the notice feed says it: "1. februar", "1. February"."""
-    return formats.date_format(value.astimezone(OSLO), "j. F")
+    """A day as the notice feed says it: "1. februar", "1 February"."""
+    return when.day_month(value)
 
 
 def schedule_text(group: Group, details: dict[str, Any]) -> str:
@@ -188,9 +186,10 @@ def choices(*, group: Group, membership: Membership) -> list[Choice]:
     if group.state not in Group.State.RUNS_ITSELF:
         if membership.role != Membership.Role.INITIATOR:
             return []
-        allowed = {t.name for t in lifecycle.allowed_actions(user=membership.user, group=group)}
+        # The initiators act at once: their buttons say what the transition does.
+        allowed = {t.name: t for t in lifecycle.allowed_actions(user=membership.user, group=group)}
         return [
-            Choice(kind, str(Kind(kind).label), "decisions:propose", True)
+            Choice(kind, str(allowed[kind].label), "decisions:propose", True)
             for kind in Kind.BY_INITIATORS
             if kind in allowed
         ]

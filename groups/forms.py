@@ -95,7 +95,7 @@ class GroupSearchForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
@@ -54,20 +54,29 @@ class Transition:
     name: str
     sources: tuple[str, ...]
     target: str | None  # None: the state does not change
-    label: Any
+    label: Any  # on the button: what the member does
     event: AuditEvent.Event
+    done: Any = ""  # afterwards: what has happened, in a sentence
 
 
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("publish", (State.DRAFT,), State.FORMING, _("Publish"), Event.GROUP_PUBLISH),
+        Transition(
+            "publish",
+            (State.DRAFT,),
+            State.FORMING,
+            _("Publish"),
+            Event.GROUP_PUBLISH,
+            _("The group is published. People looking for a group can find it now."),
+        ),
         Transition(
             "start",
             (State.FORMING,),
             State.STARTING,
             _("Start the first meetings"),
             Event.GROUP_START,
+            _("The group has started its first meetings."),
         ),
         Transition(
             "become_self_run",
@@ -75,14 +84,50 @@ TRANSITIONS = {
             State.SELF_RUN,
             _("Group runs itself"),
             Event.GROUP_BECOME_SELF_RUN,
+            _("The group runs itself now."),
         ),
         # Only from self_run: resuming leads to self_run, so pausing a starting
         # group would skip the initiators stepping back.
-        Transition("pause", (State.SELF_RUN,), State.PAUSED, _("Pause"), Event.GROUP_PAUSE),
-        Transition("resume", (State.PAUSED,), State.SELF_RUN, _("Resume"), Event.GROUP_RESUME),
-        Transition("end", State.ACTIVE, State.ENDED, _("End the group"), Event.GROUP_END),
-        Transition("open", (State.SELF_RUN,), None, _("Open for new members"), Event.GROUP_OPEN),
-        Transition("close", (State.SELF_RUN,), None, _("Close for new members"), Event.GROUP_CLOSE),
+        Transition(
+            "pause",
+            (State.SELF_RUN,),
+            State.PAUSED,
+            _("Pause"),
+            Event.GROUP_PAUSE,
+            _("The group is having a break. There are no meetings until you start again."),
+        ),
+        Transition(
+            "resume",
+            (State.PAUSED,),
+            State.SELF_RUN,
+            _("Resume"),
+            Event.GROUP_RESUME,
+            _("Welcome back! The group meets again."),
+        ),
+        Transition(
+            "end",
+            State.ACTIVE,
+            State.ENDED,
+            _("End the group"),
+            Event.GROUP_END,
+            _("The group has ended. Thank you for the time you had together."),
+        ),
+        Transition(
+            "open",
+            (State.SELF_RUN,),
+            None,
+            pgettext_lazy("button", "Open for new members"),
+            Event.GROUP_OPEN,
+            _("The group is open for new members."),
+        ),
+        Transition(
+            "close",
+            (State.SELF_RUN,),
+            None,
+            _("Close for new members"),
+            Event.GROUP_CLOSE,
+            _("The group is closed for new members."),
+        ),
     )
 }
 

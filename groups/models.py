@@ -18,8 +18,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import languages, when
 
 
 class Theme(models.Model):
@@ -27,6 +29,12 @@ class Theme(models.Model):
 
     slug = models.SlugField(_("short name"), unique=True)
     name_nb = models.CharField(_("name (Bokmål)"), max_length=80)
+    name_nn = models.CharField(
+        _("name (Nynorsk)"),
+        max_length=80,
+        blank=True,
+        help_text=_("Empty: readers of Nynorsk see the Bokmål name."),
+    )
     name_en = models.CharField(_("name (English)"), max_length=80)
     is_mixed = models.BooleanField(_("mixed themes"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -41,7 +49,7 @@ class Theme(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if translation.get_language() == "en" else self.name_nb
+        return languages.pick(nb=self.name_nb, nn=self.name_nn, en=self.name_en)
 
 
 WEEKDAYS_PLURAL = (
@@ -53,13 +61,6 @@ WEEKDAYS_PLURAL = (
     _("Saturdays"),
     _("Sundays"),
 )
-
-
-def format_clock(value: datetime.time) -> str:
-    """A time as people write it: "18" or "18.30" in Norwegian, "18:00" in English."""
-    if translation.get_language() == "en":
-        return value.strftime("%H:%M")
-    return f"{value.hour:02d}" if value.minute == 0 else f"{value.hour:02d}.{value.minute:02d}"
 
 
 BYDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -74,9 +75,7 @@ def parse_byday(value: str) -> list[int]:
 def validate_byday(value: str) -> None:
     codes = [code.strip().upper() for code in value.split(",")] if value else []
     if any(code not in BYDAY_CODES for code in codes) or len(set(codes)) != len(codes):
-        raise ValidationError(
-            _("Write the days as two-letter codes separated by commas, e.g. “MO,TH”.")
-        )
+        raise ValidationError(_("Choose each meeting day once, from the days of the week."))
 
 
 class PublicStatus(models.TextChoices):
@@ -349,17 +348,17 @@ class Group(models.Model):
 
     @property
     def cadence_text(self) -> str:
-        """The schedule in plain words, e.g. "tirsdager kl. 18–20, hver uke"."""
+        """The schedule in plain words, e.g. «tirsdager kl. 18.00–20.00, hver uke»."""
         if self.cadence == self.Cadence.CUSTOM:
             return _("%(days)s %(start)s–%(end)s") % {
                 "days": _(" and ").join(str(WEEKDAYS_PLURAL[day]) for day in self.meeting_weekdays),
-                "start": format_clock(self.start_time),
-                "end": format_clock(self.end_time),
+                "start": when.clock(self.start_time),
+                "end": when.clock(self.end_time),
             }
         return _("%(days)s %(start)s–%(end)s, %(cadence)s") % {
             "days": WEEKDAYS_PLURAL[self.weekday],
-            "start": format_clock(self.start_time),
-            "end": format_clock(self.end_time),
+            "start": when.clock(self.start_time),
+            "end": when.clock(self.end_time),
             "cadence": self.get_cadence_display(),
         }
 

@@ -106,8 +106,7 @@ def do_transition(request: AuthenticatedHttpRequest, group: Group, action: str) 
     except DomainError as error:
         messages.error(request, error.message)
         return
-    transition = lifecycle.TRANSITIONS[action]
-    messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+    messages.success(request, lifecycle.TRANSITIONS[action].done)
 
 
 @login_required

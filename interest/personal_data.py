@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from core import languages
 from core.personal_data import ExportSection, PersonalData, RetentionRule, before, iso, register
 
 from .models import InterestRegistration
@@ -18,7 +19,9 @@ def _registrations(user: Any) -> list[dict[str, Any]]:
     )
     return [
         {
-            "theme": r.theme.name_en if user.language == "en" else r.theme.name_nb,
+            "theme": languages.pick(
+                nb=r.theme.name_nb, nn=r.theme.name_nn, en=r.theme.name_en, language=user.language
+            ),
             "format": r.format,
             "municipality": r.kommune.name if r.kommune else None,
             "distance_km": r.radius_km,

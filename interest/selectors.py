@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import translation
 
+from core import languages
 from groups.models import Theme
 from groups.search import great_circle_m
 from organisations.models import ContactPoint, StaffRole
@@ -154,22 +154,28 @@ def waiting_counts(*, contact_point: ContactPoint) -> dict[str, list[dict[str, A
     in_person = (
         waiting.filter(area_q(contact_point), format=Format.IN_PERSON)
         .values(
-            "theme__slug", "theme__name_nb", "theme__name_en", "kommune__number", "kommune__name"
+            "theme__slug",
+            "theme__name_nb",
+            "theme__name_nn",
+            "theme__name_en",
+            "kommune__number",
+            "kommune__name",
         )
         .annotate(count=Count("pk"))
         .order_by("-count", "theme__name_nb", "kommune__name")
     )
     digital = (
         waiting.filter(area_q(contact_point) | Q(kommune__isnull=True), format=Format.DIGITAL)
-        .values("theme__slug", "theme__name_nb", "theme__name_en")
+        .values("theme__slug", "theme__name_nb", "theme__name_nn", "theme__name_en")
         .annotate(count=Count("pk"))
         .order_by("-count", "theme__name_nb")
     )
-    use_en = translation.get_language() == "en"
     rows: dict[str, list[dict[str, Any]]] = {
         "in_person": [dict(row) for row in in_person],
         "digital": [dict(row) for row in digital],
     }
     for row in [*rows["in_person"], *rows["digital"]]:
-        row["theme_name"] = row["theme__name_en"] if use_en else row["theme__name_nb"]
+        row["theme_name"] = languages.pick(
+            nb=row["theme__name_nb"], nn=row["theme__name_nn"], en=row["theme__name_en"]
+        )
     return rows

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class JoinRequestForm(forms.Form):
     message = forms.CharField(
-        label=_("A short message to the group (optional)"),
+        label=_("A short message to the group"),
         help_text=_(
             "For example when you can start. Do not write about a diagnosis or your health: "
             "the group will meet you and you decide what to share."

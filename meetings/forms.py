@@ -16,7 +16,7 @@ from .schedule import aware, local
 class CancelForm(forms.Form):
     prefix = "cancel"
     note = forms.CharField(
-        label=_("Short note (optional)"),
+        label=_("Short note"),
         max_length=200,
         required=False,
         help_text=_("Everyone in the group sees it. Do not write about anyone's health."),
@@ -48,7 +48,7 @@ class MoveForm(forms.Form):
             "members see it shortly before the start."
         ),
     )
-    note = forms.CharField(label=_("Short note (optional)"), max_length=200, required=False)
+    note = forms.CharField(label=_("Short note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         starts = local(meeting.starts_at)

@@ -3,7 +3,9 @@
 Titles are neutral ("Gruppemøte"), never the group's name or theme. The place
 goes in only for members who have signed the group's current pledge; a
 digital meeting's link never does (it opens shortly before the meeting, on
-the meeting page, which the event points to).
+the meeting page, which the event points to). The texts are in the feed
+owner's language, with times written by ``core.when`` («Flyttet fra tirsdag
+15. desember kl. 18.00.»); the member's own note on a meeting stays out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
+
+from core import when
 
 from .models import Meeting
 from .schedule import OSLO
@@ -44,11 +48,17 @@ def _event(meeting: Meeting, *, signed: bool) -> Event:
         event.add("status", "CONFIRMED")
     if signed and not meeting.group.is_digital and meeting_place(meeting):
         event.add("location", meeting_place(meeting))
-    if meeting.group.is_digital:
-        event.add(
-            "description",
-            gettext("The meeting link appears on the meeting page shortly before the meeting."),
+    description = []
+    if meeting.changed_at and meeting.occurrence != meeting.starts_at:
+        description.append(
+            gettext("Moved from %(when)s.") % {"when": when.weekday_date_clock(meeting.occurrence)}
         )
+    if meeting.group.is_digital:
+        description.append(
+            gettext("The meeting link appears on the meeting page shortly before the meeting.")
+        )
+    if description:
+        event.add("description", "\n".join(description))
     return event
 
 

@@ -28,10 +28,11 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import languages
 from groups import follow_up as follow_up_rule
 from groups.models import Group, SupportRequest, Theme
 from groups.search import great_circle_m
@@ -67,10 +68,11 @@ class Table:
 
 
 def _theme_name(theme: Theme | dict[str, Any]) -> str:
-    use_en = translation.get_language() == "en"
     if isinstance(theme, Theme):
         return theme.name
-    return str(theme["name_en"] if use_en else theme["name_nb"])
+    return languages.pick(
+        nb=theme["name_nb"], nn=theme.get("name_nn", ""), en=theme.get("name_en", "")
+    )
 
 
 def _month_key(value: Any) -> str:

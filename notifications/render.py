@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+
+from core import when as core_when
 
 from .models import OutgoingMessage
 from .registry import Rendered
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def html_part(text_template: str, context: dict[str, Any], html_template: str | None = None) -> str:
@@ -52,17 +50,12 @@ def param(message: OutgoingMessage, name: str) -> int:
 
 
 def when(starts_at: datetime.datetime, now: datetime.datetime | None = None) -> dict[str, str]:
-    """A time in Oslo as a message says it: ``time``, ``date`` and ``day``
-    (``today``, ``tomorrow`` or ``other``), for "today at 18:00" or
+    """A time in Oslo as a message says it, written by ``core.when``: ``time``
+    («18.00», "18:00"), ``date`` («tirsdag 3. mars», "Tuesday 3 March") and
+    ``day`` (``today``, ``tomorrow`` or ``other``), for «i dag kl. 18.00» or
     "Tuesday 3 March at 18:00" in the active language."""
-    local = starts_at.astimezone(OSLO)
-    today = (now or timezone.now()).astimezone(OSLO).date()
-    time = local.strftime("%H:%M")
-    date = formats.date_format(local, "l j. F")
-    if local.date() == today:
-        day = "today"
-    elif local.date() == today + datetime.timedelta(days=1):
-        day = "tomorrow"
-    else:
-        day = "other"
-    return {"time": time, "date": date, "day": day}
+    return {
+        "time": core_when.clock(starts_at),
+        "date": core_when.weekday_date(starts_at),
+        "day": core_when.relative_day(starts_at, now),
+    }

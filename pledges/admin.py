@@ -39,7 +39,7 @@ class PledgeAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Pledge | None = None) -> Any:
         if obj is not None and obj.published_at is not None:
-            return ["version", "text_nb", "text_en", "published_at"]
+            return ["version", "text_nb", "text_nn", "text_en", "published_at"]
         return []
 
     def save_model(self, request: HttpRequest, obj: Pledge, form: Any, change: bool) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core import languages
 
 
 class PledgeQuerySet(models.QuerySet["Pledge"]):
@@ -24,6 +25,11 @@ class PledgeQuerySet(models.QuerySet["Pledge"]):
 class Pledge(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     text_nb = models.TextField(_("text (Bokmål)"))
+    text_nn = models.TextField(
+        _("text (Nynorsk)"),
+        blank=True,
+        help_text=_("Empty: readers of Nynorsk see the Bokmål text."),
+    )
     text_en = models.TextField(_("text (English)"))
     published_at = models.DateTimeField(
         _("published"),
@@ -45,7 +51,7 @@ class Pledge(models.Model):
 
     @property
     def text(self) -> str:
-        return self.text_en if translation.get_language() == "en" else self.text_nb
+        return languages.pick(nb=self.text_nb, nn=self.text_nn, en=self.text_en)
 
 
 class GroupPledgeLines(models.Model):

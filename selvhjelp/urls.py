@@ -13,6 +13,7 @@ admin.site.site_header = "Selvhjelp"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("hva-er-en-selvhjelpsgruppe/", core_views.about, name="about"),
     path("helse/", core_views.health, name="health"),
     path("sprak/", core_views.set_language, name="set_language"),
     path(

@@ -333,6 +333,17 @@ def role_client(roles):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A test starts in the default language, whichever one the test before it
+    left active (a request through the test client activates the visitor's)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (core.ratelimit) and other cached values start empty."""
     from django.core.cache import cache

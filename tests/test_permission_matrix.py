@@ -379,6 +379,7 @@ TO_INSIDE_G_MEETINGS = Redirect("/grupper/tirsdagsgruppa-alfa/inne/")
 URLS: dict[str, list[Case]] = {
     # Public pages: no account needed, nothing personal asked.
     "home": [public()],
+    "about": [public()],
     "health": [public()],
     # A plain link (no POST, so no CSRF cookie for first-time visitors).
     "set_language": [

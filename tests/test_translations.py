@@ -1,19 +1,23 @@
-"""The Bokmål catalogue: complete, compiled, current, and used by the pages.
+"""The catalogues: Bokmål and Nynorsk, complete, compiled, current, and used by the pages.
 
-Source strings are English; ``locale/nb/LC_MESSAGES/django.po`` holds the
-Bokmål, and the compiled ``django.mo`` is committed beside it (running the app
-needs no gettext). After adding or changing a translatable string, from the
-repository root:
+Source strings are English; ``locale/<language>/LC_MESSAGES/django.po`` holds
+each other language of ``settings.LANGUAGES`` (Bokmål ``nb``, Nynorsk
+``nn``), and the compiled ``django.mo`` is committed beside each (running the
+app needs no gettext). After adding or changing a translatable string, from
+the repository root:
 
-    .venv/bin/python manage.py makemessages --locale nb --ignore ".venv/*" \\
-        --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*"
-    # Translate every empty or "#, fuzzy" entry in locale/nb/LC_MESSAGES/django.po
-    # (drop the fuzzy flag and its "#|" lines once the msgstr is right), then:
+    make messages
+    # that is: .venv/bin/python manage.py makemessages --locale nb --locale nn \\
+    #     --no-obsolete --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" \\
+    #     --ignore "staticfiles/*" --ignore "var/*"
+    #   then .venv/bin/python manage.py compilemessages --ignore ".venv/*"
+    # Translate every empty or "#, fuzzy" entry in both django.po files (drop
+    # the fuzzy flag and its "#|" lines once the msgstr is right), compile again:
     .venv/bin/python manage.py compilemessages --ignore ".venv/*"
     .venv/bin/pytest -q tests/test_translations.py
 
-and commit both django.po and django.mo. No English catalogue is needed: the
-msgids are the English text.
+and commit the .po and .mo files. No English catalogue is needed: the msgids
+are the English text. Words, tone and the Nynorsk standard: docs/translation.md.
 """
 
 from __future__ import annotations
@@ -26,13 +30,23 @@ import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 REPO = Path(__file__).resolve().parent.parent
-PO_PATH = REPO / "locale" / "nb" / "LC_MESSAGES" / "django.po"
-MO_PATH = PO_PATH.with_suffix(".mo")
+GLOSSARY = REPO / "docs" / "translation.md"
+
+# Every language but English, whose text is the msgids themselves.
+LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+
+
+def po_path(language: str) -> Path:
+    return REPO / "locale" / language / "LC_MESSAGES" / "django.po"
+
 
 # What makemessages must not scan (the Makefile's and this file's --ignore list).
 NOT_SCANNED = {"bench", "tests", "staticfiles", "var", "locale", "node_modules", "build"}
@@ -146,8 +160,9 @@ def _describe(entry: Entry) -> str:
     return text
 
 
-def _entries() -> list[Entry]:
-    return read_po(PO_PATH)[1]
+@cache
+def _entries(language: str = "nb") -> tuple[Entry, ...]:
+    return tuple(read_po(po_path(language))[1])
 
 
 # --- (a) every entry is translated ----------------------------------------------
@@ -156,29 +171,53 @@ PLACEHOLDER = re.compile(r"%\([^)]+\)[sdfir]|%[sdfir]|\{[^{}]*\}")
 HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*")
 
 
-def test_catalogue_header_is_bokmal_with_two_plural_forms():
-    header = read_po(PO_PATH)[0]
-    assert header["Language"] == "nb"
+def test_the_languages_are_bokmal_first_then_nynorsk_and_english():
+    assert settings.LANGUAGE_CODE == "nb"
+    assert [code for code, _name in settings.LANGUAGES] == ["nb", "nn", "en"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_header_names_its_language_with_two_plural_forms(language):
+    header = read_po(po_path(language))[0]
+    assert header["Language"] == language
     assert header["Plural-Forms"].replace(" ", "") == "nplurals=2;plural=(n!=1);"
     assert header["Content-Type"] == "text/plain; charset=UTF-8"
     assert "fuzzy" not in header["#flags"], "remove '#, fuzzy' from the header entry"
 
 
-def test_every_entry_is_translated_and_none_is_fuzzy():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_entry_is_translated_and_none_is_fuzzy(language):
     untranslated, fuzzy = [], []
-    for entry in _entries():
+    for entry in _entries(language):
         expected_forms = 2 if entry.msgid_plural is not None else 1
         if len(entry.msgstr) != expected_forms or not all(entry.msgstr.values()):
             untranslated.append(str(entry))
         if "fuzzy" in entry.flags:
             fuzzy.append(str(entry))
-    assert not untranslated, "Untranslated in django.po:\n" + "\n".join(untranslated)
-    assert not fuzzy, "Fuzzy (check, then drop the flag) in django.po:\n" + "\n".join(fuzzy)
+    where = po_path(language).relative_to(REPO)
+    assert not untranslated, f"Untranslated in {where}:\n" + "\n".join(untranslated)
+    assert not fuzzy, f"Fuzzy (check, then drop the flag) in {where}:\n" + "\n".join(fuzzy)
 
 
-def test_translations_keep_placeholders_and_markup():
+def test_every_catalogue_holds_the_same_strings():
+    """Bokmål and Nynorsk are updated together (``make messages``)."""
+    keys = {language: {e.key for e in _entries(language)} for language in LANGUAGES}
+    first, *others = LANGUAGES
+    for language in others:
+        only_first = sorted(_describe_key(k) for k in keys[first] - keys[language])
+        only_other = sorted(_describe_key(k) for k in keys[language] - keys[first])
+        assert not only_first, f"Only in {first}, not in {language}:\n" + "\n".join(only_first)
+        assert not only_other, f"Only in {language}, not in {first}:\n" + "\n".join(only_other)
+
+
+def _describe_key(key: tuple[str | None, str, str | None]) -> str:
+    return _describe(Entry(msgctxt=key[0], msgid=key[1], msgid_plural=key[2]))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_placeholders_and_markup(language):
     problems = []
-    for entry in _entries():
+    for entry in _entries(language):
         sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid_plural]
         for source in sources:
             wanted_placeholders = Counter(PLACEHOLDER.findall(source))
@@ -197,18 +236,136 @@ def test_translations_keep_placeholders_and_markup():
     assert not problems, "\n".join(problems)
 
 
-# --- (b) the compiled catalogue is current ------------------------------------------
+def test_labels_leave_optional_to_the_field_template():
+    """``includes/field.html`` adds «(valgfritt)»; a label saying it too doubles it."""
+    doubled = [str(e) for e in _entries() if "(optional)" in e.msgid]
+    assert not doubled, "\n".join(doubled)
 
 
-def test_compiled_catalogue_matches_the_po_file():
-    assert MO_PATH.exists(), "run: .venv/bin/python manage.py compilemessages --ignore '.venv/*'"
-    with MO_PATH.open("rb") as handle:
+STIFF = {
+    "nb": re.compile(r"\bvennligst\b", re.IGNORECASE),
+    "nn": re.compile(r"\b(vennligst|venlegst)\b", re.IGNORECASE),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_stiff_politeness(language):
+    """Plain and warm: «du», and no «vennligst» (see docs/translation.md)."""
+    stiff = [
+        str(e)
+        for e in _entries(language)
+        if any(STIFF[language].search(text) for text in e.msgstr.values())
+    ]
+    assert not stiff, "\n".join(stiff)
+
+
+# Words that are Bokmål and not Nynorsk; each has its Nynorsk form beside it in
+# docs/translation.md. A word that is good Nynorsk too (men, når, blir) is not here.
+BOKMAL_ONLY = [
+    "ikke",
+    "jeg",
+    "hva",
+    "hvor",
+    "hvordan",
+    "hvem",
+    "hvorfor",
+    "hvis",
+    "mens",
+    "også",
+    "bare",
+    "noe",
+    "noen",
+    "mye",
+    "fra",
+    "ennå",
+    "allerede",
+    "fortsatt",
+    "ble",
+    "være",
+    "vært",
+    "gjøre",
+    "gjør",
+    "komme",
+    "kommer",
+    "uke",
+    "uker",
+    "dere",
+    "deres",
+    "navn",
+    "sted",
+    "steder",
+    "hjem",
+    "selv",
+    "egen",
+    "eget",
+    "egne",
+    "hver",
+    "hvert",
+]
+BOKMAL_WORD = re.compile(r"\b(" + "|".join(BOKMAL_ONLY) + r")\b", re.IGNORECASE)
+
+
+def test_nynorsk_is_nynorsk():
+    """Not Bokmål with a few words changed: none of the common Bokmål-only words."""
+    found = []
+    for entry in _entries("nn"):
+        for text in entry.msgstr.values():
+            words = sorted({m.lower() for m in BOKMAL_WORD.findall(text)})
+            if words:
+                found.append(f"{entry}: {', '.join(words)} in {text!r}")
+    assert not found, "Bokmål in the Nynorsk catalogue:\n" + "\n".join(found)
+
+
+def glossary() -> list[tuple[str, str, str]]:
+    """(Bokmål, Nynorsk, English) rows of the table in docs/translation.md."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not line.startswith("|") or len(cells) < 3 or set(cells[0]) <= {"-", " ", ":"}:
+            continue
+        if cells[0] == "Bokmål":
+            continue
+        rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+def test_the_glossary_has_the_domains_words():
+    english = {row[2] for row in glossary()}
+    for word in ("self-help group", "initiator", "confidentiality pledge", "contact point"):
+        assert word in english, f"{word!r} missing from {GLOSSARY.relative_to(REPO)}"
+
+
+@pytest.mark.parametrize(("language", "other"), [("nb", "nn"), ("nn", "nb")])
+def test_each_catalogue_uses_its_own_words_from_the_glossary(language, other):
+    """Where Bokmål and Nynorsk differ (taushetserklæring, teieplikterklæring),
+    a catalogue never uses the other one's word."""
+    column = {"nb": 0, "nn": 1}
+    wrong = []
+    for row in glossary():
+        own, foreign = row[column[language]].lower(), row[column[other]].lower()
+        if not foreign or foreign in own:
+            continue
+        pattern = re.compile(r"\b" + re.escape(foreign), re.IGNORECASE)
+        for entry in _entries(language):
+            if any(pattern.search(text) for text in entry.msgstr.values()):
+                wrong.append(f"{entry}: {foreign!r} (the glossary says {own!r})")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- (b) the compiled catalogues are current ---------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_compiled_catalogue_matches_the_po_file(language):
+    mo_path = po_path(language).with_suffix(".mo")
+    assert mo_path.exists(), "run: .venv/bin/python manage.py compilemessages --ignore '.venv/*'"
+    with mo_path.open("rb") as handle:
         mo = gettext.GNUTranslations(handle)
-    assert mo.info().get("language") == "nb"
+    assert mo.info().get("language") == language
 
     expected: dict[object, str] = {}
     stale = []
-    for entry in _entries():
+    for entry in _entries(language):
         msgid = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
         if entry.msgid_plural is None:
             expected[msgid] = entry.msgstr[0]
@@ -232,20 +389,22 @@ def test_compiled_catalogue_matches_the_po_file():
     compiled = {key: value for key, value in mo._catalog.items() if key != ""}  # type: ignore[attr-defined]
     extra = sorted(repr(key) for key in compiled.keys() - expected.keys())
     missing = sorted(repr(key) for key in expected.keys() - compiled.keys())
-    message = "django.mo is out of date; run compilemessages.\n"
+    message = f"{mo_path.relative_to(REPO)} is out of date; run compilemessages.\n"
     assert not stale, message + "\n".join(stale)
     assert not missing, message + "Missing from .mo:\n" + "\n".join(missing)
     assert not extra, message + "Only in .mo:\n" + "\n".join(extra)
 
 
-# --- (c) every translatable string in the code is in the catalogue -----------------
+# --- (c) every translatable string in the code is in the catalogues ----------------
 
 
-def test_every_translatable_string_is_in_the_catalogue(tmp_path):
+def test_every_translatable_string_is_in_the_catalogues(tmp_path):
     """Runs makemessages over the project into a scratch locale directory.
 
     The scan sees the project through symlinks in ``tmp_path`` and a settings
     module whose LOCALE_PATHS points there, so the repository is never written.
+    Each catalogue holds exactly what the code asks for: nothing missing, and
+    nothing left over from a string that is gone.
     """
     for item in REPO.iterdir():
         if item.name.startswith(".") or item.name in NOT_SCANNED or item.suffix == ".egg-info":
@@ -286,13 +445,19 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path):
     assert not (REPO / "locale" / "django.pot").exists()
 
     found = {entry.key: entry for entry in read_po(scanned)[1]}
-    known = {entry.key for entry in _entries()}
     assert len(found) > 50, "the scan found suspiciously few strings"
-    missing = sorted(_describe(entry) for key, entry in found.items() if key not in known)
-    assert not missing, (
-        "Translatable strings missing from locale/nb/LC_MESSAGES/django.po "
-        "(see this file's docstring for the commands):\n" + "\n".join(missing)
-    )
+    for language in LANGUAGES:
+        known = {entry.key for entry in _entries(language)}
+        where = po_path(language).relative_to(REPO)
+        missing = sorted(_describe(entry) for key, entry in found.items() if key not in known)
+        assert not missing, (
+            f"Translatable strings missing from {where} "
+            "(see this file's docstring for the commands):\n" + "\n".join(missing)
+        )
+        gone = sorted(_describe_key(key) for key in known - found.keys())
+        assert not gone, f"No longer in the code, still in {where} (make messages):\n" + "\n".join(
+            gone
+        )
 
 
 # --- (d) the pages speak the visitor's language --------------------------------------
@@ -300,15 +465,23 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path):
 PAGES = {
     "/": {
         "nb": ["Selvhjelpsgrupper nær deg", "Finn en gruppe", "taushetserklæring"],
+        "nn": ["Sjølvhjelpsgrupper nær deg", "Finn ei gruppe", "teieplikterklæring"],
         "en": ["Self-help groups near you", "Find a group", "confidentiality pledge"],
     },
     "/konto/login/": {
         "nb": ["Logg inn", "Passord", "Hopp til hovedinnholdet"],
-        "en": ["Sign In", "Password", "Skip to main content"],
+        "nn": ["Logg inn", "Passord", "Hopp til hovudinnhaldet"],
+        "en": ["Log in", "Password", "Skip to main content"],
     },
     "/grupper/": {
         "nb": ["Finn en gruppe", "Søk", "Trenger du hjelp nå?"],
+        "nn": ["Finn ei gruppe", "Søk", "Treng du hjelp no?"],
         "en": ["Find a group", "Search", "Need help now?"],
+    },
+    "/hva-er-en-selvhjelpsgruppe/": {
+        "nb": ["Hva er en selvhjelpsgruppe?", "Slik snakker vi sammen", "taushetserklæring"],
+        "nn": ["Kva er ei sjølvhjelpsgruppe?", "Slik snakkar vi saman", "teieplikterklæring"],
+        "en": ["What is a self-help group?", "How we talk together", "confidentiality pledge"],
     },
 }
 
@@ -321,7 +494,7 @@ def _visible_text(content: bytes) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", list(PAGES))
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_pages_are_in_the_requested_language(client, path, language):
     response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
 
@@ -335,18 +508,25 @@ def test_pages_are_in_the_requested_language(client, path, language):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", list(PAGES))
-def test_norwegian_pages_show_no_english_source_text(client, path):
-    """No msgid of three words or more reaches a Bokmål page untranslated."""
-    text = _visible_text(client.get(path).content)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_norwegian_pages_show_no_english_source_text(client, path, language):
+    """No msgid of three words or more reaches a Norwegian page untranslated."""
+    text = _visible_text(client.get(path, HTTP_ACCEPT_LANGUAGE=language).content)
     leaks = [
         entry.msgid
-        for entry in _entries()
+        for entry in _entries(language)
         if len(entry.msgid.split()) >= 3
         and "%" not in entry.msgid
         and entry.msgid != entry.msgstr.get(0)
         and entry.msgid in text
     ]
-    assert not leaks, f"English on {path} in nb: {leaks}"
+    assert not leaks, f"English on {path} in {language}: {leaks}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/grupper/"])
+def test_seekers_find_the_explanation_from_home_and_finder(client, path):
+    assert 'href="/hva-er-en-selvhjelpsgruppe/"' in client.get(path).content.decode()
 
 
 @pytest.mark.django_db
@@ -354,3 +534,45 @@ def test_default_language_is_bokmal(client):
     response = client.get("/")
     assert '<html lang="nb">' in response.content.decode()
     assert response["Content-Language"] == "nb"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_offers_the_two_other_languages(client):
+    for current, others in (("nb", {"nn", "en"}), ("nn", {"nb", "en"}), ("en", {"nb", "nn"})):
+        content = client.get("/", HTTP_ACCEPT_LANGUAGE=current).content.decode()
+        switch = content.split('class="language-switcher"', 1)[1].split("</div>", 1)[0]
+        assert set(re.findall(r'hreflang="(\w+)"', switch)) == others, current
+    response = client.get("/sprak/?language=nn&next=/grupper/")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nn"
+    assert '<html lang="nn">' in client.get("/grupper/").content.decode()
+
+
+# --- (e) stored texts come in each language -----------------------------------------
+
+
+@pytest.mark.django_db
+def test_themes_and_the_pledge_are_stored_in_nynorsk_too():
+    from groups.models import Theme
+    from pledges.models import Pledge
+
+    themes = list(Theme.objects.all())
+    assert themes, "the themes come with the migrations"
+    assert all(theme.name_nn for theme in themes)
+    pledge = Pledge.objects.current()
+    assert pledge is not None and pledge.text_nn.startswith("Eg lovar")
+    with translation.override("nn"):
+        assert {theme.name for theme in themes} == {theme.name_nn for theme in themes}
+        assert pledge.text == pledge.text_nn
+    with translation.override("nb"):
+        assert pledge.text == pledge.text_nb
+
+
+@pytest.mark.django_db
+def test_a_text_not_yet_written_in_nynorsk_shows_in_bokmal():
+    from tests.factories import ThemeFactory
+
+    theme = ThemeFactory(name_nb="Sorg", name_nn="", name_en="Grief")
+    with translation.override("nn"):
+        assert theme.name == "Sorg"
+    with translation.override("en"):
+        assert theme.name == "Grief"

@@ -34,6 +34,24 @@ def test_profile_edit_saves_normalised_phone_and_language(member_client):
     }
 
 
+def test_nynorsk_can_be_chosen_on_the_profile(member_client):
+    client, user = member_client
+    form = client.get(reverse("accounts:profile_edit")).content.decode()
+    assert '<option value="nn">Norsk nynorsk</option>' in form
+
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Kari", "phone": "", "language": "nn"},
+        follow=True,
+    )
+
+    user.refresh_from_db()
+    assert user.language == "nn"
+    page = response.content.decode()
+    assert '<html lang="nn">' in page
+    assert "Profilen din er lagra." in page
+
+
 def test_profile_edit_explains_an_invalid_phone_number(member_client):
     client, user = member_client
 

@@ -44,7 +44,7 @@ REQUIRED_ROLES = (
     "district",
     "national-admin",
 )
-REQUIRED_LANGUAGES = ("nb", "en")
+REQUIRED_LANGUAGES = ("nb", "nn", "en")
 
 HTML_LANG_RE = re.compile(r"<html\b[^>]*\blang=[\"']?([\w-]+)", re.IGNORECASE)
 

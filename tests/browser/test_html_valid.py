@@ -52,7 +52,7 @@ def test_every_page_the_browser_tests_saw_is_valid_html(pytestconfig):
         if missing:
             problems.append(
                 f"No page seen as {', '.join(missing)}: the browser tests must visit"
-                " the pages of every role in both languages (see test_page_tour.py)"
+                " the pages of every role in every language (see test_page_tour.py)"
             )
     if capture.problems:
         problems.append("Pages that could not be saved:\n" + "\n".join(capture.problems))

@@ -1,4 +1,4 @@
-"""A walk past the pages of every role, in Bokmål and in English.
+"""A walk past the pages of every role, in Bokmål, Nynorsk and English.
 
 The stories follow people through what they do; this walk makes sure every
 role's pages are seen at least once in each language, so that axe-core and
@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TOUR: dict[str, Callable[[World], list[str]]] = {
     "anonymous": lambda w: [
         "/",
+        "/hva-er-en-selvhjelpsgruppe/",
         "/grupper/",
         f"/grupper/{w.group.slug}/",
         "/konto/login/",
@@ -85,9 +86,9 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
 }
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 @pytest.mark.parametrize("role", list(TOUR))
-def test_every_role_sees_its_pages_in_both_languages(
+def test_every_role_sees_its_pages_in_every_language(
     role, language, open_as, live_server, axe_check
 ):
     world = build_world()

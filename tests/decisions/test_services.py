@@ -355,7 +355,7 @@ def test_a_new_meeting_time(five):
     )
     with translation.override("nb"):
         assert outcome_text(proposal) == (
-            "Gruppa har bestemt ny møtetid: torsdager kl. 19.30–21, annenhver uke."
+            "Gruppa har bestemt ny møtetid: torsdager kl. 19.30–21.00, annenhver uke."
         )
 
 

@@ -132,8 +132,9 @@ def test_plan_and_page_run_from_week_52_through_53_into_week_1(client):
         ]
         login(client, a.user)
         page = client.get(reverse("groups:inside", args=[group.slug])).content.decode()
-    assert f"Uke 53 (fra 28.12.): {b.user.display_name}" in page
-    assert f"Uke 1 (fra 4.1.): {c.user.display_name}" in page
+    assert f"Uke 53 (fra 28. desember): {b.user.display_name}" in page
+    # The new year's week carries its year.
+    assert f"Uke 1 (fra 4. januar 2027): {c.user.display_name}" in page
 
 
 def test_contact_person_rotates_by_joining_order():

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
+from groups.lifecycle import TRANSITIONS
 from groups.models import Group, Membership, SupportRequest
 from tests.conftest import login
 from tests.factories import GroupFactory, SupportRequestFactory, give_totp, ready_to_run_itself
@@ -234,6 +235,21 @@ def test_after_self_run_a_member_proposes_a_pause_inside(roles, role_client):
     # Nothing changes before the others agree.
     assert roles.group.state == State.SELF_RUN
     assert roles.group.proposals.get().note == "Sommer"
+
+
+def test_the_button_that_opens_a_group_says_what_it_does(roles, role_client):
+    Group.objects.filter(pk=roles.group.pk).update(state=State.SELF_RUN, open_for_new_members=False)
+    page = role_client("member").get(reverse("groups:inside", args=[roles.group.slug]))
+    text = page.content.decode()
+    # A button needs the verb («Åpne»); the status says «Åpen for nye medlemmer».
+    assert "Foreslå: Åpne gruppa for nye medlemmer" in text
+    assert ">Åpen for nye medlemmer<" not in text
+
+
+def test_every_transition_says_afterwards_what_happened():
+    for transition in TRANSITIONS.values():
+        assert str(transition.done).endswith("."), transition.name
+        assert str(transition.done) != str(transition.label)
 
 
 # --- Stepping back and support ---------------------------------------------------

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from core import when
 from groups.models import Group
 from meetings import services
 from meetings.models import CalendarFeed, Meeting
@@ -20,7 +21,7 @@ from pledges.models import PledgeSignature
 from tests.conftest import login
 from tests.factories import MembershipFactory
 
-from .conftest import future_meeting, make_group
+from .conftest import OSLO, future_meeting, make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +37,12 @@ def parse(body: bytes) -> list[icalendar.Event]:
 
 
 def page_meetings(client, group: Group) -> list[tuple[str, str]]:
-    """(date, start–end) of each meeting on the group's inside page."""
+    """(date, start, end) of each meeting on the group's inside page, in Bokmål."""
     html = client.get(reverse("groups:inside", kwargs={"slug": group.slug})).content.decode()
     section = html.split('id="meetings-title"', 1)[1]
     section = section.split('<ul class="meeting-list">', 1)[1].split("</ul>", 1)[0]
-    return re.findall(r"(\d{1,2}\. \w+ \d{4}), (\d\d:\d\d)–(\d\d:\d\d)", section)
+    # «tirsdag 15. desember kl. 18.00–20.00», the year only outside this one.
+    return re.findall(r"(\d{1,2}\. \w+(?: \d{4})?) kl\. (\d\d\.\d\d)–(\d\d\.\d\d)", section)
 
 
 def test_the_feed_lists_what_the_group_page_shows(meeting_group, client):
@@ -83,7 +85,7 @@ def test_the_feed_lists_what_the_group_page_shows(meeting_group, client):
     on_page = page_meetings(client, meeting_group.group)
     assert len(on_page) == 8
     local = [e.decoded("DTSTART").astimezone(timezone.get_current_timezone()) for e in events]
-    assert [f"{d:%H:%M}" for d in local] == [start for _day, start, _end in on_page]
+    assert [f"{d:%H.%M}" for d in local] == [start for _day, start, _end in on_page]
 
 
 def test_no_place_for_members_who_have_not_signed(meeting_group, client):
@@ -173,3 +175,36 @@ def test_the_feed_reads_a_fixed_number_of_queries(client, django_assert_num_quer
         MembershipFactory(group=more.group, user=user, pledge_signed=True)
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(parse(client.get(url).content)) == 32
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nb", "Flyttet fra {nb}."),
+        ("nn", "Flytta frå {nn}."),
+        ("en", "Moved from {en}."),
+    ],
+)
+def test_a_moved_meeting_says_when_it_was_in_the_members_language(
+    meeting_group, client, language, said
+):
+    member = meeting_group.member.user
+    member.language = language
+    member.save()
+    services.calendar_feed_renew(user=member)
+    moved = future_meeting(meeting_group, 1)
+    was = moved.starts_at
+    services.meeting_move(
+        meeting=moved, actor=member, starts_at=moved.starts_at + datetime.timedelta(hours=1)
+    )
+    events = {str(e["UID"]).split("@")[0]: e for e in parse(client.get(feed_url(member)).content)}
+
+    written = {}
+    for code in ("nb", "nn", "en"):
+        with translation.override(code):
+            written[code] = when.weekday_date_clock(was)
+    assert str(events[f"meeting-{moved.pk}"]["DESCRIPTION"]) == said.format(**written)
+    assert written["nb"].endswith(f"kl. {was.astimezone(OSLO):%H.%M}")
+    # Only the moved meeting says so; nothing names the group.
+    assert sum("DESCRIPTION" in e for e in events.values()) == 1
+    assert meeting_group.group.name not in client.get(feed_url(member)).content.decode()

@@ -149,7 +149,7 @@ def test_the_html_of_every_kind_of_email_is_valid(tmp_path: Path):
     messages = one_message_per_kind()
     # A kind added later needs a message here.
     assert sorted(m.kind for m in messages) == registry.kinds()
-    for language in ("nb", "en"):
+    for language in ("nb", "nn", "en"):
         for message in messages:
             if message.recipient is not None:
                 message.recipient.language = language  # the digest reads it

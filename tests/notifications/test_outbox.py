@@ -81,8 +81,8 @@ def test_reminder_is_sent_once_with_a_neutral_subject_and_absence_link(world, sm
     assert counts == {"sent": 3}
     assert sending.send_batch(all_ids()) == {}
     assert len(mail.outbox) == 2 and len(sms_outbox) == 1
-    # "Påminnelse: gruppemøte i dag kl. 18:00" (English until translated): a time, no name.
-    assert re.search(r"\d\d:\d\d$", mail.outbox[0].subject)
+    # «Påminnelse: gruppemøte i dag kl. 18.00»: a time as Norwegian writes it, no name.
+    assert re.search(r" kl\. \d\d\.\d\d$", mail.outbox[0].subject)
     assert world.group.name not in mail.outbox[0].subject
     assert "/fravar/" in mail.outbox[0].body
     assert mail.outbox[0].alternatives[0][1] == "text/html"
@@ -126,6 +126,34 @@ def test_reminder_says_today_or_tomorrow_by_the_date_in_oslo(world, now, day):
         sending.send_batch(all_ids())
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects[english.email] == f"Reminder: group meeting {day} at 18:00"
+
+
+def test_reminder_in_bokmal_and_nynorsk(world):
+    """Norwegian conventions: lower-case weekday, «kl. 18.00»; Nynorsk is Nynorsk."""
+    world.meeting.delete()
+    bokmal, nynorsk, english = world.members
+    nynorsk.language = "nn"
+    nynorsk.save()
+    english.language = "en"
+    english.save()
+    starts = datetime.datetime(2026, 12, 31, 18, 0, tzinfo=OSLO)
+    Meeting.objects.create(
+        group=world.group,
+        occurrence=starts,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+    with time_machine.travel(datetime.datetime(2026, 12, 30, 19, 0, tzinfo=OSLO), tick=False):
+        reminder_scan()
+        sending.send_batch(all_ids())
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[bokmal.email] == "Påminnelse: gruppemøte i morgen kl. 18.00"
+    assert subjects[nynorsk.email] == "Påminning: gruppemøte i morgon kl. 18.00"
+    assert subjects[english.email] == "Reminder: group meeting tomorrow at 18:00"
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "Gruppa di møtes torsdag 31. desember kl. 18.00." in bodies[bokmal.email]
+    assert "Gruppa di møtest torsdag 31. desember kl. 18.00." in bodies[nynorsk.email]
+    assert "Your group meets Thursday 31 December at 18:00." in bodies[english.email]
 
 
 def test_meeting_cancelled_or_deleted_before_sending_cancels_the_reminder(world):

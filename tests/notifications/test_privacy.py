@@ -58,7 +58,9 @@ KINDS = {
 
 @pytest.fixture
 def secret_group(db):
-    theme = ThemeFactory(name_nb="Spiseforstyrrelser", name_en="Eating disorders")
+    theme = ThemeFactory(
+        name_nb="Spiseforstyrrelser", name_nn="Eteforstyrringar", name_en="Eating disorders"
+    )
     cp = ContactPointFactory(public_email="kp@example.org")
     group = GroupFactory(
         theme=theme,
@@ -72,9 +74,8 @@ def secret_group(db):
 
 def forbidden_words(group: Group) -> list[str]:
     theme = group.theme
-    return [w for w in (theme.name_nb, theme.name_en, group.name, group.description) if w] + [
-        group.slug
-    ]
+    names = (theme.name_nb, theme.name_nn, theme.name_en, group.name, group.description)
+    return [w for w in names if w] + [group.slug]
 
 
 def test_outbox_params_refuse_free_text(db):
@@ -101,7 +102,7 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
 
     monkeypatch.setattr(tasks.send_batch, "delay", spy)
 
-    initiator = UserFactory(phone="98765432")
+    initiator = UserFactory(phone="98765432", language="nn")
     member = UserFactory(phone="41234567", language="en")
     staff = UserFactory()
     for user in (initiator, member):
