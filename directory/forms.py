@@ -24,7 +24,7 @@ class ChangeReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     reply_email = forms.EmailField(
-        label=_("Your e-mail, if you want an answer (optional)"),
+        label=_("Your e-mail, if you want an answer"),
         help_text=_("Leave it empty to report without giving any address."),
         required=False,
     )
