@@ -33,7 +33,7 @@ def test_a_seeker_reports_a_change_and_the_contact_point_sees_it(
     alta = ContactPointFactory(
         name="Frisklivssentralen i Alta",
         kind=ContactPoint.Kind.FRISKLIVSSENTRAL,
-        kommune=kommune("5603"),
+        kommune=kommune("5601"),
         public_phone="78 45 50 00",
         opening_hours="Mandag–fredag 8–15",
     )

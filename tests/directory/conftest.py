@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.test import Client
 
 from tests.conftest import login
@@ -17,3 +21,12 @@ def staff_client():
         return login(Client(), role.user, mfa=True), role.user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    """Reports, registrations and audit rows carry times: every test here sets the clock."""
+    with time_machine.travel(
+        datetime.datetime(2026, 2, 17, 10, 0, tzinfo=ZoneInfo("Europe/Oslo")), tick=False
+    ):
+        yield

@@ -109,7 +109,7 @@ def test_the_list_costs_the_same_number_of_queries_at_any_size(
 
 def test_no_hits_in_the_finder_suggests_the_nearest_contact_points(client, make_group):  # noqa: F811
     make_group("5501")  # Tromsø group and contact point
-    nearest = ContactPointFactory(name="Altas kontaktpunkt", kommune=kommune("5603"))
+    nearest = ContactPointFactory(name="Altas kontaktpunkt", kommune=kommune("5601"))
     response = client.get("/grupper/", {"q": "Alta", "radius": "5"})
     html = response.content.decode()
     listed = [cp for cp, _km in response.context["result"].nearest_contact_points]
