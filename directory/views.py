@@ -43,7 +43,10 @@ def directory_list(request: HttpRequest) -> HttpResponse:
                 query.latitude, query.longitude, contact_points=contact_points
             )
             distances = {cp.pk: km for cp, km in nearest}
-            contact_points = [cp for cp, _km in nearest]
+            # A contact point whose kommune has no point yet comes last, not never.
+            contact_points = [cp for cp, _km in nearest] + [
+                cp for cp in contact_points if cp.pk not in distances
+            ]
             place_label = form.place.label if form.place else ""
     entries = selectors.directory_entries(contact_points)
     for entry in entries:

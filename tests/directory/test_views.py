@@ -72,11 +72,12 @@ def test_inactive_contact_points_are_not_listed_and_their_entry_is_404(client):
 def test_a_place_orders_the_directory_nearest_first(client, gazetteer):  # noqa: F811
     far = ContactPointFactory(name="A Oslo", kommune=kommune("0301"))
     near = ContactPointFactory(name="B Tromsø", kommune=kommune("5501"))
+    nowhere = ContactPointFactory(name="C Uten punkt", kommune__latitude=None)
 
     response = client.get(LIST, {"q": "Tromso"})
     html = response.content.decode()
 
-    assert [e.contact_point for e in response.context["entries"]] == [near, far]
+    assert [e.contact_point for e in response.context["entries"]] == [near, far, nowhere]
     assert html.index("B Tromsø") < html.index("A Oslo")
     assert "0 km" in html or "0,0 km" in html
 
