@@ -26,6 +26,7 @@ COPY joining ./joining
 COPY meetings ./meetings
 COPY notifications ./notifications
 COPY monitoring ./monitoring
+COPY directory ./directory
 COPY privacy ./privacy
 COPY demo ./demo
 RUN pip install .

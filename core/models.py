@@ -40,6 +40,11 @@ class AuditEvent(models.Model):
         ROLE_REVOKED = "role.revoked"
         STAFF_INVITATION_CREATED = "staff_invitation.created"
 
+        # The public directory of contact points and reports of a change.
+        CONTACT_POINT_ENTRY_CHANGED = "contact_point.entry_changed"
+        CHANGE_REPORT_RECEIVED = "change_report.received"
+        CHANGE_REPORT_HANDLED = "change_report.handled"
+
         # Confidentiality pledges.
         PLEDGE_PUBLISHED = "pledge.published"
         PLEDGE_SIGNED = "pledge.signed"

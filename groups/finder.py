@@ -2,11 +2,12 @@
 
 A fixed number of queries whatever the number of hits: the theme choices, a
 count and a page of nearby groups, a preview of digital groups, and, when
-nothing is near, the nearest contact point.
+nothing is near, the nearest contact points.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +29,8 @@ class FinderResult:
     digital: list[Group] = field(default_factory=list)
     digital_total: int = 0
     wider_radius_km: int | None = None
-    nearest_contact_point: ContactPoint | None = None
-    nearest_contact_point_km: float | None = None
+    # The nearest contact points with their distance in km, when nothing is near.
+    nearest_contact_points: list[tuple[ContactPoint, float]] = field(default_factory=list)
 
     @property
     def in_person_listed(self) -> bool:
@@ -50,23 +51,42 @@ def _page(qs: Any, number: int | None, size: int) -> Page:
     return paginator.get_page(number or 1)
 
 
-def nearest_contact_point(lat: float, lon: float) -> tuple[ContactPoint | None, float | None]:
-    """The closest active contact point (there are a few hundred at most)."""
-    best: tuple[float, ContactPoint] | None = None
-    for contact_point in ContactPoint.objects.filter(
-        is_active=True, kommune__latitude__isnull=False
-    ).select_related("kommune"):
-        distance = search.great_circle_m(
-            lat,
-            lon,
-            contact_point.kommune.latitude,  # type: ignore[arg-type]
-            contact_point.kommune.longitude,  # type: ignore[arg-type]
+NEAREST_CONTACT_POINTS = 3
+
+
+def contact_points_by_distance(
+    lat: float,
+    lon: float,
+    *,
+    contact_points: Iterable[ContactPoint] | None = None,
+    limit: int | None = None,
+) -> list[tuple[ContactPoint, float]]:
+    """Active contact points nearest first, each with its distance in km.
+
+    Measured to the point of the contact point's kommune, like the finder's
+    groups; ties by name. There are a few hundred contact points at most, so
+    they are measured here rather than in the database. ``contact_points``
+    (with their kommune loaded) saves the query when the caller has them.
+    """
+    if contact_points is None:
+        contact_points = ContactPoint.objects.filter(is_active=True).select_related("kommune")
+    measured = [
+        (
+            search.great_circle_m(
+                lat,
+                lon,
+                cp.kommune.latitude,  # type: ignore[arg-type]
+                cp.kommune.longitude,  # type: ignore[arg-type]
+            ),
+            cp.name,
+            cp.pk,
+            cp,
         )
-        if best is None or distance < best[0]:
-            best = (distance, contact_point)
-    if best is None:
-        return None, None
-    return best[1], round(best[0] / 1000, 1)
+        for cp in contact_points
+        if cp.is_active and cp.kommune.latitude is not None and cp.kommune.longitude is not None
+    ]
+    measured.sort(key=lambda item: item[:3])
+    return [(cp, round(metres / 1000, 1)) for metres, _name, _pk, cp in measured[:limit]]
 
 
 def run(form: GroupSearchForm, *, page_size: int, digital_preview: int) -> dict[str, Any]:
@@ -99,7 +119,7 @@ def run(form: GroupSearchForm, *, page_size: int, digital_preview: int) -> dict[
         assert query.longitude is not None
         wider = [r for r in RADIUS_CHOICES_KM if r > query.radius_km]
         result.wider_radius_km = wider[0] if wider else None
-        result.nearest_contact_point, result.nearest_contact_point_km = nearest_contact_point(
-            query.latitude, query.longitude
+        result.nearest_contact_points = contact_points_by_distance(
+            query.latitude, query.longitude, limit=NEAREST_CONTACT_POINTS
         )
     return {"result": result, "digital_only": digital_only}

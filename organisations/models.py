@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,8 @@ class ContactPoint(models.Model):
     public_email = models.EmailField(_("public e-mail"), blank=True)
     public_phone = models.CharField(_("public phone"), max_length=20, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Free text in the contact point's own words ("Mon–Thu 9–15"): public.
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -60,6 +63,9 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:detail", kwargs={"slug": self.slug})
 
     @property
     def district(self) -> District | None:

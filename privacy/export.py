@@ -42,6 +42,7 @@ LAYOUT = (
     "group_invitations",
     "interest_registrations",
     "support_requests_sent",
+    "change_reports_sent",
     "calendar_feed",
     "reminders.preference",
     "reminders.addresses_that_bounced",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("profil/", include("privacy.urls")),  # download your data, delete your account
     path("profil/", include("accounts.urls")),
+    path("", include("directory.urls")),  # before "grupper/": reporting a change to a group
     path("grupper/", include("groups.urls")),
     path("interesse/", include("interest.urls")),
     path("personale/interesse/", include("interest.staff_urls")),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("personale/statistikk/", include("monitoring.urls")),
     path("personale/", include("groups.staff_urls")),
     path("personale/", include("organisations.urls")),  # staff invitations
+    path("personale/", include("directory.staff_urls")),  # the contact point's own entry
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -49,10 +49,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
 from django.utils import timezone
 
+from directory.models import ChangeReport
 from groups.gate import gate_of
 from groups.models import Group, GroupInvitation, SupportRequest
 from interest.models import InterestRegistration
-from organisations.models import StaffInvitation, StaffRole
+from organisations.models import ContactPoint, StaffInvitation, StaffRole
 from pledges.models import GroupPledgeLines, Pledge, PledgeSignature
 
 from .conftest import PARTICIPANT_ROLES, ROLES, UNSIGNED_ROLES, World, build_world, login
@@ -189,6 +190,25 @@ def no_support_requests() -> None:
 
 def no_answers() -> None:
     assert not SupportRequest.objects.filter(answered_at__isnull=False).exists()
+
+
+def no_change_reports() -> None:
+    assert not ChangeReport.objects.exists()
+
+
+def no_handled_reports() -> None:
+    assert not ChangeReport.objects.filter(handled_at__isnull=False).exists()
+
+
+def change_report_for(contact_point: Any) -> int:
+    """A report of a change made for the case (rolled back with the test)."""
+    return ChangeReport.objects.get_or_create(
+        contact_point=contact_point, defaults={"message": "Nytt nummer"}
+    )[0].pk
+
+
+def entry_unchanged(contact_point: Any) -> None:
+    assert ContactPoint.objects.get(pk=contact_point.pk).public_phone == contact_point.public_phone
 
 
 def group_count_is(n: int) -> None:
@@ -646,6 +666,82 @@ URLS: dict[str, list[Case]] = {
     # Staff invitations: district staff for their district's contact points,
     # contact-point staff for their own (initiators); the accept link is
     # outside /personale/ so that a new person without TOTP can open it.
+    # The public directory of contact points and reports of a change: no account needed.
+    "directory:list": [public(), public("by place", query="q=Alfakommune")],
+    "directory:detail": [
+        public("CP-A", kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "directory:report": [
+        public("CP-A", kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case(
+            "empty POST shows the form again",
+            everyone(200),
+            kwargs=lambda w: {"slug": w.cp_a.slug},
+            method="post",
+            check=lambda w: no_change_reports(),
+        ),
+        Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "directory:report_group": [
+        public("group G", kwargs=group_slug("group")),
+        Case(
+            "draft group",
+            everyone(404, contact_point_staff=200, staff_without_mfa=200),
+            kwargs=group_slug("draft_group"),
+        ),
+        Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    # A contact point's own entry and reports: its contact-point staff only.
+    "directory_staff:entry_edit": [
+        Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case("CP-B", staff_area(), kwargs=lambda w: {"slug": w.cp_b.slug}),
+        Case(
+            "POST by outsiders to CP-B",
+            staff_area(),
+            kwargs=lambda w: {"slug": w.cp_b.slug},
+            method="post",
+            data={"public_phone": "123"},
+            check=lambda w: entry_unchanged(w.cp_b),
+        ),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "directory_staff:reports": [
+        Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case("CP-B", staff_area(), kwargs=lambda w: {"slug": w.cp_b.slug}),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "directory_staff:report_handled": [
+        Case(
+            "CP-A",
+            staff_area(
+                contact_point_staff=Redirect(
+                    "/personale/kontaktpunkt/kp-alfa/endringsmeldinger/", exact=True
+                )
+            ),
+            kwargs=lambda w: {"slug": w.cp_a.slug, "pk": change_report_for(w.cp_a)},
+            method="post",
+        ),
+        Case(
+            "CP-B's report",
+            staff_area(),
+            kwargs=lambda w: {"slug": w.cp_b.slug, "pk": change_report_for(w.cp_b)},
+            method="post",
+            check=lambda w: no_handled_reports(),
+        ),
+        Case(
+            "CP-B's report through CP-A's address",
+            staff_area(),
+            kwargs=lambda w: {"slug": w.cp_a.slug, "pk": change_report_for(w.cp_b)},
+            method="post",
+            check=lambda w: no_handled_reports(),
+        ),
+        Case(
+            "GET is not allowed",
+            logged_in(405, **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP)),
+            kwargs=lambda w: {"slug": w.cp_a.slug, "pk": change_report_for(w.cp_a)},
+        ),
+    ],
     "organisations:staff_invitations": [
         Case(
             "CP-A",

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "meetings",
     "notifications",
     "monitoring",
+    "directory",
     "privacy",
     "demo",
 ]
@@ -328,6 +329,7 @@ SELVHJELP_RATE_LIMITS = {
     "interest": env("SELVHJELP_RATE_LIMIT_INTEREST", "10/h/user,30/h/ip"),
     "absence": env("SELVHJELP_RATE_LIMIT_ABSENCE", "30/h/user,120/h/ip"),
     "api": env("SELVHJELP_RATE_LIMIT_API", "120/m/ip"),
+    "change_report": env("SELVHJELP_RATE_LIMIT_CHANGE_REPORT", "5/h/user,10/h/ip"),
 }
 # Number of reverse proxies in front of the app (see README, deployment).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
@@ -466,6 +468,7 @@ SELVHJELP_RETAIN_ABSENCE_DAYS = int(env("SELVHJELP_RETAIN_ABSENCE_DAYS", "90"))
 SELVHJELP_RETAIN_MEETING_DETAILS_DAYS = int(env("SELVHJELP_RETAIN_MEETING_DETAILS_DAYS", "90"))
 SELVHJELP_RETAIN_INVITATION_DAYS = int(env("SELVHJELP_RETAIN_INVITATION_DAYS", "30"))
 SELVHJELP_RETAIN_DECISION_NOTES_DAYS = int(env("SELVHJELP_RETAIN_DECISION_NOTES_DAYS", "90"))
+SELVHJELP_RETAIN_CHANGE_REPORT_DAYS = int(env("SELVHJELP_RETAIN_CHANGE_REPORT_DAYS", "90"))
 
 # --- Outbox and meeting reminders (see notifications/ and meetings/README.md) --
 SELVHJELP_REMINDER_DEFAULT_HOURS = int(env("SELVHJELP_REMINDER_DEFAULT_HOURS", "24"))

@@ -28,6 +28,11 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         "/konto/login/",
         "/konto/signup/",
         "/konto/password/reset/",
+        "/kontaktpunkter/",
+        "/kontaktpunkter/?q=Alfakommune",
+        f"/kontaktpunkter/{w.cp_a.slug}/",
+        f"/kontaktpunkter/{w.cp_a.slug}/meld-fra/",
+        f"/grupper/{w.group.slug}/meld-fra/",
     ],
     "seeker": lambda w: [
         "/profil/",
@@ -68,6 +73,8 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/personale/grupper/{w.draft_group.slug}/endre/",
         "/personale/grupper/ny/",
         "/personale/stotte/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/oppforing/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/endringsmeldinger/",
     ],
     "district_staff": lambda w: [
         "/personale/",

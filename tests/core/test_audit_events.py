@@ -20,6 +20,7 @@ REPO = Path(settings.BASE_DIR)
 STORED_VALUES = {
     "account.deleted", "account.exported", "account.login", "account.login_failed",
     "account.logout", "account.profile_changed",
+    "change_report.handled", "change_report.received", "contact_point.entry_changed",
     "decision.answered", "decision.lapsed", "decision.passed", "decision.proposed",
     "decision.withdrawn",
     "group.become_self_run", "group.close", "group.contact_person_changed", "group.created",

@@ -16,6 +16,7 @@ import time_machine
 from django.utils import timezone, translation
 
 from decisions.models import Proposal
+from directory.models import ChangeReport
 from groups.models import Group, GroupInvitation, Membership
 from interest.models import InterestRegistration, QuorumAlert
 from joining.models import JoinRequest, WaitingListEntry
@@ -76,6 +77,9 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         expires_at=timezone.now() + datetime.timedelta(days=10),
     )
     support_request = SupportRequestFactory(group=group, author=member)
+    report = ChangeReport.objects.create(
+        contact_point=group.contact_point, group=group, message="Nytt telefonnummer"
+    )
     staff_invitation = StaffInvitation.objects.create(
         email="ny@example.org",
         kind=StaffInvitation.Kind.INITIATOR,
@@ -141,6 +145,7 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         message("step_back_nudge", initiator, group=group.pk),
         message("staff_invitation", invitation=staff_invitation.pk),
         message("district_digest", district_staff, week="2026-W47", districts=str(district.pk)),
+        message("change_report", report=report.pk),
     ]
 
 

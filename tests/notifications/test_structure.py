@@ -94,6 +94,7 @@ def test_every_kind_the_apps_send_is_registered_from_their_own_messages_module()
         "step_back_nudge": "groups.messages",
         "staff_invitation": "organisations.messages",
         "district_digest": "monitoring.digest",
+        "change_report": "directory.messages",
     }
     assert set(registry.kinds()) == set(owners)
     assert {kind: registry.renderer_for(kind).__module__ for kind in owners} == owners

@@ -32,6 +32,7 @@ from core.models import AuditEvent
 from core.services import DomainError, audit
 from core.signals import identifier_digest
 from decisions.models import Answer, Proposal
+from directory.models import ChangeReport
 from groups.models import Group, GroupInvitation, HostTurn, Membership
 from interest.models import InterestRegistration
 from joining import services as joining
@@ -171,6 +172,8 @@ def build_rich_user(client: Client) -> Rich:
     )
     GroupInvitation.objects.create(group=open_group, user=user)
     SupportRequestFactory(group=self_run, author=user)
+    # A report of a change, with the second address given for an answer.
+    ChangeReport.objects.create(contact_point=cp, message="Nytt nummer", reply_email=SECOND_EMAIL)
     CalendarFeed.objects.create(user=user, token="feed-token-vilja-0123456789")
 
     StaffRoleFactory(user=user, contact_point=cp)

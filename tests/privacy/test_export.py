@@ -56,6 +56,7 @@ def test_export_holds_everything_about_the_person():
     assert len(data["interest_registrations"]) == 1
     assert len(data["group_invitations"]) == 1
     assert len(data["support_requests_sent"]) == 1
+    assert data["change_reports_sent"][0]["message"] == "Nytt nummer"
     assert data["calendar_feed"]["exists"] is True
     assert {m["kind"] for m in data["messages_to_you"]} == {"reminder"}
     assert data["reminders"]["preference"]["hours_before"] == 6
@@ -96,6 +97,7 @@ def test_the_file_keeps_its_shape():
         "group_invitations",
         "interest_registrations",
         "support_requests_sent",
+        "change_reports_sent",
         "calendar_feed",
         "reminders",
         "messages_to_you",

@@ -46,6 +46,7 @@ LOCAL_APPS = (
     "meetings",
     "notifications",
     "monitoring",
+    "directory",
 )
 IGNORED_MODELS = {"core.auditevent", "core.heartbeat"}
 
@@ -138,6 +139,11 @@ def make_objects() -> Objects:
         email=o.owner.email,
         kind=StaffInvitation.Kind.CONTACT_POINT_STAFF,
         contact_point=world.cp_a,
+    )
+    from directory.models import ChangeReport
+
+    o.extras["report_b"] = ChangeReport.objects.create(
+        contact_point=world.cp_b, message="Nytt telefonnummer"
     )
     return o
 
@@ -399,6 +405,21 @@ ATTEMPTS: dict[str, list[Attempt]] = {
         "post", lambda o: {"pk": o.support_b.pk}, data=lambda o: {"answer": "Ja"}
     ),
     "interest_staff:overview": district_a_staff("get", lambda o: {"slug": o.world.cp_b.slug}),
+    "directory_staff:entry_edit": district_a_staff(
+        "post", lambda o: {"slug": o.world.cp_b.slug}, data=lambda o: {"public_phone": "99"}
+    ),
+    "directory_staff:reports": district_a_staff("get", lambda o: {"slug": o.world.cp_b.slug}),
+    "directory_staff:report_handled": [
+        *district_a_staff(
+            "post", lambda o: {"slug": o.world.cp_b.slug, "pk": o.extras["report_b"].pk}
+        ),
+        A(
+            "CP-A staff, CP-A's address with CP-B's report",
+            "contact_point_staff",
+            "post",
+            lambda o: {"slug": o.world.cp_a.slug, "pk": o.extras["report_b"].pk},
+        ),
+    ],
     "interest_staff:start_group": district_a_staff(
         "post",
         lambda o: {"slug": o.world.cp_b.slug, "theme": o.world.theme.slug, "format": "digital"},
@@ -446,6 +467,9 @@ ATTEMPTS: dict[str, list[Attempt]] = {
 
 NOT_OBJECT_SCOPED: dict[str, str] = {
     "groups:detail": "a group's public page: the same for everyone (drafts 404, matrix)",
+    "directory:detail": "a contact point's public entry: the same for everyone",
+    "directory:report": "reports a change to a public entry: public by design, rate-limited",
+    "directory:report_group": "reports a change to a public group page (drafts 404, matrix)",
     "api:group_detail": "public API data; drafts and ended groups 404 (matrix)",
     "joining:request": "asks to join a public group: the slug is public by design",
     "joining:waiting_list_join": "joins a public group's waiting list: public by design",

@@ -177,6 +177,8 @@ class Command(BaseCommand):
                     "public_email": f"post@{slug}.example",
                     "public_phone": f"+47 000 00 {100 + index}",
                     "website": f"https://{slug}.example/",
+                    # Every other one has opening hours, so the directory shows both.
+                    "opening_hours": "Mandag–torsdag 9–15" if index % 2 else "",
                     "is_active": True,
                 },
             )

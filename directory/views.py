@@ -1,0 +1,168 @@
+"""The public directory of contact points, reports of a change, and the staff's side."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+from core.ratelimit import rate_limit
+from core.services import DomainError
+from groups import selectors as group_selectors
+from groups.finder import contact_points_by_distance
+from groups.forms import GroupSearchForm
+from groups.models import Group
+from organisations.models import ContactPoint
+from organisations.selectors import contact_points_for_user
+
+from . import selectors, services
+from .forms import ChangeReportForm, ContactPointEntryForm
+from .models import ChangeReport
+
+
+@require_GET
+def directory_list(request: HttpRequest) -> HttpResponse:
+    """Every listed contact point; nearest first when a place is given.
+
+    The place is read as the finder reads it (``GroupSearchForm``), so
+    "Tromso" or a postal code work here too.
+    """
+    form = GroupSearchForm(request.GET or None)
+    contact_points = list(selectors.public_contact_points())
+    distances: dict[int, float] = {}
+    place_label = ""
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("q"):
+        query = form.to_query()
+        if query.has_point:
+            assert query.latitude is not None and query.longitude is not None
+            nearest = contact_points_by_distance(
+                query.latitude, query.longitude, contact_points=contact_points
+            )
+            distances = {cp.pk: km for cp, km in nearest}
+            # A contact point whose kommune has no point yet comes last, not never.
+            contact_points = [cp for cp, _km in nearest] + [
+                cp for cp in contact_points if cp.pk not in distances
+            ]
+            place_label = form.place.label if form.place else ""
+    entries = selectors.directory_entries(contact_points)
+    for entry in entries:
+        entry.distance_km = distances.get(entry.contact_point.pk)
+    return render(
+        request,
+        "directory/contactpoint_list.html",
+        {"form": form, "entries": entries, "place_label": place_label},
+    )
+
+
+@require_GET
+def directory_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    contact_point = selectors.contact_point_get_public(slug=slug)
+    [entry] = selectors.directory_entries([contact_point])
+    return render(request, "directory/contactpoint_detail.html", {"entry": entry})
+
+
+def _report(
+    request: HttpRequest, *, contact_point: ContactPoint, group: Group | None
+) -> HttpResponse:
+    form = ChangeReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_report_create(
+                contact_point=contact_point,
+                group=group,
+                message=form.cleaned_data["message"],
+                reply_email=form.cleaned_data["reply_email"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Thank you. The contact point has been told and will look at it.")
+            )
+            if group is not None:
+                return redirect("groups:detail", slug=group.slug)
+            return redirect("directory:detail", slug=contact_point.slug)
+    return render(
+        request,
+        "directory/changereport_form.html",
+        {"form": form, "contact_point": contact_point, "group": group},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("change_report")
+def report_contact_point(request: HttpRequest, slug: str) -> HttpResponse:
+    """«Meld fra om endring» about a contact point's entry; no account needed."""
+    contact_point = selectors.contact_point_get_public(slug=slug)
+    return _report(request, contact_point=contact_point, group=None)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("change_report")
+def report_group(request: HttpRequest, slug: str) -> HttpResponse:
+    """«Meld fra om endring» about a group's public page; to the group's contact point."""
+    group = group_selectors.group_get_public(slug=slug, user=request.user)
+    return _report(request, contact_point=group.contact_point, group=group)
+
+
+# --- The contact point's staff ----------------------------------------------------
+
+
+def _own_contact_point(request: AuthenticatedHttpRequest, slug: str) -> ContactPoint:
+    """404 unless the user is staff at this very contact point."""
+    return get_object_or_404(
+        contact_points_for_user(user=request.user).select_related("kommune"), slug=slug
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    contact_point = _own_contact_point(request, slug)
+    form = ContactPointEntryForm(
+        request.POST if request.method == "POST" else None, instance=contact_point
+    )
+    if request.method == "POST" and form.is_valid():
+        services.contact_point_entry_update(
+            contact_point=contact_point,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in services.ENTRY_FIELDS},
+        )
+        messages.success(request, _("The entry in the directory is saved."))
+        return redirect("directory_staff:entry_edit", slug=contact_point.slug)
+    open_reports = ChangeReport.objects.open().filter(contact_point=contact_point).count()
+    return render(
+        request,
+        "directory/contactpoint_form.html",
+        {"form": form, "contact_point": contact_point, "open_reports": open_reports},
+    )
+
+
+@login_required
+@require_GET
+def reports(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    contact_point = _own_contact_point(request, slug)
+    rows = (
+        ChangeReport.objects.filter(contact_point=contact_point)
+        .select_related("group")
+        .order_by("handled_at", "-created_at", "-pk")
+    )
+    return render(
+        request,
+        "directory/changereport_list.html",
+        {"contact_point": contact_point, "reports": rows},
+    )
+
+
+@login_required
+@require_POST
+def report_handled(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    contact_point = _own_contact_point(request, slug)
+    report = get_object_or_404(ChangeReport, pk=pk, contact_point=contact_point)
+    services.change_report_mark_handled(report=report, actor=request.user)
+    messages.success(request, _("Marked as handled."))
+    return redirect("directory_staff:reports", slug=contact_point.slug)
