@@ -10,6 +10,8 @@ from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from core.permissions import is_staff_user
 
@@ -36,6 +38,9 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if not self.errors and not cleaned.get("email") and not cleaned.get("phone"):
+            # Both are optional when both are offered; one of them is needed.
+            raise ValidationError(_("Write your e-mail address or your mobile number."))
         user = getattr(self, "_user", None)
         if user is not None and is_staff_user(user):
             self._user = None

@@ -296,3 +296,11 @@ def test_messages_to_an_account_without_email_go_by_text(client):
 
     assert message is not None
     assert message.channel == OutgoingMessage.Channel.SMS
+
+
+@pytest.mark.django_db
+def test_asking_for_a_code_with_neither_address_nor_number_is_explained(client):
+    response = client.post(reverse("account_request_login_code"), {"email": "", "phone": ""})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
