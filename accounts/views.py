@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import PhoneSignupForm, ProfileForm
-from .http import AuthenticatedHttpRequest
+from .http import AuthenticatedHttpRequest, safe_next
 from .models import User
 from .services import user_signup_by_phone, user_update_profile
 
@@ -28,11 +28,7 @@ def signup_by_phone(request: HttpRequest) -> HttpResponse:
     """
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = safe_next(request)
     form = PhoneSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
