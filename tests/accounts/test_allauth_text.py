@@ -29,6 +29,7 @@ PUBLIC_PAGES = [
     "account_signup",
     "account_reset_password",
     "account_request_login_code",
+    "account_signup_phone",
 ]
 LOGGED_IN_PAGES = [
     "account_email",
