@@ -92,4 +92,5 @@ def test_seeker_joins_an_interest_list_with_only_a_mobile_number(
     _register_interest(page, live_server, axe_check, theme)
     user = User.objects.get(phone="+4791234567")
     assert user.email is None and user.phone_verified
+    assert InterestRegistration.objects.get(user=user).contact_by == "sms"
     LocmemBackend.outbox.clear()
