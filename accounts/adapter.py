@@ -5,6 +5,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +91,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone, user.phone_verified = phone, verified
         user.save(update_fields=["phone", "phone_verified"])
 
+    @transaction.atomic
     def set_phone_verified(self, user: Any, phone: str) -> None:
         if user.phone != phone or user.phone_verified:
             return
