@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditEvent
 from core.permissions import is_staff_user
 from core.services import audit
+from notifications import sms
+
+from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -55,9 +62,79 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         user = context.get("user")
+        if template_prefix == "account/email/unknown_account":
+            # A staff member asking for a login code is refused like an unknown
+            # address (accounts.allauth_forms.RequestLoginCodeForm); say why to them only.
+            staff = _staff_with(email=email)
+            if staff is not None:
+                template_prefix, user = "account/email/staff_login_code_refused", staff
+                context = {**context, "user": staff}
         language = getattr(user, "language", None) or translation.get_language() or "nb"
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    # --- Mobile numbers (allauth's phone support) ----------------------------
+    # Only a confirmed number is an identity that logs in; a number typed on
+    # the profile for reminders stays unconfirmed until a code proves it.
+
+    def phone_form_field(self, **kwargs: Any) -> Any:
+        from .forms import MobileNumberField
+
+        return MobileNumberField(**kwargs)
+
+    def get_phone(self, user: Any) -> tuple[str, bool] | None:
+        if user.phone and user.phone_verified:
+            return user.phone, True
+        return None
+
+    def set_phone(self, user: Any, phone: str, verified: bool) -> None:
+        user.phone, user.phone_verified = phone, verified
+        user.save(update_fields=["phone", "phone_verified"])
+
+    @transaction.atomic
+    def set_phone_verified(self, user: Any, phone: str) -> None:
+        if user.phone != phone or user.phone_verified:
+            return
+        # Whoever proves a number now owns it: an older account that had it
+        # confirmed loses it as a login (numbers are passed on to others).
+        User.objects.filter(phone=phone, phone_verified=True).exclude(pk=user.pk).update(
+            phone_verified=False
+        )
+        user.phone_verified = True
+        user.save(update_fields=["phone_verified"])
+        audit(actor=user, event=AuditEvent.Event.ACCOUNT_PHONE_CONFIRMED, target=user)
+
+    def get_user_by_phone(self, phone: str) -> Any:
+        return User.objects.filter(phone=phone, phone_verified=True, is_active=True).first()
+
+    def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
+        with translation.override(getattr(user, "language", None) or "nb"):
+            text = _("Your code for Selvhjelp: %(code)s") % {"code": code}
+        _send_sms(phone, str(text))
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        # Say nothing to a number we do not know: a text message costs the
+        # receiver's attention, and nobody else may learn whether it has an
+        # account. A staff member is told why no code came.
+        staff = _staff_with(phone=phone)
+        if staff is not None:
+            with translation.override(staff.language):
+                text = _(
+                    "Staff log in to Selvhjelp with a password and the code from their "
+                    "authenticator app, not with a text-message code."
+                )
+            _send_sms(phone, str(text))
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        pass
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "accounts.stages.EmailVerificationStage"
+            if stage == "allauth.account.stages.EmailVerificationStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
 
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
@@ -89,3 +166,21 @@ class MFAAdapter(DefaultMFAAdapter):
         if is_staff_user(authenticator.user):
             return False
         return bool(super().can_delete_authenticator(authenticator))
+
+
+def _staff_with(*, email: str | None = None, phone: str | None = None) -> User | None:
+    """The staff account with this address or confirmed number, if any."""
+    if email:
+        user = User.objects.filter(email__iexact=email).first()
+    else:
+        user = User.objects.filter(phone=phone, phone_verified=True).first()
+    return user if user is not None and is_staff_user(user) else None
+
+
+def _send_sms(phone: str, text: str) -> None:
+    """Send a code at once: it is only good for minutes, so it skips the outbox."""
+    try:
+        sms.get_backend().send(phone, text)
+    except sms.SendError as error:
+        # The number stays out of the log; the person can ask for a new code.
+        logger.warning("code by text message not sent: %s", error.code)

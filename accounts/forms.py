@@ -3,11 +3,60 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from notifications import sms
+
 from .models import User
 from .validators import normalise_phone, validate_display_name
+
+
+class MobileNumberField(forms.CharField):
+    """A mobile number that can receive a code, stored in E.164 (+4791234567)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "help_text", _("8 digits for a Norwegian number, or + and the country code.")
+        )
+        kwargs.pop("validators", None)
+        kwargs["widget"] = forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        number = normalise_phone(value)
+        if sms.normalise_phone(number) is None:
+            raise ValidationError(
+                _("This does not look like a mobile number. Check it and try again."),
+                code="not_mobile",
+            )
+        return number
+
+
+class PhoneSignupForm(forms.Form):
+    """Sign-up with only a mobile number and a display name; a texted code confirms it."""
+
+    phone = MobileNumberField()
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=40,
+        validators=[validate_display_name],
+        help_text=_(
+            "The name other members see. A first name, a nickname or a made-up name are all fine."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def clean_display_name(self) -> str:
+        return str(self.cleaned_data["display_name"]).strip()
 
 
 class SignupForm(forms.Form):

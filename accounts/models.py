@@ -1,8 +1,9 @@
 """People who use the platform.
 
-A user is an e-mail address, a password (or login codes), and a display name
-that may well be a pseudonym. Nothing else is asked: no real name, no birth
-date, no diagnosis. A phone number is optional and only used for SMS notices.
+A user is an e-mail address or a mobile number, login codes (a password is
+optional, except for staff), and a display name that may well be a pseudonym.
+Nothing else is asked: no real name, no birth date, no diagnosis. A mobile
+number is optional; once confirmed with a code it also logs the person in.
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ from .validators import normalise_phone, validate_display_name
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
-        if not email:
-            raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email), **extra)
+    def _create_user(self, email: str | None, password: str | None, **extra: Any) -> User:
+        if not email and not extra.get("phone"):
+            raise ValueError("An e-mail address or a mobile number is required.")
+        user = self.model(email=self.normalize_email(email) if email else None, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+    def create_user(self, email: str | None, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
@@ -48,7 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         NN = "nn", _("Norwegian Nynorsk")
         EN = "en", _("English")
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # Empty (NULL) for someone who signed up with a mobile number only.
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     display_name = models.CharField(
         _("display name"),
         max_length=40,
@@ -63,6 +65,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Optional. Only used for text-message reminders if you ask for them."),
     )
+    # Set when the person typed in a code sent to ``phone``: only then does the
+    # number log them in (allauth's phone support, accounts.adapter).
+    phone_verified = models.BooleanField(_("mobile number confirmed"), default=False)
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.NB
     )
@@ -85,6 +90,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # A confirmed number logs in, so it belongs to one account only.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified=True),
+                name="accounts_user_verified_phone_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(email=None) | ~models.Q(phone=""),
+                name="accounts_user_email_or_phone",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,7 +107,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email)
+        self.email = self.__class__.objects.normalize_email(self.email) if self.email else None
         if self.phone:
             self.phone = normalise_phone(self.phone)
 

@@ -9,9 +9,10 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.personal_data import (
     ExportSection,
@@ -31,6 +32,7 @@ def _profile(user: User) -> dict[str, Any]:
         "email": user.email,
         "display_name": user.display_name,
         "phone": user.phone,
+        "phone_confirmed": user.phone_verified,
         "language": user.language,
         "date_joined": iso(user.date_joined),
         "last_login": iso(user.last_login),
@@ -98,8 +100,15 @@ class AccountsData(PersonalData):
         return EmailAddress.objects.filter(user=user).values_list("email", flat=True)
 
     def accounts_to_keep(self) -> QuerySet[Any]:
-        # A confirmed address is an account someone set up on purpose.
-        return EmailAddress.objects.filter(verified=True).values("user_id")
+        # A confirmed address or number, with a password, is an account someone
+        # set up to keep. One that logs in by code only (sign-up with just an
+        # e-mail address or a mobile number) is kept while another app keeps
+        # it, such as a place on an interest list or in a group, or while used.
+        with_password = User.objects.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        return with_password.filter(
+            Q(phone_verified=True)
+            | Q(pk__in=EmailAddress.objects.filter(verified=True).values("user_id"))
+        ).values("pk")
 
     def erase(self, *, person: Person) -> None:
         user = person.user

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.models import AuditEvent
+from core.permissions import is_staff_user
 from core.services import audit
 
 from .models import User
@@ -26,10 +27,13 @@ def user_update_profile(*, user: User, display_name: str, phone: str, language: 
         if stored[name] != value  # type: ignore[literal-required]
     ]
     user.display_name = display_name
+    if phone != stored["phone"]:
+        # A new number logs in only once a code sent to it has been typed in.
+        user.phone_verified = False
     user.phone = phone
     user.language = language
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "phone", "language"])
+    user.save(update_fields=["display_name", "phone", "phone_verified", "language"])
     if changed:
         audit(
             actor=user,
@@ -37,4 +41,35 @@ def user_update_profile(*, user: User, display_name: str, phone: str, language: 
             target=user,
             data={"fields": changed},
         )
+    return user
+
+
+@transaction.atomic
+def user_signup_by_phone(*, phone: str, display_name: str, language: str) -> User | None:
+    """The account a code texted to ``phone`` will log in to, created if need be.
+
+    A confirmed number already has its account: the code logs in to that one
+    (the page answers the same either way, so nobody learns whether a number
+    is known). An account waiting for its first code is reused rather than
+    piling up. Staff get None: they log in with a password and TOTP only.
+    The number counts as confirmed when the code is typed in
+    (``AccountAdapter.set_phone_verified``); until then the account is one
+    that retention deletes (``privacy.retention``).
+    """
+    owner = User.objects.filter(phone=phone, phone_verified=True).first()
+    if owner is not None:
+        return None if is_staff_user(owner) or not owner.is_active else owner
+    waiting = (
+        User.objects.select_for_update()
+        .filter(phone=phone, phone_verified=False, email=None, last_login=None)
+        .first()
+    )
+    if waiting is not None:
+        waiting.display_name, waiting.language = display_name, language
+        waiting.save(update_fields=["display_name", "language"])
+        return waiting
+    user = User(email=None, phone=phone, display_name=display_name, language=language)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
     return user

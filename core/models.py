@@ -27,6 +27,7 @@ class AuditEvent(models.Model):
         ACCOUNT_LOGOUT = "account.logout"
         ACCOUNT_LOGIN_FAILED = "account.login_failed"
         ACCOUNT_PROFILE_CHANGED = "account.profile_changed"
+        ACCOUNT_PHONE_CONFIRMED = "account.phone_confirmed"
         ACCOUNT_EXPORTED = "account.exported"
         ACCOUNT_DELETED = "account.deleted"
 

@@ -36,9 +36,7 @@ def _address_q(addresses: set[str]) -> Q:
 def _reports_sent(user: Any) -> list[dict[str, Any]]:
     """Reports that gave one of the person's addresses for an answer."""
     emails = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-    addresses = {address.lower() for address in emails}
-    addresses.add(user.email.lower())
-    addresses.discard("")
+    addresses = {address.lower() for address in [*emails, user.email] if address}
     reports = ChangeReport.objects.filter(_address_q(addresses)).select_related("contact_point")
     return [
         {

@@ -96,7 +96,7 @@ def _enqueue_change_report_notices(report: ChangeReport) -> None:
         user__is_active=True,
     ).select_related("user")
     for role in staff:
-        if public and role.user.email.lower() == public.lower():
+        if public and (role.user.email or "").lower() == public.lower():
             continue
         enqueue(
             key=f"change_report:r={report.pk}:u={role.user_id}",

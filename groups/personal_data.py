@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 from core.models import AuditEvent
 from core.personal_data import (
     ExportSection,
@@ -121,6 +124,17 @@ class GroupsData(PersonalData):
             "invitations", delete_answered_group_invitations, "SELVHJELP_RETAIN_INVITATION_DAYS"
         ),
     )
+
+    def accounts_to_keep(self) -> Any:
+        # A member (now or before) or invited to a group.
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(pk__in=Membership.objects.values("user_id"))
+                | Q(pk__in=GroupInvitation.objects.values("user_id"))
+            )
+            .values("pk")
+        )
 
     def erase(self, *, person: Person) -> None:
         ids = set(Membership.objects.filter(user=person.user).values_list("pk", flat=True))

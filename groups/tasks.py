@@ -37,7 +37,7 @@ def send_support_request_notice(support_request_id: int) -> None:
         ).select_related("user")
         public = (group.contact_point.public_email or "").strip()
         for membership in initiators:
-            if membership.user.email.lower() == public.lower():
+            if public and (membership.user.email or "").lower() == public.lower():
                 continue
             enqueue(
                 key=f"support_request:s={support_request.pk}:u={membership.user_id}",

@@ -54,6 +54,9 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not getattr(user, "email", None):
+            # Signed up with a mobile number only: text messages are the way.
+            self.fields["contact_by"].initial = InterestRegistration.ContactBy.SMS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -72,6 +75,13 @@ class RegistrationForm(forms.Form):
             self.add_error(
                 "contact_by",
                 _("Add a mobile number to your profile to be contacted by text message."),
+            )
+        if data.get("contact_by") == InterestRegistration.ContactBy.EMAIL and not getattr(
+            self.user, "email", None
+        ):
+            self.add_error(
+                "contact_by",
+                _("You signed up with a mobile number, so we contact you by text message."),
             )
         data["kommune"] = kommune
         return data

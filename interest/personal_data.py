@@ -59,5 +59,9 @@ class InterestData(PersonalData):
         ),
     )
 
+    def accounts_to_keep(self) -> Any:
+        # On an interest list (or was, until retention removes the row).
+        return InterestRegistration.objects.values("user_id")
+
 
 register(InterestData())

@@ -176,7 +176,8 @@ def _enqueue_quorum_alert(alert: QuorumAlert) -> None:
         contact_point=contact_point, kind=StaffRole.Kind.CONTACT_POINT_STAFF, user__is_active=True
     ).select_related("user")
     for role in staff:
-        if role.user.email.lower() == (contact_point.public_email or "").lower():
+        public = (contact_point.public_email or "").lower()
+        if public and (role.user.email or "").lower() == public:
             continue
         enqueue(
             key=f"quorum_alert:a={alert.pk}:u={role.user_id}",

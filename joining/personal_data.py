@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
@@ -172,6 +173,17 @@ class JoiningData(PersonalData):
             "SELVHJELP_RETAIN_CLOSED_WAITING_LIST_DAYS",
         ),
     )
+
+    def accounts_to_keep(self) -> Any:
+        # Asked to join a group or waits for a seat (until retention removes the row).
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(pk__in=JoinRequest.objects.values("user_id"))
+                | Q(pk__in=WaitingListEntry.objects.values("user_id"))
+            )
+            .values("pk")
+        )
 
     def withdraw(self, *, user: Any) -> None:
         for membership in Membership.objects.active().filter(user=user).select_related("group"):

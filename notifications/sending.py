@@ -198,7 +198,11 @@ class _Batch:
             ).values_list("user_id", "email")
         }
         addresses = {r.address.lower() for r in rows if r.address}
-        addresses |= {r.recipient.email.lower() for r in rows if r.recipient_id and r.recipient}
+        addresses |= {
+            r.recipient.email.lower()
+            for r in rows
+            if r.recipient_id and r.recipient and r.recipient.email
+        }
         phones = {
             sms.normalise_phone(r.recipient.phone)
             for r in rows
@@ -250,7 +254,7 @@ def _address(row: OutgoingMessage, batch: _Batch) -> tuple[str | None, str]:
         if address.lower() in batch.bounced:
             return None, "address bounced"
         return address, ""
-    if (user.pk, user.email.lower()) not in batch.verified:
+    if not user.email or (user.pk, user.email.lower()) not in batch.verified:
         return None, "no verified e-mail address"
     if user.email.lower() in batch.bounced:
         return None, "address bounced"

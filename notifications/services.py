@@ -49,6 +49,14 @@ def enqueue(
         # anything a person wrote or a group is called.
         if isinstance(value, str) and not _PARAM_TEXT.fullmatch(value):
             raise ValueError(f"outbox param {name!r} must be an id or a short code")
+    if (
+        channel == OutgoingMessage.Channel.EMAIL
+        and recipient is not None
+        and not recipient.email
+        and recipient.phone
+    ):
+        # Someone who signed up with a mobile number only hears from us by SMS.
+        channel = OutgoingMessage.Channel.SMS
     now = timezone.now()
     when = due_at or now
     try:

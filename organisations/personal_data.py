@@ -38,7 +38,8 @@ def _roles(user: Any) -> list[dict[str, Any]]:
 
 def _invitations(user: Any) -> list[dict[str, Any]]:
     emails = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    emails.append(user.email)
+    if user.email:
+        emails.append(user.email)
     invitations = StaffInvitation.objects.filter(email__in=emails).select_related("contact_point")
     return [
         {

@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 def person_of(user: Any, everyone: Sequence[PersonalData]) -> Person:
     """The person's addresses and phone number, gathered from every app."""
-    emails = {user.email.lower()}
+    emails = {user.email.lower()} if user.email else set()
     for provider in everyone:
         emails |= {address.lower() for address in provider.email_addresses(user=user)}
     needles = sorted(emails | ({user.phone} if user.phone else set()))

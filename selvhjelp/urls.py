@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from core import views as core_views
 from organisations import views_audit, views_invitations
 
@@ -21,6 +22,7 @@ urlpatterns = [
         views_invitations.staff_invitation_accept,
         name="staff_invitation_accept",
     ),
+    path("konto/signup/mobil/", accounts_views.signup_by_phone, name="account_signup_phone"),
     path("konto/", include("allauth.urls")),
     # Before "profil/" and "grupper/": the pledge pages live under both.
     path("", include("pledges.urls")),

@@ -1380,6 +1380,7 @@ URLS: dict[str, list[Case]] = {
     ],
     "account_inactive": [public()],
     "account_signup": [Case("page", everyone(TO_PROFILE, anonymous=200))],
+    "account_signup_phone": [Case("page", everyone(TO_PROFILE, anonymous=200))],
     "account_reauthenticate": [Case("page", logged_in(200))],
     "account_email": [Case("page", logged_in(200))],
     "account_email_verification_sent": [

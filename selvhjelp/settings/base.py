@@ -298,8 +298,16 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# A seeker needs no password: sign-up and login by a code sent by e-mail, or
+# texted to a mobile number (accounts.views.signup_by_phone; allauth's phone
+# support in accounts.adapter). A password can be added on the profile; staff
+# log in with password and TOTP only (accounts.allauth_forms.RequestLoginCodeForm).
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "request_login_code": "accounts.allauth_forms.RequestLoginCodeForm",
+}
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
@@ -321,6 +329,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "verify_phone": "1/30s/key,3/m/ip",
 }
 # The platform's own limits (core.ratelimit), in the same notation; an empty
 # value switches one off. Over a limit: HTTP 429 with a message (JSON on /api/).

@@ -26,8 +26,6 @@ def test_seeker_signs_up_with_a_pseudonym_and_confirms_by_code(page, live_server
 
     page.fill("#id_email", "fjellrev@example.org")
     page.fill("#id_display_name", "Fjellrev")
-    page.fill("#id_password1", "et langt og trygt passord")
-    page.fill("#id_password2", "et langt og trygt passord")
     submit(page)
 
     assert "/konto/confirm-email/" in page.url

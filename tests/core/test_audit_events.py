@@ -19,7 +19,7 @@ REPO = Path(settings.BASE_DIR)
 # value here may be added to, never renamed or removed.
 STORED_VALUES = {
     "account.deleted", "account.exported", "account.login", "account.login_failed",
-    "account.logout", "account.profile_changed",
+    "account.logout", "account.phone_confirmed", "account.profile_changed",
     "change_report.handled", "change_report.received", "contact_point.entry_changed",
     "decision.answered", "decision.lapsed", "decision.passed", "decision.proposed",
     "decision.withdrawn",

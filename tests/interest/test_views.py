@@ -187,3 +187,24 @@ def test_start_group_from_an_alert_invites_in_one_step(
     assert group.member_count == 1
     # Someone else's invitation: 404.
     assert role_client("seeker").post(answer, {"answer": "accept"}).status_code == 404
+
+
+def test_someone_with_only_a_mobile_number_is_contacted_by_text(roles, client):
+    user = UserFactory(email=None, phone="+4791234567", phone_verified=True, verified=False)
+    client.force_login(user)
+    form = client.get(reverse("interest:register")).context["form"]
+    assert form["contact_by"].value() == "sms"
+    data = {
+        "theme": roles.theme.slug,
+        "format": "in_person",
+        "place": "Alfakommune",
+        "radius_km": "25",
+        "contact_by": "email",
+    }
+
+    response = client.post(reverse("interest:register"), data)
+
+    assert response.context["form"].errors.keys() == {"contact_by"}
+    response = client.post(reverse("interest:register"), {**data, "contact_by": "sms"})
+    assert response.status_code == 302
+    assert InterestRegistration.objects.get(user=user).contact_by == "sms"

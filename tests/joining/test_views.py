@@ -14,6 +14,9 @@ from decisions.models import Answer, Proposal
 from groups.models import Group, Membership
 from joining import services
 from joining.models import GroupNotice, JoinRequest, WaitingListEntry
+from notifications import sending
+from notifications.models import OutgoingMessage
+from notifications.sms import LocmemBackend
 from tests.factories import UserFactory
 
 from .conftest import make_group
@@ -248,3 +251,28 @@ def test_a_member_can_leave_before_signing_the_pledge(open_group, client_as):
     response = client_as(newcomer).post(reverse("joining:leave", kwargs={"slug": open_group.slug}))
     assert response.status_code == 302
     assert not open_group.memberships.active().filter(user=newcomer).exists()
+
+
+def test_someone_with_only_a_mobile_number_asks_to_join_and_is_welcomed_by_text(
+    open_group, client_as, settings
+):
+    settings.SELVHJELP_SMS_BACKEND = "notifications.sms.LocmemBackend"
+    LocmemBackend.outbox.clear()
+    seeker = UserFactory(email=None, phone="+4791234567", phone_verified=True, verified=False)
+    seeker.set_unusable_password()
+    seeker.save()
+    url = reverse("joining:request", kwargs={"slug": open_group.slug})
+
+    assert client_as(seeker).post(url, {"message": ""}).status_code == 302
+
+    join_request = JoinRequest.objects.get(user=seeker)
+    services.join_request_answer(
+        join_request=join_request, user=members(open_group)[0].user, agrees=True
+    )
+    welcome = OutgoingMessage.objects.get(recipient=seeker, kind="join_welcome")
+    assert welcome.channel == OutgoingMessage.Channel.SMS
+    sending.send_batch([welcome.pk])
+    (text,) = LocmemBackend.outbox
+    assert text["to"] == "+4791234567"
+    assert open_group.name not in text["text"] and open_group.slug not in text["text"]
+    LocmemBackend.outbox.clear()

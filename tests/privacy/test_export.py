@@ -109,6 +109,7 @@ def test_the_file_keeps_its_shape():
         "email",
         "display_name",
         "phone",
+        "phone_confirmed",
         "language",
         "date_joined",
         "last_login",

@@ -191,6 +191,40 @@ def test_unverified_accounts_nobody_uses(at_now):
 
 
 @pytest.mark.django_db
+def test_code_only_accounts_that_hold_nothing_go_like_unverified_ones(at_now):
+    def code_only(**extra) -> User:
+        user = UserFactory(**extra)
+        user.set_unusable_password()
+        user.save()
+        return user
+
+    with made(45):
+        number_only = code_only(
+            email=None, phone="+4791234567", phone_verified=True, verified=False
+        )
+        email_only = code_only()
+        on_a_list = code_only(email=None, phone="+4791234568", phone_verified=True, verified=False)
+        InterestRegistration.objects.create(
+            user=on_a_list, theme=ThemeFactory(), format=Group.Format.DIGITAL
+        )
+        member = code_only()
+        MembershipFactory(user=member)
+        asked_to_join = code_only()
+        JoinRequest.objects.create(group=GroupFactory(), user=asked_to_join, decider="initiator")
+        with_password = UserFactory(
+            email=None, phone="+4791234569", phone_verified=True, verified=False
+        )
+        used_lately = code_only(last_login=ago(2))
+    with made(3):
+        new = code_only(email=None, phone="+4791234560", phone_verified=True, verified=False)
+
+    assert purge()["accounts_unverified"] == 2
+    assert not User.objects.filter(pk__in=[number_only.pk, email_only.pk]).exists()
+    kept = [on_a_list, member, asked_to_join, with_password, used_lately, new]
+    assert User.objects.filter(pk__in=[u.pk for u in kept]).count() == len(kept)
+
+
+@pytest.mark.django_db
 def test_absences_and_past_meeting_details(at_now):
     group = GroupFactory(state=Group.State.SELF_RUN)
     membership = MembershipFactory(group=group)
