@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core.languages import remember_language
 
 from .forms import ProfileForm
 from .http import AuthenticatedHttpRequest
@@ -28,15 +28,8 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
             phone=form.cleaned_data["phone"],
             language=form.cleaned_data["language"],
         )
-        translation.activate(user.language)
-        messages.success(request, _("Your profile has been saved."))
         response = redirect("accounts:profile")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            samesite="Lax",
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        remember_language(response, user.language)
+        messages.success(request, _("Your profile has been saved."))
         return response
     return render(request, "accounts/profile_form.html", {"form": form})
