@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.html_check import PageCapture
 from tests.conftest import login
@@ -130,11 +130,36 @@ def console_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    """A fresh browser context per test, asking for Norwegian like most visitors."""
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+# Stories marked ``unfolded`` walk through pages whose less-used parts are
+# folded (``<details>``: a group's later meetings, its decisions, its
+# notices); they read and press what is inside, so every fold of ``main``
+# opens as the page loads. ``test_layout.py`` checks the folds themselves.
+UNFOLD_SCRIPT = """
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("main details").forEach((details) => { details.open = true; });
+});
+"""
+
+
+def new_context(browser: Browser, request: pytest.FixtureRequest) -> BrowserContext:
+    """A browser context asking for Norwegian like most visitors, at desktop width."""
+    # Reduced motion: folded parts open at once, not over 0.4 s that axe and
+    # the screenshots would catch half way.
+    context = browser.new_context(
+        locale="nb-NO", viewport={"width": 1280, "height": 900}, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
+    if request.node.get_closest_marker("unfolded"):
+        context.add_init_script(UNFOLD_SCRIPT)
+    return context
+
+
+@pytest.fixture
+def page(
+    browser: Browser, console_errors: list[str], request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """A fresh browser context per test, asking for Norwegian like most visitors."""
+    context = new_context(browser, request)
     page = context.new_page()
     # CSP violations and failed loads (404 for a static file) end up here.
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
@@ -153,7 +178,9 @@ def use_session(page: Page, live_server: Any, user: Any, *, mfa: bool = False) -
 
 
 @pytest.fixture
-def open_as(browser: Browser, live_server: Any, console_errors: list[str]) -> Iterator[Any]:
+def open_as(
+    browser: Browser, live_server: Any, console_errors: list[str], request: pytest.FixtureRequest
+) -> Iterator[Any]:
     """``open_as(user=None, mfa=False)``: a new browser page, logged in as ``user``.
 
     The login happens through Django's test client; its session cookie is
@@ -162,8 +189,7 @@ def open_as(browser: Browser, live_server: Any, console_errors: list[str]) -> It
     contexts = []
 
     def open_page(user: Any = None, *, mfa: bool = False) -> Page:
-        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context = new_context(browser, request)
         contexts.append(context)
         page = context.new_page()
         if user is not None:

@@ -41,6 +41,7 @@ def page_meetings(client, group: Group) -> list[tuple[str, str]]:
     html = client.get(reverse("groups:inside", kwargs={"slug": group.slug})).content.decode()
     section = html.split('id="meetings-title"', 1)[1]
     section = section.split('<ul class="meeting-list">', 1)[1].split("</ul>", 1)[0]
+    section = re.sub(r"<[^>]+>", "", section)
     # «tirsdag 15. desember kl. 18.00–20.00», the year only outside this one.
     return re.findall(r"(\d{1,2}\. \w+(?: \d{4})?) kl\. (\d\d\.\d\d)–(\d\d\.\d\d)", section)
 
