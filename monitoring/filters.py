@@ -172,6 +172,8 @@ class QuickSelect(forms.Select):
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
+        # The class every other control gets from templates/django/forms/widgets/attrs.html.
+        final["class"] = " ".join(filter(None, ["ds-input", final.get("class")]))
         selected = set(self.format_value(value))
         options = format_html_join(
             "",
