@@ -101,7 +101,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if run.layout is not None and run.layout.seen:
         terminalreporter.write_line(
             f"Screenshots: {len(run.layout.seen)} pages at 375 px and 1280 px "
-            f"in {run.layout.directory}"
+            f"in {run.layout.directory} ({run.layout.seconds:.0f} s)"
         )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -102,6 +103,7 @@ class LayoutCheck:
     def __init__(self, directory: Path = SCREENSHOT_DIR) -> None:
         self.directory = directory
         self.seen: set[tuple[str, str]] = set()
+        self.seconds = 0.0  # what the screenshots and checks cost the run
         self.directory.mkdir(parents=True, exist_ok=True)
         for old in self.directory.glob("*.png"):
             old.unlink()
@@ -115,6 +117,7 @@ class LayoutCheck:
         self.seen.add(key)
         name = _file_name(page.url, lang)
         viewport = page.viewport_size or {"width": DESKTOP_WIDTH, "height": 900}
+        started = time.monotonic()
         try:
             page.set_viewport_size({"width": DESKTOP_WIDTH, "height": viewport["height"]})
             page.screenshot(path=self.directory / f"{name}.1280.png", full_page=True)
@@ -123,4 +126,5 @@ class LayoutCheck:
             problems: list[str] = page.evaluate(LAYOUT_SCRIPT, MIN_FONT_PX)
         finally:
             page.set_viewport_size(viewport)
+            self.seconds += time.monotonic() - started
         return problems
