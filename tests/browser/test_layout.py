@@ -98,7 +98,7 @@ def test_a_members_group_page_starts_with_the_next_meeting(
         # The rest is folded; ending the group is behind «The group's decisions».
         for fold in ("meetings", "members", "rotation", "decisions", "notices"):
             assert page.locator(f"details#{fold}").get_attribute("open") is None, fold
-        end = page.get_by_role("button", name="Avslutt gruppa")
+        end = page.get_by_role("link", name="Avslutt gruppa")
         assert not end.is_visible()
         axe_check(page)
         page.locator("details#decisions > summary").click()
@@ -106,5 +106,13 @@ def test_a_members_group_page_starts_with_the_next_meeting(
         page.locator("details#meetings > summary").click()
         expect(page.locator(".meeting-list__item").first).to_be_visible()
         axe_check(page)
+
+        # Ending the group cannot be undone: the button leads to a page that asks.
+        with page.expect_navigation():
+            end.click()
+        assert page.locator("h1").inner_text() == "Vil du avslutte gruppa?"
+        axe_check(page)
+        group.refresh_from_db()
+        assert group.state == Group.State.STARTING
     finally:
         context.close()
