@@ -5,11 +5,13 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import remember_language
 from core.models import AuditEvent
 from core.permissions import is_staff_user
 from core.services import audit
@@ -139,6 +141,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
         audit(actor=user, event=AuditEvent.Event.ACCOUNT_LOGIN, target=user)
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """Whoever logs in reads the platform in their profile's language.
+
+        Whatever the browser asks for or the last visitor on this device
+        chose: the language saved in the profile wins at login.
+        """
+        response = super().post_login(request, user, **kwargs)
+        if user.language in dict(settings.LANGUAGES):
+            remember_language(response, user.language)
+        return response
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -13,6 +13,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.languages import remember_language
+
 from .forms import PhoneSignupForm, ProfileForm
 from .http import AuthenticatedHttpRequest, safe_next
 from .models import User
@@ -66,15 +68,8 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
             phone=form.cleaned_data["phone"],
             language=form.cleaned_data["language"],
         )
-        translation.activate(user.language)
-        messages.success(request, _("Your profile has been saved."))
         response = redirect("accounts:profile")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            samesite="Lax",
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        remember_language(response, user.language)
+        messages.success(request, _("Your profile has been saved."))
         return response
     return render(request, "accounts/profile_form.html", {"form": form})

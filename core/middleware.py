@@ -107,6 +107,34 @@ class BadInputMiddleware:
         return render(request, "400.html", {"message": problem}, status=400)
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page asked with a method it does not take answers with a page, not a blank.
+
+    ``require_POST`` and its kin answer 405 with an empty body: someone who
+    typed, bookmarked or reloaded the address of a form's action would see
+    nothing at all. Pages get ``405.html`` in the visitor's language, with the
+    ``Allow`` header kept; ``/api/`` answers JSON (``ApiJsonErrorsMiddleware``).
+    Last in ``MIDDLEWARE``, so that the page is rendered with the user, the
+    CSRF token and the messages as any view would.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.content
+            and not request.path_info.startswith("/api/")
+        ):
+            page = render(request, "405.html", status=405)
+            if "Allow" in response:
+                page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
 STAFF_PREFIXES = ("/personale/", "/admin/")
 
 

@@ -9,11 +9,12 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .languages import remember_language
 from .models import Heartbeat
 
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
@@ -78,13 +79,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
         next_url = reverse("home")
     response = redirect(next_url)
     if language in dict(settings.LANGUAGES):
-        translation.activate(language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        remember_language(response, language)
     return response

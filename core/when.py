@@ -123,9 +123,19 @@ def meeting_time(
     start: datetime.datetime, end: datetime.datetime, *, year: bool | None = None
 ) -> str:
     """«tirsdag 15. desember kl. 18.00–20.00», "Tuesday 15 December, 18:00–20:00"."""
+    return " ".join(meeting_time_parts(start, end, year=year))
+
+
+def meeting_time_parts(
+    start: datetime.datetime, end: datetime.datetime, *, year: bool | None = None
+) -> tuple[str, str]:
+    """The day and the times of ``meeting_time``, which a page keeps on one line each.
+
+    («tirsdag 15. desember», «kl. 18.00–20.00»), ("Tuesday 15 December,", "18:00–20:00").
+    """
     if norwegian():
-        return f"{weekday_date(start, year=year)} kl. {clock_range(start, end)}"
-    return f"{weekday_date(start, year=year)}, {clock_range(start, end)}"
+        return weekday_date(start, year=year), f"kl. {clock_range(start, end)}"
+    return f"{weekday_date(start, year=year)},", clock_range(start, end)
 
 
 def short_date(value: DateLike) -> str:

@@ -52,7 +52,12 @@ def propose(
         raise Http404
     if request.method == "GET" and group.state not in Group.State.RUNS_ITSELF:
         # Before the group runs itself there is nothing to propose: the
-        # initiators' buttons on the group's page act at once.
+        # initiators' buttons on the group's page act at once. Ending the
+        # group cannot be undone, so that button asks first, on a page.
+        if kind == Kind.END and any(
+            choice.kind == kind for choice in selectors.choices(group=group, membership=membership)
+        ):
+            return render(request, "decisions/end_confirm.html", {"group": group})
         return redirect("groups:inside", slug=group.slug)
     form_class = PlaceForm if kind == Kind.PLACE else ProposeForm
     form = form_class(request.POST if request.method == "POST" else None)

@@ -219,7 +219,10 @@ class GroupForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.reveal_internal = reveal_internal
-        self.fields["kommune"].queryset = self.fields["kommune"].queryset.order_by("name")  # type: ignore[attr-defined]
+        kommune = self.fields["kommune"]
+        kommune.queryset = kommune.queryset.select_related("fylke").order_by(  # type: ignore[attr-defined]
+            "name", "fylke__name"
+        )
         if contact_points is not None and len(contact_points) > 1:
             field = self.fields["contact_point"]
             field.queryset = contact_points  # type: ignore[attr-defined]

@@ -33,7 +33,7 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{host}"
 
 
-def _event(meeting: Meeting, *, signed: bool) -> Event:
+def _event(meeting: Meeting, *, signed: bool, base_url: str) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", timezone.now())
@@ -41,7 +41,7 @@ def _event(meeting: Meeting, *, signed: bool) -> Event:
     event.add("dtend", meeting.ends_at.astimezone(OSLO))
     event.add("summary", gettext("Group meeting"))
     event.add("sequence", meeting.change_count + (1 if meeting.is_cancelled else 0))
-    event.add("url", settings.SITE_URL + meeting.get_absolute_url())
+    event.add("url", base_url + meeting.get_absolute_url())
     if meeting.is_cancelled:
         event.add("status", "CANCELLED")
     else:
@@ -62,7 +62,16 @@ def _event(meeting: Meeting, *, signed: bool) -> Event:
     return event
 
 
-def build_calendar(entries: Iterable[FeedEntry], *, language: str) -> bytes:
+def build_calendar(
+    entries: Iterable[FeedEntry], *, language: str, base_url: str | None = None
+) -> bytes:
+    """The entries as iCalendar, linking to the meeting pages under ``base_url``.
+
+    ``base_url`` is where the feed was asked for (from the request), so the
+    links lead to the address the member uses; ``SITE_URL`` when not given.
+    Event UIDs keep ``SITE_URL``'s host: they must not change with the address.
+    """
+    base_url = (base_url or settings.SITE_URL).rstrip("/")
     with translation.override(language):
         calendar = Calendar()
         calendar.add("prodid", PRODID)
@@ -70,6 +79,6 @@ def build_calendar(entries: Iterable[FeedEntry], *, language: str) -> bytes:
         calendar.add("calscale", "GREGORIAN")
         calendar.add("x-wr-calname", gettext("My group meetings"))
         for entry in entries:
-            calendar.add_component(_event(entry.meeting, signed=entry.signed))
+            calendar.add_component(_event(entry.meeting, signed=entry.signed, base_url=base_url))
         calendar.add_missing_timezones()
         return calendar.to_ical()

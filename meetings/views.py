@@ -199,6 +199,7 @@ def meeting_ics(
     body = ical.build_calendar(
         [selectors.FeedEntry(meeting=meeting, signed=True)],
         language=translation.get_language() or settings.LANGUAGE_CODE,
+        base_url=request.build_absolute_uri("/"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mote.ics"'
@@ -326,7 +327,7 @@ def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, _("Choose what to do with the calendar address."))
         return redirect("meetings:calendar")
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    url = settings.SITE_URL + feed_path(feed) if feed else ""
+    url = request.build_absolute_uri(feed_path(feed)) if feed else ""
     response = render(request, "meetings/calendar_settings.html", {"feed": feed, "feed_url": url})
     response["Cache-Control"] = "private, no-store"
     return response
@@ -346,6 +347,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ical.build_calendar(
         selectors.feed_entries(user=feed.user),
         language=feed.user.language or settings.LANGUAGE_CODE,
+        base_url=request.build_absolute_uri("/"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"

@@ -172,6 +172,8 @@ class QuickSelect(forms.Select):
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
+        # The class every other control gets from templates/django/forms/widgets/attrs.html.
+        final["class"] = " ".join(filter(None, ["ds-input", final.get("class")]))
         selected = set(self.format_value(value))
         options = format_html_join(
             "",
@@ -216,7 +218,7 @@ class DashboardFilterForm(forms.Form):
         else:
             del self.fields["distrikt"]
         choice_fields["fylke"].choices = everything + [(f.number, f.name) for f in fylker]
-        choice_fields["kommune"].choices = everything + [(k.number, k.name) for k in kommuner]
+        choice_fields["kommune"].choices = everything + [(k.number, str(k)) for k in kommuner]
         choice_fields["tema"].choices = everything + [(t.slug, t.name) for t in themes]
 
     @staticmethod
@@ -295,7 +297,7 @@ def scope_from_request(*, user: Any, data: QueryDict) -> ScopeResult:
         fylke = next((f for f in fylker if f.number == fylke_number), None)
         if fylke is None:
             raise Http404
-    kommuner_qs = Kommune.objects.order_by("name")
+    kommuner_qs = Kommune.objects.select_related("fylke").order_by("name", "fylke__name")
     if fylke is not None:
         kommuner_qs = kommuner_qs.filter(fylke=fylke)
     elif not whole_country:

@@ -203,7 +203,10 @@ def groups_by_theme(
 
 def groups_by_kommune(scope: Scope, rollups: MemberRollups | None = None) -> Table:
     found = (rollups or member_rollups(scope))["k_area"]
-    names = dict(Kommune.objects.filter(pk__in=list(found)).values_list("pk", "name"))
+    names = {
+        kommune.pk: str(kommune)
+        for kommune in Kommune.objects.filter(pk__in=list(found)).select_related("fylke")
+    }
     rows, cells = [], []
     for pk, name in sorted(names.items(), key=lambda item: item[1]):
         groups, published, raw = found[pk]

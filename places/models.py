@@ -6,6 +6,8 @@ Loaded by a data migration from the gazetteer shipped in ``places/data/``
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +59,13 @@ class Kommune(models.Model):
         ]
 
     def __str__(self) -> str:
+        """The name, with the fylke added where another kommune has the same name.
+
+        Two Herøy and two Våler: wherever a kommune is chosen or listed, its
+        label tells them apart (select ``fylke`` with it to spare a query).
+        """
+        if self.name in shared_kommune_names():
+            return f"{self.name} ({self.fylke.name})"
         return self.name
 
     @property
@@ -83,3 +92,15 @@ class PostalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.place}"
+
+
+@lru_cache(maxsize=1)
+def shared_kommune_names() -> frozenset[str]:
+    """Names that more than one kommune carries; cleared when the gazetteer changes."""
+    return frozenset(
+        Kommune.objects.order_by()
+        .values("name")
+        .annotate(count=models.Count("pk"))
+        .filter(count__gt=1)
+        .values_list("name", flat=True)
+    )

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from django.db.models.signals import post_delete, post_save
 
-from .models import Kommune, PostalCode
+from .models import Kommune, PostalCode, shared_kommune_names
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _POSTAL_CODE = re.compile(r"^\d{4}$")
@@ -104,6 +104,7 @@ def _by_label() -> dict[str, Place]:
 def clear_cache() -> None:
     _index.cache_clear()
     _by_label.cache_clear()
+    shared_kommune_names.cache_clear()
 
 
 def _postal_code(code: str) -> Place | None:

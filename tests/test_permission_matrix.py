@@ -793,6 +793,12 @@ URLS: dict[str, list[Case]] = {
             kwargs=lambda w: {"slug": w.group.slug, "kind": "pause"},
         ),
         Case(
+            "ending during the start asks first, on a page of its own",
+            {**inside(TO_INSIDE_G), "initiator": 200},
+            kwargs=lambda w: {"slug": w.group.slug, "kind": "end"},
+            check=state_is("group", Group.State.STARTING),
+        ),
+        Case(
             "refused with a message, group G",
             inside(200),
             kwargs=lambda w: {"slug": w.group.slug, "kind": "start"},

@@ -13,6 +13,7 @@ import datetime
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from core import when
 
@@ -75,8 +76,14 @@ def weekday_date_clock(value: Any) -> str:
 
 @register.filter
 def meeting_time(start: Any, end: Any) -> str:
-    """«tirsdag 15. desember kl. 18.00–20.00», "Tuesday 15 December, 18:00–20:00"."""
-    return when.meeting_time(start, end) if start and end else ""
+    """«tirsdag 15. desember kl. 18.00–20.00», "Tuesday 15 December, 18:00–20:00".
+
+    The times stay on one line («18.00–» never ends a line on a phone).
+    """
+    if not (start and end):
+        return ""
+    day, times = when.meeting_time_parts(start, end)
+    return format_html('{} <span class="nowrap">{}</span>', day, times)
 
 
 @register.filter

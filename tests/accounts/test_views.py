@@ -101,3 +101,30 @@ def test_profile_edit_cannot_touch_staff_flags(member_client):
     assert not user.is_staff
     assert not user.is_superuser
     assert user.email != "ny@example.org"
+
+
+def test_the_profile_language_applies_at_login_whatever_the_browser_asks_for(client, db):
+    user = UserFactory(email="bokmal@example.org", language="nb")
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": "correct horse battery"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 302
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie.value, cookie["max-age"]) == ("nb", settings.LANGUAGE_COOKIE_AGE)
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert '<html lang="nb">' in page.content.decode()
+
+
+def test_a_nynorsk_profile_overrides_a_language_chosen_before_login(client, db):
+    user = UserFactory(email="nynorsk@example.org", language="nn")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "correct horse battery"}
+    )
+
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nn"

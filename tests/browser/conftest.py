@@ -1,8 +1,10 @@
 """Browser tests: headless Chromium (Debian's package) driven by Playwright.
 
-Every page a test visits is checked with axe-core for WCAG 2.1 A/AA, and
+Every page a test visits is checked with axe-core for WCAG 2.2 A/AA, and
 saved for the Nu HTML Checker, which ``test_html_valid.py`` runs after the
-last browser test (see ``html_check.py``).
+last browser test (see ``html_check.py``). Once per address it is also
+photographed at 375 px and 1280 px and checked on the phone width for
+overflow, small text and broken words (``layout_check.py``).
 
 The live server runs in a thread of this process, so the test sees the mail
 it sends in ``django.core.mail.outbox`` (locmem backend).
@@ -24,9 +26,10 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.html_check import PageCapture
+from tests.browser.layout_check import LayoutCheck
 from tests.conftest import login
 
 # Playwright's sync API runs an event loop in this thread; Django would then
@@ -42,7 +45,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.2 AA, the current version: 2.2 adds target size (24 × 24 px).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = "correct horse battery"  # UserFactory's password
 BROWSER_DIR = Path(__file__).parent
 HTML_CHECK_TEST = "test_html_valid.py"
@@ -53,6 +57,7 @@ class BrowserRun:
     """What the HTML check needs to know about this session's browser tests."""
 
     capture: PageCapture | None = None
+    layout: LayoutCheck | None = None
     tests_ran: int = 0
     some_deselected: bool = False
     # Every browser test module was selected and nothing deselected: only
@@ -90,9 +95,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    summary = browser_run(terminalreporter.config).summary
-    if summary:
-        terminalreporter.write_line(summary)
+    run = browser_run(terminalreporter.config)
+    if run.summary:
+        terminalreporter.write_line(run.summary)
+    if run.layout is not None and run.layout.seen:
+        terminalreporter.write_line(
+            f"Screenshots: {len(run.layout.seen)} pages at 375 px and 1280 px "
+            f"in {run.layout.directory} ({run.layout.seconds:.0f} s)"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +119,8 @@ def browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
     run = browser_run(pytestconfig)
     if run.capture is None:
         run.capture = PageCapture()
+    if run.layout is None:
+        run.layout = LayoutCheck()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
@@ -130,11 +142,36 @@ def console_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    """A fresh browser context per test, asking for Norwegian like most visitors."""
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+# Stories marked ``unfolded`` walk through pages whose less-used parts are
+# folded (``<details>``: a group's later meetings, its decisions, its
+# notices); they read and press what is inside, so every fold of ``main``
+# opens as the page loads. ``test_layout.py`` checks the folds themselves.
+UNFOLD_SCRIPT = """
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("main details").forEach((details) => { details.open = true; });
+});
+"""
+
+
+def new_context(browser: Browser, request: pytest.FixtureRequest) -> BrowserContext:
+    """A browser context asking for Norwegian like most visitors, at desktop width."""
+    # Reduced motion: folded parts open at once, not over 0.4 s that axe and
+    # the screenshots would catch half way.
+    context = browser.new_context(
+        locale="nb-NO", viewport={"width": 1280, "height": 900}, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
+    if request.node.get_closest_marker("unfolded"):
+        context.add_init_script(UNFOLD_SCRIPT)
+    return context
+
+
+@pytest.fixture
+def page(
+    browser: Browser, console_errors: list[str], request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """A fresh browser context per test, asking for Norwegian like most visitors."""
+    context = new_context(browser, request)
     page = context.new_page()
     # CSP violations and failed loads (404 for a static file) end up here.
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
@@ -153,7 +190,9 @@ def use_session(page: Page, live_server: Any, user: Any, *, mfa: bool = False) -
 
 
 @pytest.fixture
-def open_as(browser: Browser, live_server: Any, console_errors: list[str]) -> Iterator[Any]:
+def open_as(
+    browser: Browser, live_server: Any, console_errors: list[str], request: pytest.FixtureRequest
+) -> Iterator[Any]:
     """``open_as(user=None, mfa=False)``: a new browser page, logged in as ``user``.
 
     The login happens through Django's test client; its session cookie is
@@ -162,8 +201,7 @@ def open_as(browser: Browser, live_server: Any, console_errors: list[str]) -> It
     contexts = []
 
     def open_page(user: Any = None, *, mfa: bool = False) -> Page:
-        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context = new_context(browser, request)
         contexts.append(context)
         page = context.new_page()
         if user is not None:
@@ -190,9 +228,11 @@ def format_violations(url: str, violations: list[dict]) -> str:
 
 @pytest.fixture
 def axe_check(console_errors: list[str], pytestconfig: pytest.Config) -> Callable[[Page], None]:
-    """``axe_check(page)``: zero WCAG 2.1 A/AA violations and no console errors.
+    """``axe_check(page)``: zero WCAG 2.2 A/AA violations and no console errors.
 
-    The page's DOM, as its scripts left it, is saved for the HTML check too.
+    The page's DOM, as its scripts left it, is saved for the HTML check too;
+    the first time an address is checked, its screenshots are saved and it
+    must hold together on a phone (``layout_check.py``).
     """
     axe = Axe()
     run = browser_run(pytestconfig)
@@ -213,6 +253,12 @@ def axe_check(console_errors: list[str], pytestconfig: pytest.Config) -> Callabl
             pytest.fail(format_violations(page.url, violations), pytrace=False)
         if console_errors:
             pytest.fail(f"Browser console errors on {page.url}: {console_errors}", pytrace=False)
+        if run.layout is not None:
+            problems = run.layout.check(page)
+            if problems:
+                pytest.fail(
+                    f"On a 375 px phone, {page.url}:\n- " + "\n- ".join(problems), pytrace=False
+                )
 
     return check
 

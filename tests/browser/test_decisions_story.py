@@ -43,7 +43,11 @@ from tests.factories import (
     signed,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.unfolded,
+    pytest.mark.django_db(transaction=True),
+]
 
 PLACE = "Frivilligsentralen, møterom 2"
 NAMES = ["Aud", "Bjørk", "Cecilie", "Dag", "Eli"]

@@ -32,7 +32,7 @@ from places.selectors import clear_cache
 from pledges.services import pledge_sign
 from tests.factories import UserFactory, current_pledge, give_totp, ready_to_run_itself
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.unfolded]
 
 _gazetteer = importlib.import_module("places.migrations.0003_load_gazetteer")
 

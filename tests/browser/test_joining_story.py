@@ -20,7 +20,7 @@ from joining.services import membership_add, waiting_list_join
 from pledges.models import Pledge
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.unfolded]
 
 PLACE = "Frivilligsentralen, møterom 2"
 

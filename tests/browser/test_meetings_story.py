@@ -15,7 +15,7 @@ from meetings.links import absence_url
 from meetings.models import Absence, CalendarFeed, Meeting
 from tests.factories import GroupFactory, MembershipFactory, current_pledge
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.unfolded]
 
 
 def click(page, selector):
@@ -48,7 +48,7 @@ def test_notice_move_cancel_count_and_link(transactional_db, open_as, live_serve
     axe_check(page)
     click(page, f"form[action$='/moter/{coming[0].pk}/fravar/'] button")
     assert Absence.objects.filter(meeting=coming[0], membership=me).exists()
-    assert me.user.display_name in page.locator(".meetings .panel").inner_text()
+    assert me.user.display_name in page.locator(".next-meeting").inner_text()
     axe_check(page)
     click(page, f"form[action$='/moter/{coming[0].pk}/fravar/'] button")
     assert not Absence.objects.exists()

@@ -16,7 +16,11 @@ from django.conf import settings
 from organisations.models import StaffInvitation
 from tests.conftest import MFA_ROLES, World, build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.unfolded,
+    pytest.mark.django_db(transaction=True),
+]
 
 # (role in build_world, the pages it visits); paths are filled from the world.
 TOUR: dict[str, Callable[[World], list[str]]] = {

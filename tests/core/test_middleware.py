@@ -12,6 +12,7 @@ from allauth.account.internal.flows.login import (
 )
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.adapter import MFAAdapter
@@ -194,3 +195,26 @@ def test_losing_the_last_staff_role_lets_one_deactivate_again(client, staff_with
     StaffRole.objects.filter(user=staff_with_totp).delete()
     authenticator = Authenticator.objects.get(user=staff_with_totp)
     assert MFAAdapter().can_delete_authenticator(authenticator) is True
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("en", "This page cannot be opened this way"),
+        ("nb", "Denne siden kan ikke åpnes slik"),
+    ],
+)
+def test_a_typed_address_of_a_form_action_answers_with_a_page(client, db, language, heading):
+    member = UserFactory()
+    login(client, member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = client.get("/grupper/noen-gruppe/inne/forlat/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert heading in page
+    assert reverse("groups:mine") in page

@@ -188,3 +188,25 @@ def test_allauth_login_ignores_off_site_next(client):
     assert "evil.example" not in response["Location"]
     assert response["Location"] == reverse("accounts:profile")
     assert "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/", 200),
+        ("get", "/grupper/", 200),
+        ("get", "/konto/login/", 200),
+        ("get", "/finnes-ikke/", 404),
+        ("post", "/helse/", 405),
+        ("get", "/grupper/?q=%00", 400),
+    ],
+)
+def test_help_is_in_the_same_place_on_every_page(client, method, path, status):
+    """WCAG 2.2, 3.2.6: «Need help now?» closes every page, both layouts included."""
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    page = response.content.decode()
+    footer = page.index('<footer class="site-footer">')
+    assert page.index('class="site-footer__help"') > footer > page.index("</main>")
+    assert 'href="tel:113"' in page[footer:] and 'href="tel:116123"' in page[footer:]

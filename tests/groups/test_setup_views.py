@@ -215,6 +215,12 @@ def test_an_initiator_ends_a_starting_group_and_the_members_see_it(roles, role_c
     )
     assert role_client("seeker").post(url).status_code == 404
     assert role_client("contact_point_staff").post(url).status_code == 404
+    # A step first: the button on the group's page leads to a page that asks.
+    confirm = role_client("initiator").get(url)
+    assert confirm.status_code == 200
+    assert 'name="at_once"' in confirm.content.decode()
+    roles.group.refresh_from_db()
+    assert roles.group.state == State.STARTING
     role_client("initiator").post(url, {"at_once": "1"})
     roles.group.refresh_from_db()
     assert roles.group.state == State.ENDED

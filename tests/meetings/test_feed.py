@@ -41,6 +41,7 @@ def page_meetings(client, group: Group) -> list[tuple[str, str]]:
     html = client.get(reverse("groups:inside", kwargs={"slug": group.slug})).content.decode()
     section = html.split('id="meetings-title"', 1)[1]
     section = section.split('<ul class="meeting-list">', 1)[1].split("</ul>", 1)[0]
+    section = re.sub(r"<[^>]+>", "", section)
     # «tirsdag 15. desember kl. 18.00–20.00», the year only outside this one.
     return re.findall(r"(\d{1,2}\. \w+(?: \d{4})?) kl\. (\d\d\.\d\d)–(\d\d\.\d\d)", section)
 
@@ -208,3 +209,23 @@ def test_a_moved_meeting_says_when_it_was_in_the_members_language(
     # Only the moved meeting says so; nothing names the group.
     assert sum("DESCRIPTION" in e for e in events.values()) == 1
     assert meeting_group.group.name not in client.get(feed_url(member)).content.decode()
+
+
+def test_links_are_built_from_the_address_the_site_is_served_on(meeting_group, client, settings):
+    settings.ALLOWED_HOSTS = ["selvhjelp.kommune.example"]
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    member = meeting_group.member.user
+    services.calendar_feed_renew(user=member)
+    login(client, member)
+    host = {"HTTP_HOST": "selvhjelp.kommune.example", "secure": True}
+
+    page = client.get(reverse("meetings:calendar"), **host).content.decode()
+    assert "https://selvhjelp.kommune.example" + feed_url(member) in page
+    assert "127.0.0.1" not in page
+
+    events = parse(client.get(feed_url(member), **host).content)
+    assert events
+    assert all(
+        str(event["url"]).startswith("https://selvhjelp.kommune.example/") for event in events
+    )
+    assert all(str(event["uid"]).endswith("@127.0.0.1") for event in events)

@@ -38,17 +38,19 @@ def test_the_group_page_lists_the_next_eight_and_who_sent_notice(meeting_group, 
     for membership in meeting_group.members[2:4]:
         absence_register(meeting=meeting, membership=membership)
     html = member_client.get(inside(meeting_group)).content.decode()
-    section = html.split('id="meetings-title"', 1)[1].split("</section>", 1)[0]
-    assert (
-        section.count(
-            reverse("meetings:absence", kwargs={"slug": meeting_group.group.slug, "pk": meeting.pk})
-        )
-        == 1
+    absence = reverse(
+        "meetings:absence", kwargs={"slug": meeting_group.group.slug, "pk": meeting.pk}
     )
-    assert section.count('href="/grupper/' + meeting_group.group.slug + "/inne/moter/") == 8
-    assert "2 of 6 have sent notice" in section
+    # On top: the next meeting, who sent notice, and its one action.
+    card = html.split('id="next-meeting-title"', 1)[1].split("</section>", 1)[0]
+    assert card.count(absence) == 1
+    assert "2 of 6 have sent notice" in card
     for membership in meeting_group.members[2:4]:
-        assert membership.user.display_name in section
+        assert membership.user.display_name in card
+    # Folded below it: the next eight, each with its own notice button.
+    section = html.split('id="meetings-title"', 1)[1].split("</details>", 1)[0]
+    assert section.count(absence) == 1
+    assert section.count('href="/grupper/' + meeting_group.group.slug + "/inne/moter/") == 8
 
 
 def test_one_tap_notice_and_undo_from_the_group_page(meeting_group, member_client):

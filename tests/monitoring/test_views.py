@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -369,6 +370,7 @@ def _count_queries(client) -> int:
 def test_query_count_does_not_grow_with_data(clock, roles, role_client):
     client = role_client("national_admin")
     build_stats(roles)
+    client.get(DASHBOARD)  # fills the process-wide caches (the kommuner's shared names)
     small = _count_queries(client)
     w = roles
     for n in range(30):
@@ -394,3 +396,12 @@ def test_a_district_without_counties_shows_an_empty_dashboard(roles, role_client
     assert client.get(DASHBOARD).status_code == 200
     rows = csv_rows(client.get(csv_url("states")))
     assert rows[-1][1:] == ["0", "0"]
+
+
+def test_numbers_are_aligned_to_the_end_and_the_filters_are_styled(stats, role_client):
+    content = role_client("district_staff").get(DASHBOARD).content.decode()
+    assert "&quot;cell--end&quot;" not in content
+    assert re.search(r'<td class="cell--end">\d+</td>', content)
+    for name in ("fylke", "kommune", "tema"):
+        select = re.search(rf'<select[^>]*\bname="{name}"[^>]*>', content)
+        assert select and 'class="ds-input"' in select.group(0), name

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from groups.forms import GroupForm
 from organisations.models import District
-from places.models import Fylke, Kommune, PostalCode
+from places.models import Fylke, Kommune, PostalCode, shared_kommune_names
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,22 @@ def test_every_fylke_belongs_to_exactly_one_of_the_seven_districts():
         )
     ) == {"33", "39", "40"}
     assert Fylke.objects.get(number="03").district.office_town == "Oslo"
+
+
+def test_kommuner_that_share_a_name_are_told_apart_by_their_fylke():
+    labels = {k.number: str(k) for k in Kommune.objects.select_related("fylke")}
+    assert labels["1515"] == "Herøy (Møre og Romsdal)"
+    assert labels["1818"] == "Herøy (Nordland)"
+    assert labels["3114"] == "Våler (Østfold)"
+    assert labels["3419"] == "Våler (Innlandet)"
+    assert labels["0301"] == "Oslo"
+    assert len(set(labels.values())) == len(labels)
+
+
+def test_the_group_form_offers_each_kommune_under_a_name_of_its_own(django_assert_num_queries):
+    shared_kommune_names.cache_clear()
+    field = GroupForm().fields["kommune"]
+    with django_assert_num_queries(2):  # the shared names, then the kommuner with their fylke
+        labels = [label for _value, label in field.choices][1:]
+    assert "Herøy (Møre og Romsdal)" in labels and "Herøy (Nordland)" in labels
+    assert "Herøy" not in labels
