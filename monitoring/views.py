@@ -69,6 +69,10 @@ def _charts(data: selectors.Dashboard) -> dict[str, Any]:
 NUMBER_CELL = mark_safe(' class="cell--end"')  # an attribute, not text to escape
 
 
+def _is_number(cell: Any, small: str) -> bool:
+    return not isinstance(cell, str) or cell == small
+
+
 def _row(cells: list[Any], *, head_class: str = "") -> SafeString:
     """One table row: the first cell a row header, numbers aligned to the end."""
     first, rest = cells[0], cells[1:]
@@ -79,7 +83,20 @@ def _row(cells: list[Any], *, head_class: str = "") -> SafeString:
         format_html_join(
             "",
             "<td{}>{}</td>",
-            ((NUMBER_CELL if not isinstance(c, str) or c == small else "", c) for c in rest),
+            ((NUMBER_CELL if _is_number(c, small) else "", c) for c in rest),
+        ),
+    )
+
+
+def _head(table: selectors.Table) -> SafeString:
+    """The column headers, aligned like the numbers below them."""
+    small = suppressed()
+    return format_html_join(
+        "",
+        '<th scope="col"{}>{}</th>',
+        (
+            (NUMBER_CELL if i and all(_is_number(r[i], small) for r in table.rows) else "", c)
+            for i, c in enumerate(table.columns)
         ),
     )
 
@@ -88,6 +105,7 @@ def _body(table: selectors.Table) -> dict[str, SafeString]:
     """The rows of a table as HTML, built here: hundreds of rows render far
     faster than through template loops."""
     return {
+        "head": _head(table),
         "rows": SafeString("".join(_row(row) for row in table.rows)),
         "total": _row(table.total) if table.total else SafeString(""),
     }

@@ -402,6 +402,9 @@ def test_numbers_are_aligned_to_the_end_and_the_filters_are_styled(stats, role_c
     content = role_client("district_staff").get(DASHBOARD).content.decode()
     assert "&quot;cell--end&quot;" not in content
     assert re.search(r'<td class="cell--end">\d+</td>', content)
+    # Headers sit over their column: a number column's header to the end, a text one not.
+    assert re.search(r'<th scope="col" class="cell--end">Grupper</th>', content)
+    assert re.search(r'<th scope="col">Tema</th>', content)
     for name in ("fylke", "kommune", "tema"):
         select = re.search(rf'<select[^>]*\bname="{name}"[^>]*>', content)
         assert select and 'class="ds-input"' in select.group(0), name
