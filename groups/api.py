@@ -1,7 +1,7 @@
 """Public group data as JSON: search, details and an open data feed.
 
-Only the public face of a group leaves through here: never members, the exact
-place or a digital meeting link. Coordinates are those of the meeting area,
+Only the public face of a group leaves through here: never members, their
+number, the exact place or a digital meeting link. Coordinates are those of the meeting area,
 rounded, and marked approximate.
 """
 
@@ -66,8 +66,10 @@ class GroupOut(Schema):
     language: str
     age_min: int
     age_max: int | None
-    capacity: int
-    free_seats: int
+    availability: str = Field(
+        description="seats, few_seats or full: in words, so that no member count is public"
+    )
+    availability_label: str
     status: str = Field(description="open, starting_soon, waiting_list, full, closed or paused")
     status_label: str
     contact_point: ContactPointOut
@@ -139,8 +141,8 @@ def group_out(group: Group, request: HttpRequest) -> dict[str, Any]:
         "language": group.language,
         "age_min": group.age_min,
         "age_max": group.age_max,
-        "capacity": group.capacity,
-        "free_seats": group.free_seats,
+        "availability": group.availability,
+        "availability_label": group.get_availability_display(),
         "status": group.public_status,
         "status_label": group.get_public_status_display(),
         "contact_point": {
