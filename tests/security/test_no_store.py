@@ -24,7 +24,8 @@ def _no_store(response) -> bool:
 
 
 def test_the_api_search_by_position_is_not_stored(client):
-    posted = client.post("/api/v1/groups/search", POSITION, content_type="application/json")
+    body = {"lat": 59.91, "lon": 10.75, "radius": 25}
+    posted = client.post("/api/v1/groups/search", body, content_type="application/json")
     assert posted.status_code == 200
     assert _no_store(posted)
     in_query = client.get("/api/v1/groups", POSITION)
