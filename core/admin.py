@@ -5,10 +5,19 @@ from .models import AuditEvent, Heartbeat
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event", "actor", "target_type", "target_id"]
+    """The trail by numbers, as on the audit page: accounts by id, never by name."""
+
+    list_display = ["created_at", "event", "actor_id", "target_type", "target_id"]
     list_filter = ["event"]
     search_fields = ["event", "target_id"]
-    readonly_fields = ["created_at", "actor", "event", "target_type", "target_id", "data"]
+    fields = readonly_fields = (
+        "created_at",
+        "actor_id",
+        "event",
+        "target_type",
+        "target_id",
+        "data",
+    )
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -28,6 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The same rules as JSON Schema ``pattern``s, for the API's schema.
+NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+VALUE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 # What SQLite's INTEGER and PostgreSQL's bigint hold, and so every id.
 INTEGER_MIN, INTEGER_MAX = -(2**63), 2**63 - 1
 # Django's IntegerField reads "12.0" as 12.

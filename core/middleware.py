@@ -1,4 +1,4 @@
-"""Request-wide policies: security headers and MFA for staff."""
+"""Request-wide policies: security headers, no caching of private answers, MFA for staff."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from .badinput import find_bad_input
 from .permissions import has_mfa, is_staff_user, session_used_mfa
@@ -34,6 +35,47 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+# Query parameters that carry a position (the finder's and the API's).
+POSITION_PARAMETERS = ("lat", "lon")
+
+
+def carries_private_data(request: HttpRequest) -> bool:
+    """Whether the answer to ``request`` may hold a position or personal data.
+
+    A logged-in person's pages (their name in the menu, their groups), a
+    session in the middle of a sign-in (the address a code went to), anything
+    POSTed (the finder's and the API's position travel in the body) and a
+    position in the query string.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    session = getattr(request, "session", None)
+    if session is not None and not session.is_empty():
+        return True
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    return any(name in request.GET for name in POSITION_PARAMETERS)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer that carries a position or personal data.
+
+    No browser cache, shared proxy or back-button history keeps such a page.
+    A view that set ``no-store`` itself keeps its header; public pages for
+    anonymous visitors stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", "") and carries_private_data(request):
+            add_never_cache_headers(response)
         return response
 
 

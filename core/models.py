@@ -147,6 +147,39 @@ class AuditEvent(models.Model):
         return f"{self.event} {self.target_type}:{self.target_id}"
 
 
+# ``data`` keys that point into a group: the group, a membership, a meeting.
+GROUP_KEYS = frozenset({"group", "membership", "meeting"})
+GROUP_LABEL = "groups.group"
+# Foreign keys through which a record belongs to a group.
+GROUP_FIELDS = ("group", "membership", "meeting", "proposal")
+
+
+def names_group(model: type[models.Model] | None, data: dict[str, object]) -> bool:
+    """Whether an audit row about ``model`` with ``data`` says which group it is about.
+
+    True for the group itself and for any record that belongs to one through
+    its foreign keys (a membership, a meeting, a signature by a membership …),
+    or when ``data`` names a group, membership or meeting. Core imports no
+    app: models are compared by label.
+    """
+    if GROUP_KEYS & set(data):
+        return True
+    return model is not None and _in_group(model, depth=2)
+
+
+def _in_group(model: type[models.Model], *, depth: int) -> bool:
+    if model._meta.label_lower == GROUP_LABEL:
+        return True
+    if depth == 0:
+        return False
+    return any(
+        field.name in GROUP_FIELDS
+        and isinstance(field.related_model, type)
+        and _in_group(field.related_model, depth=depth - 1)
+        for field in model._meta.concrete_fields
+    )
+
+
 class Heartbeat(models.Model):
     """The last time a background process proved it was alive."""
 

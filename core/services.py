@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from .models import AuditEvent
+from .models import AuditEvent, names_group
 
 
 class DomainError(Exception):
@@ -30,12 +30,24 @@ def audit(
     ``event`` is a member of ``AuditEvent.Event``: a name that is not one is
     refused (``ValueError``), so the statistics and the audit page can rely
     on the list.
+
+    A row names the person or the group, never both: whoever reads the trail
+    (a national administrator, a backup) must not learn who is in which
+    group. An actor together with a target or ``data`` inside a group is
+    refused (``ValueError``); such events are recorded with ``actor=None``.
     """
     try:
         event = AuditEvent.Event(event)
     except ValueError:
         raise ValueError(f"{event!r} is not an audit event; add it to AuditEvent.Event") from None
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if actor_obj is not None and names_group(
+        target._meta.model if target is not None else None, data or {}
+    ):
+        raise ValueError(
+            f"{event.value} names a group: record it without the actor, "
+            "so that no row ties a person to a group"
+        )
     return AuditEvent.objects.create(
         actor=actor_obj,
         event=event,

@@ -156,7 +156,7 @@ def proposal_create(
     # Proposing is agreeing.
     Answer.objects.create(proposal=proposal, membership=membership, agrees=True)
     audit(
-        actor=user,
+        actor=None,
         event=AuditEvent.Event.DECISION_PROPOSED,
         target=proposal,
         data={"group": locked.pk, "kind": kind},
@@ -237,7 +237,7 @@ def proposal_answer(*, proposal: Proposal, user: Any, agrees: bool, note: str = 
     except IntegrityError as exc:
         raise DomainError(_("You have already answered this proposal."), code="answered") from exc
     audit(
-        actor=user,
+        actor=None,
         event=AuditEvent.Event.DECISION_ANSWERED,
         target=locked,
         data={"group": locked.group_id, "agrees": agrees},
@@ -401,7 +401,7 @@ def _close(
     proposal.text = ""
     proposal.save(update_fields=["status", "decided_at", "text"])
     audit(
-        actor=actor,
+        actor=None,
         event=_CLOSED_EVENTS[Status(status)],
         target=proposal,
         data={"group": proposal.group_id, "kind": proposal.kind, **(data or {})},

@@ -122,5 +122,12 @@ def change_report_mark_handled(*, report: ChangeReport, actor: Any) -> ChangeRep
     locked.handled_at = timezone.now()
     locked.handled_by = actor
     locked.save(update_fields=["handled_at", "handled_by"])
-    audit(actor=actor, event=AuditEvent.Event.CHANGE_REPORT_HANDLED, target=locked)
+    # The report may be about a group: the row names the contact point, so that
+    # no audit row ties a person to a group.
+    audit(
+        actor=actor,
+        event=AuditEvent.Event.CHANGE_REPORT_HANDLED,
+        target=locked.contact_point,
+        data={"report": locked.pk},
+    )
     return locked

@@ -47,7 +47,10 @@ class GroupAdmin(admin.ModelAdmin):
     list_display = ["name", "state", "format", "kommune", "contact_point"]
     list_filter = ["state", "format", "theme"]
     search_fields = ["name", "slug"]
-    raw_id_fields = ["kommune", "contact_point", "created_by"]
+    raw_id_fields = ["kommune", "contact_point"]
+    # Both name a person beside the group: its contact person is one of its
+    # members, and its creator may be its initiator (docs/privacy.md).
+    exclude = ["contact_person", "created_by"]
 
     def save_model(self, request: Any, obj: Group, form: Any, change: bool) -> None:
         """Save, and announce a new state or meeting time like the services do."""

@@ -1,23 +1,29 @@
 """Public group data as JSON: search, details and an open data feed.
 
-Only the public face of a group leaves through here: never members, the exact
-place or a digital meeting link. Coordinates are those of the meeting area,
+Only the public face of a group leaves through here: never members, their
+number, the exact place or a digital meeting link. Coordinates are those of the meeting area,
 rounded, and marked approximate.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from enum import IntEnum
+from typing import Annotated, Any, Literal
 
+from annotated_types import Interval
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BeforeValidator, ConfigDict, StrictFloat, model_validator
+
+from core.badinput import NAME_PATTERN, VALUE_PATTERN
 
 from . import finder
-from .forms import GroupSearchForm
+from .forms import LATITUDE_RANGE, LONGITUDE_RANGE, MAX_PAGE, UNKNOWN_PLACE, GroupSearchForm
 from .models import Group
-from .search import DEFAULT_RADIUS_KM
+from .search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM
+from .search import Status as FinderStatus
 
 router = Router(tags=["groups"])
 PAGE_SIZE = 20
@@ -66,24 +72,155 @@ class GroupOut(Schema):
     language: str
     age_min: int
     age_max: int | None
-    capacity: int
-    free_seats: int
+    availability: str = Field(
+        description="seats, few_seats or full: in words, so that no member count is public"
+    )
+    availability_label: str
     status: str = Field(description="open, starting_soon, waiting_list, full, closed or paused")
     status_label: str
     contact_point: ContactPointOut
 
 
+# The schema declares every limit ``GroupSearchForm`` enforces, from the same
+# constants, so that a request the schema allows is one the API accepts.
+# An enum of numbers, so that "25" in a query string is read as 25.
+Radius = IntEnum("Radius", {f"KM_{km}": km for km in RADIUS_CHOICES_KM})  # type: ignore[misc]
+Weekday = Annotated[int, Interval(ge=0, le=6)]
+TimeOfDay = Literal["morning", "afternoon", "evening"]
+Format = Literal["in_person", "digital"]
+FilterStatus = Literal["open", "starting_soon", "waiting_list"]
+assert set(FilterStatus.__args__) == set(FinderStatus.FILTERABLE)  # type: ignore[attr-defined]
+
+
 class SearchParams(Schema):
     q: str = Field("", max_length=80, description="kommune, town or postal code")
-    lat: float | None = None
-    lon: float | None = None
-    radius: int = Field(DEFAULT_RADIUS_KM, description="5, 10, 25, 50 or 100 km")
+    lat: float | None = Field(
+        None,
+        ge=LATITUDE_RANGE[0],
+        le=LATITUDE_RANGE[1],
+        description="latitude of a point in Norway; with lon, or neither",
+    )
+    lon: float | None = Field(
+        None,
+        ge=LONGITUDE_RANGE[0],
+        le=LONGITUDE_RANGE[1],
+        description="longitude of a point in Norway; with lat, or neither",
+    )
+    radius: Radius = Field(  # type: ignore[valid-type]
+        Radius(DEFAULT_RADIUS_KM), description="km around the place or point"
+    )
     theme: list[str] = Field([], description="theme slugs")
-    weekday: list[int] = []
-    time: list[str] = Field([], description="morning, afternoon, evening")
-    format: list[str] = Field([], description="in_person, digital")
-    status: list[str] = Field([], description="open, starting_soon, waiting_list")
-    page: int = 1
+    weekday: list[Weekday] = Field([], description="0 = Monday … 6 = Sunday")
+    time: list[TimeOfDay] = []
+    format: list[Format] = []
+    status: list[FilterStatus] = []
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+
+    @model_validator(mode="after")
+    def _whole_position(self) -> SearchParams:
+        """A point is both coordinates or none; ``null`` is not a coordinate."""
+        given = [name for name in POSITION if name in self.model_fields_set]
+        if any(getattr(self, name) is None for name in given):
+            raise ValueError("lat and lon are numbers")
+        if len(given) == 1:
+            raise ValueError("give lat and lon together, or neither")
+        return self
+
+
+def _json_integer(value: Any) -> Any:
+    """An integer as JSON Schema counts one: ``2`` or ``2.0``, never ``true`` or ``"2"``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("a whole number")
+        return int(value)
+    return value
+
+
+JsonInteger = Annotated[int, BeforeValidator(_json_integer)]
+
+
+class SearchBody(SearchParams):
+    """The same search as JSON, where a number is a number: ``"2"`` or ``false`` is no weekday.
+
+    A name the search does not know is refused, as the schema says.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    weekday: list[Annotated[Weekday, BeforeValidator(_json_integer)]] = Field(
+        [], description="0 = Monday … 6 = Sunday"
+    )
+    radius: Annotated[Literal[5, 10, 25, 50, 100], BeforeValidator(_json_integer)] = Field(  # type: ignore[assignment]
+        DEFAULT_RADIUS_KM,  # type: ignore[arg-type]
+        description="km around the place or point",
+    )
+    lat: StrictFloat | None = Field(
+        None,
+        ge=LATITUDE_RANGE[0],
+        le=LATITUDE_RANGE[1],
+        description="latitude of a point in Norway; with lon, or neither",
+    )
+    lon: StrictFloat | None = Field(
+        None,
+        ge=LONGITUDE_RANGE[0],
+        le=LONGITUDE_RANGE[1],
+        description="longitude of a point in Norway; with lat, or neither",
+    )
+    page: JsonInteger = Field(1, ge=1, le=MAX_PAGE)
+
+
+assert set(SearchBody.model_fields["radius"].annotation.__args__) == set(RADIUS_CHOICES_KM)  # type: ignore[union-attr]
+POSITION = ("lat", "lon")
+
+
+def declare_position(schema: dict[str, Any]) -> dict[str, Any]:
+    """Say in the OpenAPI schema what ``SearchParams._whole_position`` enforces.
+
+    In the query string the two become one exploded object parameter
+    (``?lat=…&lon=…``) whose two properties are both required; in a body
+    they are numbers, never ``null``, each requiring the other.
+    """
+    body = schema["components"]["schemas"]["SearchBody"]
+    coordinates = {}
+    for name in POSITION:
+        prop = body["properties"][name]
+        number = next(s for s in prop.pop("anyOf") if s.get("type") == "number")
+        prop.update(number)
+        prop.pop("default", None)
+        coordinates[name] = dict(number)
+    body["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
+    for path in schema["paths"].values():
+        for operation in path.values():
+            parameters = operation.get("parameters", [])
+            names = [p["name"] for p in parameters if p.get("in") == "query"]
+            if not set(POSITION) <= set(names):
+                continue
+            operation["parameters"] = [p for p in parameters if p["name"] not in POSITION] + [
+                {
+                    "in": "query",
+                    "name": "position",
+                    "style": "form",
+                    "explode": True,
+                    "required": False,
+                    "description": "a point in Norway: lat and lon, both or neither",
+                    "schema": {
+                        "type": "object",
+                        "properties": coordinates,
+                        "required": list(POSITION),
+                        # An exploded object takes in every other name in the
+                        # query string: those pass core.badinput's rules too.
+                        "propertyNames": {"pattern": NAME_PATTERN},
+                        "additionalProperties": {
+                            "type": "string",
+                            "pattern": VALUE_PATTERN,
+                            "maxLength": 18,
+                        },
+                    },
+                }
+            ]
+    return schema
 
 
 class SearchOut(Schema):
@@ -139,8 +276,8 @@ def group_out(group: Group, request: HttpRequest) -> dict[str, Any]:
         "language": group.language,
         "age_min": group.age_min,
         "age_max": group.age_max,
-        "capacity": group.capacity,
-        "free_seats": group.free_seats,
+        "availability": group.availability,
+        "availability_label": group.get_availability_display(),
         "status": group.public_status,
         "status_label": group.get_public_status_display(),
         "contact_point": {
@@ -152,10 +289,23 @@ def group_out(group: Group, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+NOT_FOUND = {("q", UNKNOWN_PLACE), ("theme", "invalid_choice")}
+
+
 def _search(request: HttpRequest, data: MultiValueDict[str, Any]) -> Any:
     form = GroupSearchForm(data)
     if not form.is_valid():
-        return Status(400, {"error": "invalid_request", "detail": form.errors.get_json_data()})
+        detail = form.errors.get_json_data()
+        # Well-formed, but naming a place or theme that does not exist: the
+        # schema allows the request, so it is not a bad one.
+        codes = {
+            (field, error.code)
+            for field, errors in form.errors.as_data().items()
+            for error in errors
+        }
+        if codes <= NOT_FOUND:
+            return Status(404, {"error": "not_found", "detail": detail})
+        return Status(400, {"error": "invalid_request", "detail": detail})
     context = finder.run(form, page_size=PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
     result = context["result"]
     page = result.page
@@ -180,7 +330,7 @@ def _related(qs: Any) -> Any:
 
 @router.get(
     "",
-    response={200: SearchOut, 400: ErrorOut},
+    response={200: SearchOut, 400: ErrorOut, 404: ErrorOut},
     summary="Search groups, nearest first",
 )
 def search_groups(request: HttpRequest, params: Query[SearchParams]) -> Any:
@@ -194,10 +344,10 @@ def search_groups(request: HttpRequest, params: Query[SearchParams]) -> Any:
 
 @router.post(
     "/search",
-    response={200: SearchOut, 400: ErrorOut},
+    response={200: SearchOut, 400: ErrorOut, 404: ErrorOut},
     summary="Search groups, with the position in the body",
 )
-def search_groups_post(request: HttpRequest, params: SearchParams) -> Any:
+def search_groups_post(request: HttpRequest, params: SearchBody) -> Any:
     data: MultiValueDict[str, Any] = MultiValueDict()
     for key, value in params.dict().items():
         if value is None or value == "" or value == []:

@@ -19,6 +19,8 @@ from .search import (
 from .services import EDITABLE_FIELDS
 
 MAX_PAGE = 1000
+# The error code of a place the gazetteer does not know.
+UNKNOWN_PLACE = "unknown_place"
 # Norway with a margin: a point outside is not a place we can search around.
 LATITUDE_RANGE = (57.0, 72.0)
 LONGITUDE_RANGE = (3.0, 33.0)
@@ -133,11 +135,14 @@ class GroupSearchForm(forms.Form):
             if self.place is None:
                 self.add_error(
                     "q",
-                    _(
-                        "We could not find “%(place)s”. Try a municipality, a town or a "
-                        "four-digit postal code."
-                    )
-                    % {"place": data["q"]},
+                    forms.ValidationError(
+                        _(
+                            "We could not find “%(place)s”. Try a municipality, a town or a "
+                            "four-digit postal code."
+                        )
+                        % {"place": data["q"]},
+                        code=UNKNOWN_PLACE,
+                    ),
                 )
         return data
 

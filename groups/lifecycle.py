@@ -269,7 +269,7 @@ def _apply(group: Group, transition: Transition, actor: Any, **data: Any) -> Gro
         group.self_run_at = timezone.now()
     group.save()
     audit(
-        actor=actor,
+        actor=None,
         event=transition.event,
         target=group,
         data={"from": previous, "to": group.state, **data},
@@ -373,7 +373,7 @@ def initiator_step_back(*, group: Group, user: Any, leaving_platform: bool = Fal
     membership.status = Membership.Status.STEPPED_BACK
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
-    audit(actor=user, event=Event.GROUP_INITIATOR_STEPPED_BACK, target=locked)
+    audit(actor=None, event=Event.GROUP_INITIATOR_STEPPED_BACK, target=locked)
     if not still_guiding and not blockers:
         _apply(locked, TRANSITIONS["become_self_run"], user)
     return locked

@@ -91,11 +91,35 @@ class PublicStatus(models.TextChoices):
     CLOSED = "closed", _("Closed for new members")
     PAUSED = "paused", _("Paused")
 
-    # A seeker may ask to join (and the group's card shows its free seats).
+    # A seeker may ask to join (and the group's card shows how many seats are free, in words).
     ASK_TO_JOIN: ClassVar[tuple[PublicStatus, ...]]
 
 
 PublicStatus.ASK_TO_JOIN = (PublicStatus.OPEN, PublicStatus.STARTING_SOON)
+
+
+class Availability(models.TextChoices):
+    """How many seats are free, in words: the public never sees a number.
+
+    Capacity and free seats together would give every group's exact member
+    count, and undo the statistics' rule that hides small numbers.
+    """
+
+    SEATS = "seats", _("Seats available")
+    FEW_SEATS = "few_seats", _("Few seats left")
+    FULL = "full", _("Full")
+
+
+# At most this many free seats read «few seats left».
+FEW_SEATS = 2
+
+
+def availability_of(*, free_seats: int) -> Availability:
+    if free_seats <= 0:
+        return Availability.FULL
+    if free_seats <= FEW_SEATS:
+        return Availability.FEW_SEATS
+    return Availability.SEATS
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
@@ -382,7 +406,15 @@ class Group(models.Model):
 
     @property
     def free_seats(self) -> int:
+        """For members and staff only; the public sees ``availability``."""
         return max(0, self.capacity - self.member_count)
+
+    @property
+    def availability(self) -> Availability:
+        return availability_of(free_seats=self.free_seats)
+
+    def get_availability_display(self) -> str:
+        return str(self.availability.label)
 
     @property
     def is_digital(self) -> bool:

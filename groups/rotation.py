@@ -134,7 +134,7 @@ def membership_set_hosting(*, membership: Membership, hosts: bool) -> Membership
         locked.hosts = hosts
         locked.save(update_fields=["hosts"])
         audit(
-            actor=locked.user,
+            actor=None,
             event=AuditEvent.Event.MEMBERSHIP_HOSTING_CHANGED,
             target=locked,
             data={"hosts": hosts},
@@ -188,7 +188,7 @@ def host_turn_swap(*, actor: Any, own_turn_id: int, other_turn_id: int) -> None:
     own.membership, other.membership = theirs, mine
     HostTurn.objects.bulk_update([own, other], ["membership"])
     audit(
-        actor=actor,
+        actor=None,
         event=AuditEvent.Event.GROUP_HOST_TURN_SWAPPED,
         target=own.group,
         data={"turns": [own.pk, other.pk]},
@@ -282,7 +282,7 @@ def contact_person_rotate(*, group: Group, actor: Any | None = None) -> Membersh
     locked.contact_person = new
     locked.save(update_fields=["contact_person"])
     audit(
-        actor=actor,
+        actor=None,
         event=AuditEvent.Event.GROUP_CONTACT_PERSON_CHANGED,
         target=locked,
         data={

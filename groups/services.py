@@ -128,7 +128,7 @@ def group_create(*, creator: Any, contact_point: ContactPoint, data: dict[str, A
     group.save()
     Membership.objects.create(group=group, user=creator, role=Membership.Role.INITIATOR)
     audit(
-        actor=creator,
+        actor=None,
         event=AuditEvent.Event.GROUP_CREATED,
         target=group,
         data={"contact_point": contact_point.pk},
@@ -153,9 +153,7 @@ def group_update(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     locked.save()
     changed = sorted(name for name in EDITABLE_FIELDS if getattr(locked, name) != before[name])
     # Field names only: the values may be group-internal (the place).
-    audit(
-        actor=actor, event=AuditEvent.Event.GROUP_UPDATED, target=locked, data={"fields": changed}
-    )
+    audit(actor=None, event=AuditEvent.Event.GROUP_UPDATED, target=locked, data={"fields": changed})
     if set(changed) & set(SCHEDULE_FIELDS):
         announce_schedule_change(group=locked)
     return locked
@@ -214,7 +212,7 @@ def initiator_add_self(*, group: Group, user: Any) -> Membership:
         raise DomainError(_("You already take part in this group."), code="duplicate")
     membership = Membership.objects.create(group=locked, user=user, role=Membership.Role.INITIATOR)
     audit(
-        actor=user,
+        actor=None,
         event=AuditEvent.Event.GROUP_INITIATOR_ADDED,
         target=locked,
         data={"membership": membership.pk, "how": "self"},
@@ -248,7 +246,7 @@ def initiator_invite(
         group=locked, staff_invitation=staff_invitation, hands_over=own if hand_over else None
     )
     audit(
-        actor=inviter,
+        actor=None,
         event=AuditEvent.Event.GROUP_INITIATOR_INVITED,
         target=locked,
         data={"invitation": staff_invitation.pk, "hands_over": hand_over},
@@ -282,7 +280,7 @@ def initiator_invitation_accepted(staff_invitation: StaffInvitation, user: Any) 
     )
     if existing is None:
         audit(
-            actor=user,
+            actor=None,
             event=AuditEvent.Event.GROUP_INITIATOR_ADDED,
             target=group,
             data={"membership": membership.pk, "invitation": staff_invitation.pk},
@@ -297,7 +295,7 @@ def initiator_invitation_accepted(staff_invitation: StaffInvitation, user: Any) 
         previous.ended_at = timezone.now()
         previous.save(update_fields=["status", "ended_at"])
         audit(
-            actor=user,
+            actor=None,
             event=AuditEvent.Event.GROUP_INITIATOR_HANDED_OVER,
             target=group,
             data={"from": previous.pk, "to": membership.pk},
@@ -343,7 +341,7 @@ def start_checklist_tick(*, group: Group, membership: Membership, item: str, tic
         changed = StartChecklistTick.objects.filter(group=locked, item=item).delete()[0] > 0
     if changed:
         audit(
-            actor=membership.user,
+            actor=None,
             event=AuditEvent.Event.GROUP_START_CHECKLIST_TICKED,
             target=locked,
             data={"item": item, "ticked": ticked},
@@ -368,7 +366,7 @@ def support_request_create(*, group: Group, author: Any, message: str) -> Suppor
     if not message:
         raise DomainError(_("Write a few words about what you need."), code="invalid")
     support_request = SupportRequest.objects.create(group=group, author=author, message=message)
-    audit(actor=author, event=AuditEvent.Event.GROUP_SUPPORT_REQUESTED, target=support_request)
+    audit(actor=None, event=AuditEvent.Event.GROUP_SUPPORT_REQUESTED, target=support_request)
     # Into the outbox in this transaction; sent once it commits.
     send_support_request_notice(support_request.pk)
     return support_request
@@ -422,7 +420,7 @@ def support_request_answer(*, support_request: SupportRequest, actor: Any, answe
     locked.answered_by = actor
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at"])
-    audit(actor=actor, event=AuditEvent.Event.GROUP_SUPPORT_ANSWERED, target=locked)
+    audit(actor=None, event=AuditEvent.Event.GROUP_SUPPORT_ANSWERED, target=locked)
 
 
 @transaction.atomic

@@ -246,9 +246,7 @@ def interest_group_create_forming(
         published_at=timezone.now(),
         created_by=contact_point_staff_user,
     )
-    audit(
-        actor=contact_point_staff_user, event=AuditEvent.Event.INTEREST_GROUP_CREATED, target=group
-    )
+    audit(actor=None, event=AuditEvent.Event.INTEREST_GROUP_CREATED, target=group)
     return group
 
 
@@ -302,7 +300,7 @@ def interest_start_group(
         alert.handled_at = timezone.now()
         alert.save(update_fields=["handled_at"])
     audit(
-        actor=contact_point_staff_user,
+        actor=None,
         event=AuditEvent.Event.INTEREST_GROUP_STARTED,
         target=group,
         data={
@@ -335,7 +333,7 @@ def interest_invitation_accept(*, invitation: GroupInvitation, user: Any) -> Mem
     invitation.status = GroupInvitation.Status.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
-    audit(actor=user, event=AuditEvent.Event.INTEREST_INVITATION_ACCEPTED, target=invitation)
+    audit(actor=None, event=AuditEvent.Event.INTEREST_INVITATION_ACCEPTED, target=invitation)
     return membership
 
 
@@ -349,7 +347,7 @@ def interest_invitation_decline(*, invitation: GroupInvitation, user: Any) -> Gr
     InterestRegistration.objects.filter(
         user=user, invited_to=invitation.group_id, withdrawn_at__isnull=True
     ).update(invited_to=None)
-    audit(actor=user, event=AuditEvent.Event.INTEREST_INVITATION_DECLINED, target=invitation)
+    audit(actor=None, event=AuditEvent.Event.INTEREST_INVITATION_DECLINED, target=invitation)
     return invitation
 
 

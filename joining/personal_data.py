@@ -136,7 +136,7 @@ def _end_membership(membership: Membership, user: Any) -> None:
         membership.status = Membership.Status.STEPPED_BACK
         membership.ended_at = timezone.now()
         membership.save(update_fields=["status", "ended_at"])
-        audit(actor=user, event=AuditEvent.Event.GROUP_INITIATOR_STEPPED_BACK, target=group)
+        audit(actor=None, event=AuditEvent.Event.GROUP_INITIATOR_STEPPED_BACK, target=group)
 
 
 class JoiningData(PersonalData):

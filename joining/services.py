@@ -86,7 +86,7 @@ def membership_add(*, group: Group, user: Any, role: str = Role.MEMBER) -> Membe
         locked.save(update_fields=["member_count"])
         group.member_count = locked.member_count
     GroupNotice.objects.create(group=locked, membership=membership, kind=GroupNotice.Kind.JOINED)
-    audit(actor=user, event=AuditEvent.Event.JOINING_MEMBERSHIP_ADDED, target=membership)
+    audit(actor=None, event=AuditEvent.Event.JOINING_MEMBERSHIP_ADDED, target=membership)
     return membership
 
 
@@ -114,7 +114,7 @@ def membership_leave(*, group: Group, user: Any) -> Membership:
     locked.member_count = max(0, locked.member_count - 1)
     locked.save(update_fields=["member_count"])
     GroupNotice.objects.create(group=locked, membership=membership, kind=GroupNotice.Kind.LEFT)
-    audit(actor=user, event=AuditEvent.Event.JOINING_MEMBERSHIP_LEFT, target=membership)
+    audit(actor=None, event=AuditEvent.Event.JOINING_MEMBERSHIP_LEFT, target=membership)
     # Their answers no longer count: what the rest agreed may now pass.
     decisions.proposals_member_left(group=locked)
     waiting_list_offer_next(group=locked)
@@ -153,7 +153,7 @@ def join_request_create(*, group: Group, user: Any, message: str = "") -> JoinRe
         raise DomainError(
             _("You have already asked to join this group."), code="duplicate"
         ) from exc
-    audit(actor=user, event=AuditEvent.Event.JOINING_REQUEST_CREATED, target=join_request)
+    audit(actor=None, event=AuditEvent.Event.JOINING_REQUEST_CREATED, target=join_request)
     if decider == Decider.ALL_MEMBERS:
         # Every member is asked, by the decisions app.
         join_request.consent = decisions.consent_open(group=locked, kind=Proposal.Kind.ADMIT)
@@ -209,7 +209,7 @@ def _close(join_request: JoinRequest, status: JoinRequest.Status, actor: Any | N
     join_request.decided_at = timezone.now()
     join_request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
-    audit(actor=actor, event=_CLOSED_EVENTS[status], target=join_request)
+    audit(actor=None, event=_CLOSED_EVENTS[status], target=join_request)
     if status in (JoinRequest.Status.DECLINED, JoinRequest.Status.EXPIRED):
         # Kindly, without a reason: declined and expired read the same.
         enqueue(
@@ -303,7 +303,7 @@ def waiting_list_join(*, group: Group, user: Any) -> WaitingListEntry:
             entry = WaitingListEntry.objects.create(group=locked, user=user)
     except IntegrityError as exc:
         raise DomainError(_("You are already on the waiting list."), code="duplicate") from exc
-    audit(actor=user, event=AuditEvent.Event.JOINING_WAITING_LIST_JOINED, target=entry)
+    audit(actor=None, event=AuditEvent.Event.JOINING_WAITING_LIST_JOINED, target=entry)
     return entry
 
 
@@ -377,12 +377,12 @@ def waiting_list_accept(*, entry: WaitingListEntry, user: Any) -> Membership | N
         locked.consent = consent
         locked.offer_expires_at = consent.deadline
         locked.save(update_fields=["status", "consent", "offer_expires_at"])
-        audit(actor=user, event=AuditEvent.Event.JOINING_SEAT_ASKED, target=locked)
+        audit(actor=None, event=AuditEvent.Event.JOINING_SEAT_ASKED, target=locked)
         return None
     membership = membership_add(group=locked.group, user=user)
     locked.status = WaitingListEntry.Status.ACCEPTED
     locked.save(update_fields=["status"])
-    audit(actor=user, event=AuditEvent.Event.JOINING_OFFER_ACCEPTED, target=locked)
+    audit(actor=None, event=AuditEvent.Event.JOINING_OFFER_ACCEPTED, target=locked)
     return membership
 
 
@@ -393,7 +393,7 @@ def waiting_list_decline(*, entry: WaitingListEntry, user: Any) -> WaitingListEn
     locked = _own_offer(entry, user)
     locked.status = WaitingListEntry.Status.DECLINED
     locked.save(update_fields=["status"])
-    audit(actor=user, event=AuditEvent.Event.JOINING_OFFER_DECLINED, target=locked)
+    audit(actor=None, event=AuditEvent.Event.JOINING_OFFER_DECLINED, target=locked)
     waiting_list_offer_next(group=locked.group)
     return locked
 
@@ -410,7 +410,7 @@ def waiting_list_leave(*, entry: WaitingListEntry, user: Any) -> WaitingListEntr
     was_holding = locked.status in Holding
     locked.status = WaitingListEntry.Status.WITHDRAWN
     locked.save(update_fields=["status"])
-    audit(actor=user, event=AuditEvent.Event.JOINING_WAITING_LIST_LEFT, target=locked)
+    audit(actor=None, event=AuditEvent.Event.JOINING_WAITING_LIST_LEFT, target=locked)
     if locked.consent is not None:
         decisions.consent_withdraw(proposal=locked.consent)
     if was_holding:

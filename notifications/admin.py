@@ -7,7 +7,13 @@ from .models import BouncedAddress, OutgoingMessage
 
 @admin.register(OutgoingMessage)
 class OutgoingMessageAdmin(admin.ModelAdmin):
-    """The outbox, for seeing what failed and why; message text is never stored."""
+    """The outbox, for seeing what failed and why, and sending it again.
+
+    Status, kind, channel and counts only (the filters show how many of each):
+    a message's recipient, address, key and ``params`` together say who
+    hears about which meeting or group, so none of them is shown. Message
+    text is never stored.
+    """
 
     list_display = (
         "pk",
@@ -20,15 +26,11 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         "last_error",
     )
     list_filter = ("status", "kind", "channel")
+    show_facets = admin.ShowFacets.ALWAYS
     date_hierarchy = "due_at"
-    search_fields = ("key",)
-    readonly_fields = (
-        "key",
+    fields = readonly_fields = (
         "kind",
         "channel",
-        "recipient",
-        "address",
-        "params",
         "status",
         "due_at",
         "next_attempt_at",

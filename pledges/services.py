@@ -64,7 +64,7 @@ def pledge_sign(
             group=membership.group, membership=membership, kind=GroupNotice.Kind.SIGNED
         )
         audit(
-            actor=membership.user,
+            actor=None,
             event=AuditEvent.Event.PLEDGE_SIGNED,
             target=signature,
             data={
@@ -108,7 +108,7 @@ def _lines_set(*, group: Group, text: str, actor: Any, data: dict[str, Any]) -> 
     lines.revision += 1
     lines.save(update_fields=["text", "revision", "updated_at"])
     audit(
-        actor=actor,
+        actor=None,
         event=AuditEvent.Event.PLEDGE_GROUP_LINES_CHANGED,
         target=lines,
         data={"group": group.pk, "revision": lines.revision, **data},

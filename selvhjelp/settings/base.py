@@ -92,8 +92,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.AccountFormFloorMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "core.middleware.ApiJsonErrorsMiddleware",
     "core.middleware.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -308,6 +310,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_FORMS = {
     "login": "accounts.allauth_forms.LoginForm",
     "request_login_code": "accounts.allauth_forms.RequestLoginCodeForm",
+    # Signing up with a known address takes as long as with a new one.
+    "signup": "accounts.signup.ConstantTimeSignupForm",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -335,6 +339,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 # The platform's own limits (core.ratelimit), in the same notation; an empty
 # value switches one off. Over a limit: HTTP 429 with a message (JSON on /api/).
+# The account forms (sign-up, login, password reset, login by code) answer no
+# sooner than this, so that a known and an unknown address take the same time
+# (accounts/middleware.py). Above the slowest of those paths, below a login's
+# password hashing.
+SELVHJELP_ACCOUNT_FORM_FLOOR_MS = int(env("SELVHJELP_ACCOUNT_FORM_FLOOR_MS", "250"))
+
 SELVHJELP_RATE_LIMITS = {
     "join_request": env("SELVHJELP_RATE_LIMIT_JOIN_REQUEST", "10/h/user,30/h/ip"),
     "interest": env("SELVHJELP_RATE_LIMIT_INTEREST", "10/h/user,30/h/ip"),

@@ -17,7 +17,7 @@ def test_national_admin_filters_the_audit_log(open_as, live_server, axe_check):
     world = build_world()
     member = world.user("member")
     audit(actor=member, event=AuditEvent.Event.ACCOUNT_EXPORTED, target=member)
-    audit(actor=member, event=AuditEvent.Event.PLEDGE_SIGNED, target=world.group)
+    audit(actor=None, event=AuditEvent.Event.PLEDGE_SIGNED, target=world.group)
     page = open_as(world.user("national_admin"), mfa=True)
 
     page.goto(f"{live_server.url}/personale/")

@@ -44,7 +44,6 @@ def test_bad_parameters_answer_400_with_a_json_error(client, gazetteer):
         {"radius": "7"},
         {"lat": "abc", "lon": "1"},
         {"lat": "10", "lon": "10"},
-        {"q": "Atlantis"},
         {"page": "0"},
         {"status": "nope"},
     ):
@@ -52,6 +51,14 @@ def test_bad_parameters_answer_400_with_a_json_error(client, gazetteer):
         assert response.status_code == 400, params
         body = response.json()
         assert body["error"] == "invalid_request" and body["detail"], params
+
+
+def test_a_place_nobody_knows_is_not_found(client, gazetteer):
+    # Well-formed, as the schema says: the place does not exist.
+    response = client.get("/api/v1/groups", {"q": "Atlantis"})
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"] == "not_found" and body["detail"]["q"]
 
 
 def test_group_detail_is_public_only(client, make_group):

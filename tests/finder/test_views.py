@@ -171,7 +171,8 @@ def test_any_query_string_gives_a_page_or_a_clear_error(client, gazetteer, data)
         response = getattr(client, method)(URL, clean)
         assert response.status_code == 200, (method, data)
     api = client.get(reverse("api:search_groups"), clean)
-    assert api.status_code in (200, 400), data
-    if api.status_code == 400:
+    # 404: a well-formed search naming a place or theme that does not exist.
+    assert api.status_code in (200, 400, 404), data
+    if api.status_code >= 400:
         body = api.json()
-        assert body["error"] == "invalid_request" and body["detail"]
+        assert body["error"] in ("invalid_request", "not_found") and body["detail"]

@@ -58,7 +58,7 @@ def test_the_feed_lists_what_the_group_page_shows(meeting_group, client):
     response = client.get(feed_url(member))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
-    assert "private" in response["Cache-Control"]
+    assert response["Cache-Control"] == "private, no-store"
     events = parse(response.content)
     shown = upcoming_for_group(group=meeting_group.group)
     assert len(events) == len(shown) == 8
