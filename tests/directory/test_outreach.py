@@ -182,3 +182,28 @@ def test_a_sheet_is_refused_for_post(group):
     response = Client().post(reverse("directory:group_poster", args=[group.slug]))
 
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_a_contact_points_poster_costs_the_same_queries_for_any_number_of_groups(
+    group, extra, django_assert_num_queries
+):
+    for _ in range(extra):
+        GroupFactory(contact_point=group.contact_point)
+    client = Client()
+    url = reverse("directory:contact_point_poster", args=["kp-tromso"])
+    client.get(url)  # sessions and the like settle on the first request
+
+    # The contact point, its groups and the waiting cells (nobody waits here,
+    # so no query for their themes).
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+
+
+def test_a_group_sheet_costs_one_query(group, django_assert_num_queries):
+    client = Client()
+    url = reverse("directory:group_card", args=[group.slug])
+    client.get(url)
+
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200
