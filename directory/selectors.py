@@ -44,6 +44,17 @@ def contact_point_get_public(*, slug: str) -> ContactPoint:
     return get_object_or_404(public_contact_points(), slug=slug)
 
 
+def group_get_listed(*, slug: str) -> Group:
+    """A group anyone may see (``Group.objects.public()``); 404 for drafts and ended ones.
+
+    Unlike the group's own page, no exception for its staff: outreach
+    material exists only for what the public can find.
+    """
+    return get_object_or_404(
+        Group.objects.public().select_related("theme", "kommune", "contact_point"), slug=slug
+    )
+
+
 def _waiting_cells() -> list[tuple[int, int | None, int]]:
     """(kommune id, district id, theme id) of every cell with published waiting people."""
     rows = (

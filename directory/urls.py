@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .outreach import Sheet
 
 app_name = "directory"
 
@@ -10,4 +11,24 @@ urlpatterns = [
     path("kontaktpunkter/<slug:slug>/", views.directory_detail, name="detail"),
     path("kontaktpunkter/<slug:slug>/meld-fra/", views.report_contact_point, name="report"),
     path("grupper/<slug:slug>/meld-fra/", views.report_group, name="report_group"),
+    # Printable outreach material: a poster (A4) and a card (A6).
+    path(
+        "kontaktpunkter/<slug:slug>/plakat/",
+        views.contact_point_sheet,
+        {"sheet": Sheet.POSTER},
+        name="contact_point_poster",
+    ),
+    path(
+        "kontaktpunkter/<slug:slug>/kort/",
+        views.contact_point_sheet,
+        {"sheet": Sheet.CARD},
+        name="contact_point_card",
+    ),
+    path(
+        "grupper/<slug:slug>/plakat/",
+        views.group_sheet,
+        {"sheet": Sheet.POSTER},
+        name="group_poster",
+    ),
+    path("grupper/<slug:slug>/kort/", views.group_sheet, {"sheet": Sheet.CARD}, name="group_card"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +23,10 @@ from organisations.selectors import contact_points_for_user
 from . import selectors, services
 from .forms import ChangeReportForm, ContactPointEntryForm
 from .models import ChangeReport
+from .outreach import Sheet, qr_svg
+
+# A poster lists this many of a contact point's groups; the rest are on its page.
+POSTER_GROUPS = 5
 
 
 @require_GET
@@ -107,6 +112,82 @@ def report_group(request: HttpRequest, slug: str) -> HttpResponse:
     """«Meld fra om endring» about a group's public page; to the group's contact point."""
     group = group_selectors.group_get_public(slug=slug, user=request.user)
     return _report(request, contact_point=group.contact_point, group=group)
+
+
+# --- Outreach material -------------------------------------------------------------
+
+
+def _sheet(
+    request: HttpRequest,
+    *,
+    template: str,
+    sheet: Sheet,
+    page_path: str,
+    back_label: str,
+    other_sheet_url: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """A printable sheet whose QR code leads to the public page at ``page_path``."""
+    page_url = request.build_absolute_uri(page_path)
+    return render(
+        request,
+        template,
+        {
+            "sheet": sheet.value,
+            "page_url": page_url,
+            "qr": qr_svg(page_url),
+            "back_url": page_path,
+            "back_label": back_label,
+            "other_sheet_url": other_sheet_url,
+            **context,
+        },
+    )
+
+
+def _other(sheet: Sheet, *, poster: str, card: str, slug: str) -> str:
+    return reverse(card if sheet == Sheet.POSTER else poster, kwargs={"slug": slug})
+
+
+@require_GET
+def contact_point_sheet(request: HttpRequest, slug: str, sheet: Sheet) -> HttpResponse:
+    """A poster or card for a contact point, with its public groups and phone."""
+    contact_point = selectors.contact_point_get_public(slug=slug)
+    [entry] = selectors.directory_entries([contact_point])
+    return _sheet(
+        request,
+        template="directory/contactpoint_sheet.html",
+        sheet=sheet,
+        page_path=contact_point.get_absolute_url(),
+        back_label=_("Back to the contact point"),
+        other_sheet_url=_other(
+            sheet,
+            poster="directory:contact_point_poster",
+            card="directory:contact_point_card",
+            slug=slug,
+        ),
+        context={
+            "contact_point": contact_point,
+            "groups": entry.groups[:POSTER_GROUPS],
+            "more_groups": max(0, len(entry.groups) - POSTER_GROUPS),
+        },
+    )
+
+
+@require_GET
+def group_sheet(request: HttpRequest, slug: str, sheet: Sheet) -> HttpResponse:
+    """A poster or card for a public group: its cadence, never its meeting place."""
+    group = selectors.group_get_listed(slug=slug)
+    return _sheet(
+        request,
+        template="directory/group_sheet.html",
+        sheet=sheet,
+        page_path=group.get_absolute_url(),
+        back_label=_("Back to the group"),
+        other_sheet_url=_other(
+            sheet, poster="directory:group_poster", card="directory:group_card", slug=slug
+        ),
+        context={"group": group, "contact_point": group.contact_point},
+    )
 
 
 # --- The contact point's staff ----------------------------------------------------

@@ -692,6 +692,32 @@ URLS: dict[str, list[Case]] = {
         ),
         Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
     ],
+    # Printable posters and cards: only for what the public can find, staff
+    # included (no sheet for a draft, an ended group or an unknown slug).
+    **{
+        name: [
+            public("CP-A", kwargs=lambda w: {"slug": w.cp_a.slug}),
+            Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+            Case(
+                "POST is not allowed",
+                everyone(405),
+                kwargs=lambda w: {"slug": w.cp_a.slug},
+                method="post",
+            ),
+        ]
+        for name in ("directory:contact_point_poster", "directory:contact_point_card")
+    },
+    **{
+        name: [
+            public("group G", kwargs=group_slug("group")),
+            public("digital group", kwargs=group_slug("digital_group")),
+            public("group B", kwargs=group_slug("group_b")),
+            Case("draft group", everyone(404), kwargs=group_slug("draft_group")),
+            Case("ended group", everyone(404), kwargs=group_slug("ended_group")),
+            Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+        ]
+        for name in ("directory:group_poster", "directory:group_card")
+    },
     # A contact point's own entry and reports: its contact-point staff only.
     "directory_staff:entry_edit": [
         Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),

@@ -32,3 +32,18 @@
     });
   }
 })();
+
+/*
+ * A printable sheet's button: shown only where a script can print the page
+ * (without it, the browser's own menu prints it, as the page says).
+ */
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-print]");
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  }
+})();

@@ -37,6 +37,8 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/kontaktpunkter/{w.cp_a.slug}/",
         f"/kontaktpunkter/{w.cp_a.slug}/meld-fra/",
         f"/grupper/{w.group.slug}/meld-fra/",
+        f"/grupper/{w.group.slug}/plakat/",
+        f"/kontaktpunkter/{w.cp_a.slug}/kort/",
     ],
     "seeker": lambda w: [
         "/profil/",
