@@ -100,10 +100,7 @@ def test_signing_up_by_phone_takes_as_long_for_a_known_number(known_user):
     numbers = iter(range(10**6))
 
     def post(number: str) -> object:
-        if number == KNOWN:
-            number = "+4791234567"
-        else:
-            number = f"+479{next(numbers):07d}"
+        number = "+4791234567" if number == KNOWN else f"+479{next(numbers):07d}"
         return Client().post(
             reverse("account_signup_phone"), {"phone": number, "display_name": "Fjellrev"}
         )
