@@ -1,0 +1,198 @@
+"""Delivery never loses a message: outcomes the sender cannot know, a lost
+database, one clock, poison messages and bounded dispatch.
+
+In-process, against a real SMTP server (``sink.Sink``) where the wire
+matters; the same faults with worker processes are in ``test_faults.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from meetings.reminders import reminder_scan
+from notifications import dispatch, sending
+from notifications.models import OutgoingMessage
+
+from .sink import Sink
+
+Status = OutgoingMessage.Status
+
+
+def all_ids() -> list[int]:
+    return list(OutgoingMessage.objects.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.fixture
+def sink(settings) -> Iterator[Sink]:
+    with Sink() as s:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = s.port
+        settings.EMAIL_TIMEOUT = 5
+        yield s
+
+
+def test_connection_lost_after_the_dot_means_try_again_with_the_same_message_id(world, sink):
+    reminder_scan()
+    now = timezone.now()
+    sink.drop_after_dot(1.0, seconds=60)
+    counts = sending.send_batch(all_ids(), now=now)
+    assert counts == {sending.UNKNOWN: 3}
+    assert sink.count() == 3  # the server took them; the worker cannot know
+    for row in OutgoingMessage.objects.all():
+        assert row.status == Status.PENDING
+        assert row.sent_at is None
+        assert row.unknown_outcomes == 1
+        assert row.last_error == "outcome unknown: SMTP disconnected"
+
+    sink.drop_after_dot(0, seconds=0)
+    later = now + datetime.timedelta(minutes=2)
+    assert sending.send_batch(all_ids(), now=later) == {"sent": 3}
+    assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+    # Twice at the server, but as one message: the same Message-ID.
+    assert set(sink.per_recipient().values()) == {2}
+    for key, ids in sink.message_ids().items():
+        assert len(ids) == 1 and "" not in ids, key
+
+
+def test_a_refusal_at_the_dot_takes_the_mark_back(world, sink):
+    reminder_scan()
+    sink.fail(1.0, seconds=60)
+    assert sending.send_batch(all_ids()) == {"retry": 3}
+    assert sink.count() == 0
+    row = OutgoingMessage.objects.first()
+    assert (row.status, row.last_error, row.unknown_outcomes) == (Status.PENDING, "SMTP 451", 0)
+
+
+def test_a_lost_database_drops_the_connection_and_gives_the_batch_back(world, sink, monkeypatch):
+    reminder_scan()
+    real_mark = sending._mark_sent
+    marks: list[int] = []
+
+    def mark_then_lose(pk: int) -> None:
+        if marks:
+            raise OperationalError("server closed the connection unexpectedly")
+        marks.append(pk)
+        real_mark(pk)
+
+    monkeypatch.setattr(sending, "_mark_sent", mark_then_lose)
+    counts = sending.send_batch(all_ids())
+    assert counts == {"sent": 1, "given back": 2}
+    # The second message never got its dot: the server threw it away.
+    assert sink.count() == 1
+    rows = list(OutgoingMessage.objects.order_by("pk"))
+    assert [r.status for r in rows].count(Status.SENT) == 1
+    back = [r for r in rows if r.status == Status.PENDING]
+    assert len(back) == 2
+    # Given back at once, due now, and not counted as an attempt.
+    assert all(r.attempts == 0 and r.next_attempt_at <= timezone.now() for r in back)
+
+    monkeypatch.setattr(sending, "_mark_sent", real_mark)
+    assert sending.send_batch(all_ids()) == {"sent": 2}
+    assert set(sink.per_recipient().values()) == {1}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_sent_marks_are_committed_durably_whatever_the_server_default(world, sink, monkeypatch):
+    reminder_scan()
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    seen: list[str] = []
+    real_mark = sending._mark_sent
+
+    def mark(pk: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen.append(cursor.fetchone()[0])
+        real_mark(pk)
+
+    monkeypatch.setattr(sending, "_mark_sent", mark)
+    assert sending.send_batch(all_ids()) == {"sent": 3}
+    assert seen == ["on"] * 3
+
+
+# --- One clock ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def database_clock(settings) -> None:
+    settings.SELVHJELP_OUTBOX_DATABASE_CLOCK = True
+
+
+def test_a_worker_whose_clock_runs_ahead_takes_back_no_live_batch(world, database_clock):
+    reminder_scan()
+    assert len(sending.claim(all_ids())) == 3
+    # This process's clock jumps an hour ahead; the database's does not.
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        assert dispatch.outbox_sweep() == 0
+    assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SENDING}
+
+
+def test_due_is_decided_by_the_database_clock(world, database_clock):
+    reminder_scan()
+    OutgoingMessage.objects.update(next_attempt_at=timezone.now() + datetime.timedelta(hours=1))
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        handed: list[list[int]] = []
+        assert dispatch.outbox_dispatch(hand_out=handed.append) == 0
+        assert sending.claim(all_ids()) == []
+
+
+# --- Poison messages ----------------------------------------------------------------
+
+
+def test_a_message_that_loses_its_worker_goes_alone_then_fails(world, settings):
+    settings.SELVHJELP_OUTBOX_MAX_ATTEMPTS = 2
+    settings.SELVHJELP_OUTBOX_BATCH_SIZE = 10
+    reminder_scan()
+    poison, *others = all_ids()
+    stuck = datetime.timedelta(seconds=settings.SELVHJELP_OUTBOX_STUCK_SECONDS + 1)
+    t = timezone.now()
+
+    # The worker dies with the whole batch: every row comes back, marked.
+    sending.claim(all_ids(), t)
+    t += stuck
+    assert dispatch.outbox_sweep(now=t) == 3
+    rows = list(OutgoingMessage.objects.order_by("pk"))
+    assert {(r.status, r.workers_lost, r.last_error) for r in rows} == {
+        (Status.PENDING, 1, dispatch.WORKER_LOST)
+    }
+    handed: list[list[int]] = []
+    dispatch.outbox_dispatch(hand_out=handed.append, now=t)
+    assert sorted(handed) == [[poison], *[[pk] for pk in others]]  # each one alone
+
+    # The others go out; the poison one kills its worker again.
+    assert sending.send_batch(others, now=t) == {"sent": 2}
+    sending.claim([poison], t)
+    t += stuck
+    assert dispatch.outbox_sweep(now=t) == 1
+    row = OutgoingMessage.objects.get(pk=poison)
+    assert (row.status, row.last_error, row.workers_lost, row.attempts) == (
+        Status.FAILED,
+        dispatch.WORKER_LOST,
+        2,
+        2,
+    )
+    handed.clear()
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=t) == 0
+
+
+# --- Bounded dispatch ---------------------------------------------------------------
+
+
+def test_dispatch_leases_a_bounded_number_counting_what_is_still_out(world, settings):
+    settings.SELVHJELP_OUTBOX_BATCH_SIZE = 1
+    reminder_scan()
+    now = timezone.now()
+    handed: list[list[int]] = []
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=now, limit=2) == 2
+    # Two are still out and unclaimed: nothing more until one is claimed.
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=now, limit=2) == 0
+    sending.send_batch(handed[0], now=now)
+    assert dispatch.outbox_dispatch(hand_out=handed.append, now=now, limit=2) == 1
+    assert sorted(i for b in handed for i in b) == all_ids()
