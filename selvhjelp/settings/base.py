@@ -188,6 +188,19 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "selvhjelp")
+# Urgent notices (a cancelled meeting, a seat offer) and beat's frequent
+# housekeeping (heartbeat, reminder scan, outbox dispatch) have a queue and a
+# worker of their own, so that a backlog of reminders never stands in front
+# of them. The nightly jobs stay on the default queue.
+SELVHJELP_URGENT_QUEUE = env("CELERY_URGENT_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-urgent")
+CELERY_TASK_ROUTES = {
+    name: {"queue": SELVHJELP_URGENT_QUEUE}
+    for name in (
+        "core.tasks.heartbeat",
+        "meetings.tasks.scan_reminders",
+        "notifications.tasks.dispatch",
+    )
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

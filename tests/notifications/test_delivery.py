@@ -196,3 +196,64 @@ def test_dispatch_leases_a_bounded_number_counting_what_is_still_out(world, sett
     sending.send_batch(handed[0], now=now)
     assert dispatch.outbox_dispatch(hand_out=handed.append, now=now, limit=2) == 1
     assert sorted(i for b in handed for i in b) == all_ids()
+
+
+# --- Broker down, queues ------------------------------------------------------------
+
+
+def test_a_broker_that_is_down_does_not_undo_the_cause(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from notifications import services, tasks
+
+    queues: list[str] = []
+
+    def down(*args, **kwargs):
+        queues.append(kwargs["queue"])
+        raise BrokerDown("Error 111 connecting. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_batch, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enqueue(
+            key="meeting_moved:m=1:c=1:u=1",
+            kind="meeting_moved",
+            recipient=world.members[0],
+            params={"meeting": world.meeting.pk},
+        )
+    # Handed to the urgent queue; the broker refused, and nothing was undone:
+    # the row waits for beat's dispatch.
+    assert queues == [settings.SELVHJELP_URGENT_QUEUE]
+    row = OutgoingMessage.objects.get()
+    assert row.status == Status.PENDING
+    handed: list[list[int]] = []
+    assert dispatch.outbox_dispatch(hand_out=handed.append) == 1
+
+
+def test_a_reminder_scan_that_finds_reminders_dispatches_at_once(world, monkeypatch):
+    from meetings import tasks as meeting_tasks
+    from notifications import tasks
+
+    runs: list[int] = []
+    monkeypatch.setattr(tasks.dispatch, "delay", lambda: runs.append(1))
+    assert meeting_tasks.scan_reminders() == 3
+    assert runs == [1]
+    assert meeting_tasks.scan_reminders() == 0
+    assert runs == [1]
+
+
+def test_urgent_work_and_beat_housekeeping_have_their_own_queue(settings):
+    from selvhjelp.celery import app
+
+    urgent = settings.SELVHJELP_URGENT_QUEUE
+    assert urgent != settings.CELERY_TASK_DEFAULT_QUEUE
+    for name in (
+        "core.tasks.heartbeat",
+        "meetings.tasks.scan_reminders",
+        "notifications.tasks.dispatch",
+    ):
+        assert app.amqp.router.route({}, name)["queue"].name == urgent
+    assert app.amqp.router.route({}, "notifications.tasks.send_batch")["queue"].name == (
+        settings.CELERY_TASK_DEFAULT_QUEUE
+    )
