@@ -9,19 +9,19 @@ transient errors are retried later with exponential backoff and jitter,
 permanent ones mark the row failed for the admin. An address the provider
 refuses for good is recorded here, where the refusal is seen
 (``bounce_record``), and gets nothing more. A message whose fate is unknown
-(the connection died after it went out) is sent again with the same
-Message-ID. If the database goes away, the SMTP connection is dropped
-before any further message can be accepted and the batch is given back at
-once.
+(the connection died after it went out, or the worker before it could mark
+the row) is sent again with the same Message-ID. If the database goes
+away, the SMTP connection is dropped before any further message can be
+accepted and the rest of the batch is given back at once.
 
 Rows are rendered by the renderer their kind registered
 (``notifications.registry``); each kind's ``prepare`` hook first loads what
 the whole batch needs.
 
-On the usual SMTP path the row is marked sent (a durable commit) just
-before the body and the dot that ends DATA go out in one write: the server
-takes the message at the dot. See ``_sendmail_marked`` and
-docs/decisions.md (11).
+On every path a row is marked sent right after the server accepted it, in
+a durable commit. Whatever fails between the message going out and the
+mark is an unknown outcome: the row is sent again with the same
+Message-ID, never lost. See ``_sendmail`` and docs/decisions.md (11).
 """
 
 from __future__ import annotations
@@ -370,9 +370,9 @@ def _deliver(row: OutgoingMessage, batch: _Batch) -> Outcome:
         smtp = backend.connection
         if data is not None and smtp is not None:
             # What SmtpBackend.send_messages does for one message, minus the
-            # builder, and with the row marked sent before the final dot.
-            _sendmail_marked(smtp, batch.sender(), to, data, row)
-            return Outcome(MARKED)
+            # builder, and telling an unknown outcome from a refusal.
+            _sendmail(smtp, batch.sender(), to, data)
+            return Outcome(Status.SENT)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
@@ -386,32 +386,20 @@ def _deliver(row: OutgoingMessage, batch: _Batch) -> Outcome:
     return Outcome(Status.SENT)
 
 
-# The row was marked sent while the message was handed over (see below).
-MARKED = "marked"
 _DOT = b".\r\n"
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
-def _sendmail_marked(
-    smtp: smtplib.SMTP, sender: str, to: str, data: bytes, row: OutgoingMessage
-) -> None:
-    """Send one message and mark its row sent right before the server can take it.
+def _sendmail(smtp: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
+    """Send one message over the open connection; what ``SMTP.sendmail`` does, in our order.
 
-    An SMTP server takes responsibility for a message only when it has read
-    the line with the single dot that ends DATA. So once the server has said
-    354, the row is marked sent in a durable commit, and then the body and
-    the dot go out in one write:
-
-    - a worker killed before the mark leaves nothing at the server (it drops
-      a message without its dot), and the sweeper puts the row back;
-    - the database failing at the mark raises before anything was written:
-      the caller drops the connection, and the server discards the message;
-    - anything failing after the mark (the write, the server's reply, a
-      connection closed after the dot) leaves the server's acceptance
-      unknown: the row goes back in line as "outcome unknown", to be sent
-      again with the same Message-ID, which mail systems deduplicate by;
-    - a refusal at the dot takes the mark back, and the error goes the
-      usual way (retry or failed).
+    An SMTP server takes responsibility for a message when it has read the
+    line with the single dot that ends DATA. The body and the dot go out in
+    one write. Anything failing from that write on (the write itself, the
+    reply, a connection closed after the dot) leaves the server's
+    acceptance unknown: ``OutcomeUnknown``, and the row is sent again with
+    the same Message-ID. A refusal before or at the dot is an ordinary
+    error.
     """
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender)
@@ -429,14 +417,12 @@ def _sendmail_marked(
     body = _LEADING_DOT.sub(b"..", data)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    _mark_sent(row.pk)
     try:
         smtp.send(body + _DOT)
         code, reply = smtp.getreply()
     except OSError as exc:  # smtplib's errors are OSErrors too
         raise OutcomeUnknown(_classify(exc)[1]) from exc
     if code != 250:
-        _retrying(lambda: _unmark(row.pk))
         raise smtplib.SMTPDataError(code, reply)
 
 
@@ -462,12 +448,6 @@ def _mark_sent(pk: int) -> None:
         cursor.execute(_MARK_SENT[connection.vendor], [Status.SENT, fixed(), pk, Status.SENDING])
 
 
-def _unmark(pk: int) -> None:
-    OutgoingMessage.objects.filter(pk=pk, status=Status.SENT).update(
-        status=Status.SENDING, sent_at=None
-    )
-
-
 def _retrying(write: Any, *, seconds: float = 10.0) -> Any:
     """Run a database write that must not be lost, reconnecting for a few seconds."""
     deadline = time.monotonic() + seconds
@@ -479,23 +459,21 @@ def _retrying(write: Any, *, seconds: float = 10.0) -> Any:
                 raise
             connection.close()
             time.sleep(0.5)
+            # A new session: ask again for durable commits.
+            with contextlib.suppress(DatabaseError):
+                _durable_commits()
 
 
 def _record(row: OutgoingMessage, outcome: Outcome, now: datetime.datetime | None) -> None:
-    if outcome.status == MARKED:
-        return
     if outcome.status == Status.SENT:
-        # The hot path for SMS and Django-built e-mail, one statement right
-        # after the acceptance.
+        # The hot path: one statement right after the acceptance, committed
+        # durably. If the database is gone, keep trying for a while; the
+        # row must not be given back as unsent, since the server took it.
         _retrying(lambda: _mark_sent(row.pk))
         return
     fields: dict[str, Any] = {"status": outcome.status, "last_error": outcome.error[:200]}
-    mine = [Status.SENDING]
     if outcome.status in ("retry", UNKNOWN):
         if outcome.status == UNKNOWN:
-            # Our mark went in before the message went out; take it back.
-            mine = [Status.SENDING, Status.SENT]
-            fields["sent_at"] = None
             fields["unknown_outcomes"] = F("unknown_outcomes") + 1
         if row.attempts >= settings.SELVHJELP_OUTBOX_MAX_ATTEMPTS:
             fields["status"] = Status.FAILED
@@ -504,38 +482,26 @@ def _record(row: OutgoingMessage, outcome: Outcome, now: datetime.datetime | Non
             fields["next_attempt_at"] = shifted(backoff_seconds(row.attempts), now)
             fields["claimed_at"] = None
     # Only our own claim: a row the sweeper took back is not ours to mark.
-    _retrying(lambda: OutgoingMessage.objects.filter(pk=row.pk, status__in=mine).update(**fields))
+    _retrying(
+        lambda: OutgoingMessage.objects.filter(pk=row.pk, status=Status.SENDING).update(**fields)
+    )
 
 
-def _give_back(*, rest: list[int], current: int | None) -> int:
+def _give_back(ids: list[int]) -> int:
     """Put the rows of a batch that could not go on back in line, now.
 
-    Nothing of them reached the server: the connection was dropped before
-    the current message's dot. Their claim is not counted as an attempt.
+    None of them reached the server's dot: the connection was dropped
+    before. Their claim is not counted as an attempt.
     """
 
     def write() -> int:
-        with transaction.atomic():
-            back = OutgoingMessage.objects.filter(pk__in=rest, status=Status.SENDING).update(
-                status=Status.PENDING,
-                next_attempt_at=now_sql(),
-                claimed_at=None,
-                leased_until=None,
-                attempts=F("attempts") - 1,
-            )
-            if current is not None:
-                # Its mark may have been committed without our hearing so.
-                back += OutgoingMessage.objects.filter(
-                    pk=current, status__in=[Status.SENDING, Status.SENT]
-                ).update(
-                    status=Status.PENDING,
-                    sent_at=None,
-                    next_attempt_at=now_sql(),
-                    claimed_at=None,
-                    leased_until=None,
-                    attempts=F("attempts") - 1,
-                )
-        return back
+        return OutgoingMessage.objects.filter(pk__in=ids, status=Status.SENDING).update(
+            status=Status.PENDING,
+            next_attempt_at=now_sql(),
+            claimed_at=None,
+            leased_until=None,
+            attempts=F("attempts") - 1,
+        )
 
     try:
         return int(_retrying(write, seconds=30))
@@ -556,7 +522,8 @@ def send_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[
     if not claimed:
         return counts
     done: set[int] = set()
-    current: int | None = None
+    # A row the server took but that is not yet marked: never given back.
+    accepted: int | None = None
     batch: _Batch | None = None
     saved_language = translation.get_language()
     durable = False
@@ -574,26 +541,24 @@ def send_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[
         batch = _Batch(rows)
         active: str | None = None
         for row in rows:
-            current = row.pk
             language = _language(row)
             if language != active:
                 translation.activate(language)
                 active = language
             outcome = _attempt(row, batch)
             if outcome.status == Status.SENT:
-                # Accepted: whatever happens to the database now, this row
-                # is not given back (the sweeper's is the last word).
-                current = None
+                # If the mark cannot be written, the row stays in flight for
+                # the sweeper (a second copy, same Message-ID), never lost.
+                accepted = row.pk
             _record(row, outcome, now)
             done.add(row.pk)
-            current = None
-            status = Status.SENT if outcome.status == MARKED else outcome.status
-            counts[status] = counts.get(status, 0) + 1
+            accepted = None
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
     except _DATABASE_LOST:
         if batch is not None:
             batch.drop_email()
-        rest = [pk for pk in claimed if pk not in done and pk != current]
-        counts["given back"] = _give_back(rest=rest, current=current)
+        back = [pk for pk in claimed if pk not in done and pk != accepted]
+        counts["given back"] = _give_back(back)
         logger.warning("outbox: database lost; %d messages given back", counts["given back"])
     finally:
         if saved_language:

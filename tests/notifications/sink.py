@@ -10,6 +10,8 @@ recipient.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import random
 import socket
 import threading
@@ -22,7 +24,18 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 
-def free_port() -> int:
+def free_port(ports: str = "") -> int:
+    """A free local port: from ``ports`` ("55811-55819") when given, else any."""
+    if ports:
+        first, _, last = ports.partition("-")
+        for port in range(int(first), int(last or first) + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in {ports}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -45,10 +58,14 @@ class SinkHandler:
     drop_ratio: float = 0.0
     drop_until: float = 0.0
     dropped: int = 0
+    # Recipients whose delivery never gets an answer (a message that hangs its worker).
+    hang_for: set[str] = field(default_factory=set)
     keep_subjects: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.hang_for & {r.lower() for r in envelope.rcpt_tos}:
+            await asyncio.sleep(3600)
         now = time.time()
         if self.fail_ratio and now < self.fail_until and random.random() < self.fail_ratio:
             with self.lock:
@@ -73,7 +90,8 @@ class SinkHandler:
 class Sink:
     def __init__(self, *, keep_subjects: bool = True) -> None:
         self.handler = SinkHandler(keep_subjects=keep_subjects)
-        self.port = free_port()
+        # A shared machine may set aside a range of ports for test servers.
+        self.port = free_port(os.environ.get("TEST_SMTP_PORTS", ""))
         self.controller = Controller(
             self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10
         )

@@ -71,31 +71,51 @@ def test_a_refusal_at_the_dot_takes_the_mark_back(world, sink):
 
 
 def test_a_lost_database_drops_the_connection_and_gives_the_batch_back(world, sink, monkeypatch):
+    from notifications import registry
+
     reminder_scan()
-    real_mark = sending._mark_sent
-    marks: list[int] = []
+    first, second, third = all_ids()
+    original = registry._renderers["meeting_reminder"]
 
-    def mark_then_lose(pk: int) -> None:
-        if marks:
+    def lost_at_the_second(message):
+        if message.pk == second:
             raise OperationalError("server closed the connection unexpectedly")
-        marks.append(pk)
-        real_mark(pk)
+        return original(message)
 
-    monkeypatch.setattr(sending, "_mark_sent", mark_then_lose)
-    counts = sending.send_batch(all_ids())
-    assert counts == {"sent": 1, "given back": 2}
-    # The second message never got its dot: the server threw it away.
+    monkeypatch.setitem(registry._renderers, "meeting_reminder", lost_at_the_second)
+    assert sending.send_batch(all_ids()) == {"sent": 1, "given back": 2}
     assert sink.count() == 1
-    rows = list(OutgoingMessage.objects.order_by("pk"))
-    assert [r.status for r in rows].count(Status.SENT) == 1
-    back = [r for r in rows if r.status == Status.PENDING]
-    assert len(back) == 2
+    rows = {r.pk: r for r in OutgoingMessage.objects.all()}
+    assert rows[first].status == Status.SENT
     # Given back at once, due now, and not counted as an attempt.
-    assert all(r.attempts == 0 and r.next_attempt_at <= timezone.now() for r in back)
+    for pk in (second, third):
+        assert rows[pk].status == Status.PENDING
+        assert rows[pk].attempts == 0
+        assert rows[pk].next_attempt_at <= timezone.now()
 
-    monkeypatch.setattr(sending, "_mark_sent", real_mark)
+    monkeypatch.setitem(registry._renderers, "meeting_reminder", original)
     assert sending.send_batch(all_ids()) == {"sent": 2}
     assert set(sink.per_recipient().values()) == {1}
+
+
+def test_a_message_the_server_took_is_never_given_back(world, sink, monkeypatch):
+    reminder_scan()
+    _first, second, third = all_ids()
+    real_mark = sending._mark_sent
+
+    def lost_at_the_second_mark(pk: int) -> None:
+        if pk == second:
+            raise OperationalError("server closed the connection unexpectedly")
+        real_mark(pk)
+
+    monkeypatch.setattr(sending, "_mark_sent", lost_at_the_second_mark)
+    assert sending.send_batch(all_ids()) == {"sent": 1, "given back": 1}
+    assert sink.count() == 2
+    rows = {r.pk: r for r in OutgoingMessage.objects.all()}
+    # Taken by the server, not marked: in flight until the sweeper sends it
+    # again, with the same Message-ID. A second copy, never a lost one.
+    assert rows[second].status == Status.SENDING
+    assert rows[third].status == Status.PENDING
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
