@@ -18,8 +18,9 @@ Rows are rendered by the renderer their kind registered
 (``notifications.registry``); each kind's ``prepare`` hook first loads what
 the whole batch needs.
 
-On every path a row is marked sent right after the server accepted it, in
-a durable commit. Whatever fails between the message going out and the
+On every path a row is marked sent after the server accepted it, in a
+durable commit shared by the messages accepted within half a second (at
+most 100). Whatever fails between the message going out and the
 mark is an unknown outcome: the row is sent again with the same
 Message-ID, never lost. See ``_sendmail`` and docs/decisions.md (11).
 """
@@ -52,7 +53,7 @@ from django.db.models import F
 from django.utils import translation
 
 from . import registry, sms
-from .clock import fixed, now_sql, shifted
+from .clock import now_sql, shifted
 from .models import BouncedAddress, OutgoingMessage
 
 logger = logging.getLogger(__name__)
@@ -426,26 +427,44 @@ def _sendmail(smtp: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
         raise smtplib.SMTPDataError(code, reply)
 
 
-# The mark, one plain statement with the database's clock for ``sent_at``.
-_MARK_SENT = {
-    "postgresql": (
-        "UPDATE notifications_outgoingmessage"
-        " SET status = %s, sent_at = COALESCE(%s, STATEMENT_TIMESTAMP()), last_error = ''"
-        " WHERE id = %s AND status = %s"
-    ),
-    "sqlite": (
-        "UPDATE notifications_outgoingmessage"
-        " SET status = %s,"
-        " sent_at = COALESCE(%s, STRFTIME('%%Y-%%m-%%d %%H:%%M:%%f', 'NOW')), last_error = ''"
-        " WHERE id = %s AND status = %s"
-    ),
-}
+def _mark_sent(ids: list[int]) -> None:
+    """Mark rows of ours sent, in one statement committed on its own."""
+    OutgoingMessage.objects.filter(pk__in=ids, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=now_sql(), last_error=""
+    )
 
 
-def _mark_sent(pk: int) -> None:
-    """Mark one row of ours sent: one plain statement, committed on its own."""
-    with connection.cursor() as cursor:
-        cursor.execute(_MARK_SENT[connection.vendor], [Status.SENT, fixed(), pk, Status.SENDING])
+# Marks are written for several accepted messages at once: one durable
+# commit (a WAL flush) per this many messages, or per this long.
+MARK_EVERY = 100
+MARK_SECONDS = 0.5
+
+
+class _Marks:
+    """Rows the server took, waiting to be marked sent together.
+
+    A worker that dies before the flush leaves them in flight; the sweeper
+    sends them again with the same Message-ID. So the wait is short.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self._since = 0.0
+
+    def add(self, pk: int) -> None:
+        if not self.pending:
+            self._since = time.monotonic()
+        self.pending.append(pk)
+        if len(self.pending) >= MARK_EVERY or time.monotonic() - self._since >= MARK_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            ids = list(self.pending)
+            # If the database is gone, keep trying for a while: the server
+            # took these, so they must not be given back as unsent.
+            _retrying(lambda: _mark_sent(ids))
+            self.pending.clear()
 
 
 def _retrying(write: Any, *, seconds: float = 10.0) -> Any:
@@ -469,7 +488,7 @@ def _record(row: OutgoingMessage, outcome: Outcome, now: datetime.datetime | Non
         # The hot path: one statement right after the acceptance, committed
         # durably. If the database is gone, keep trying for a while; the
         # row must not be given back as unsent, since the server took it.
-        _retrying(lambda: _mark_sent(row.pk))
+        _retrying(lambda: _mark_sent([row.pk]))
         return
     fields: dict[str, Any] = {"status": outcome.status, "last_error": outcome.error[:200]}
     if outcome.status in ("retry", UNKNOWN):
@@ -522,8 +541,8 @@ def send_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[
     if not claimed:
         return counts
     done: set[int] = set()
-    # A row the server took but that is not yet marked: never given back.
-    accepted: int | None = None
+    # Rows the server took but not yet marked: never given back.
+    marks = _Marks()
     batch: _Batch | None = None
     saved_language = translation.get_language()
     durable = False
@@ -546,18 +565,21 @@ def send_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[
                 translation.activate(language)
                 active = language
             outcome = _attempt(row, batch)
-            if outcome.status == Status.SENT:
-                # If the mark cannot be written, the row stays in flight for
-                # the sweeper (a second copy, same Message-ID), never lost.
-                accepted = row.pk
-            _record(row, outcome, now)
             done.add(row.pk)
-            accepted = None
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            if outcome.status == Status.SENT:
+                marks.add(row.pk)
+            else:
+                _record(row, outcome, now)
+        marks.flush()
     except _DATABASE_LOST:
         if batch is not None:
             batch.drop_email()
-        back = [pk for pk in claimed if pk not in done and pk != accepted]
+        with contextlib.suppress(*_DATABASE_LOST):
+            marks.flush()
+        # Rows taken by the server whose marks cannot be written stay in
+        # flight for the sweeper: a second copy, same Message-ID, never lost.
+        back = [pk for pk in claimed if pk not in done]
         counts["given back"] = _give_back(back)
         logger.warning("outbox: database lost; %d messages given back", counts["given back"])
     finally:
