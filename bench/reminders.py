@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             procs.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "celery", "-A", "selvhjelp", "worker",
-                     "--concurrency=1", "-Q", f"{queue}-urgent",
+                     "--concurrency=2", "-Q", f"{queue}-urgent",
                      "--without-mingle", "--without-gossip", "--loglevel=WARNING",
                      "-n", f"urgent-{uuid.uuid4().hex[:6]}@%h"],
                     env=env, cwd=ROOT, start_new_session=True,

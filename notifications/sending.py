@@ -19,10 +19,11 @@ Rows are rendered by the renderer their kind registered
 the whole batch needs.
 
 On every path a row is marked sent after the server accepted it, in a
-durable commit shared by the messages accepted within half a second (at
-most 100). Whatever fails between the message going out and the
-mark is an unknown outcome: the row is sent again with the same
-Message-ID, never lost. See ``_sendmail`` and docs/decisions.md (11).
+durable commit shared by the messages accepted within 20 ms (at most 10):
+a worker killed in between leaves only those few for a second copy.
+Whatever fails between the message going out and the mark is an unknown
+outcome: the row is sent again with the same Message-ID, never lost. See
+``_sendmail`` and docs/decisions.md (11).
 """
 
 from __future__ import annotations
@@ -435,9 +436,11 @@ def _mark_sent(ids: list[int]) -> None:
 
 
 # Marks are written for several accepted messages at once: one durable
-# commit (a WAL flush) per this many messages, or per this long.
-MARK_EVERY = 100
-MARK_SECONDS = 0.5
+# commit (a WAL flush) per this many messages, or per this long. Each mark
+# still waiting when a worker dies is a second copy (same Message-ID), so
+# the wait is short: half a second let a killed worker leave about 170.
+MARK_EVERY = 10
+MARK_SECONDS = 0.02
 
 
 class _Marks:

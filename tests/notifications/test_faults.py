@@ -20,6 +20,7 @@ test takes seconds; the large runs are in ``bench/reminders.py``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -71,6 +72,7 @@ class Cluster:
     def __init__(self, tmp_path: Path, sink: Sink, broker_url: str, **overrides: str) -> None:
         self.tmp_path = tmp_path
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.started = 0.0
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "selvhjelp.settings.base",
@@ -98,6 +100,7 @@ class Cluster:
         }
 
     def start(self, kind: str, name: str, concurrency: int = 4) -> subprocess.Popen[bytes]:
+        self.started = self.started or time.time()
         if kind == "worker":
             args = [
                 "worker",
@@ -175,6 +178,26 @@ def wait_until(
         time.sleep(0.2)
 
 
+def report(sink: Sink, emails: list[str], started: float) -> None:
+    """One line per fault run for docs/benchmarks.md, when ``FAULT_REPORT`` names a file."""
+    path = os.environ.get("FAULT_REPORT")
+    if not path:
+        return
+    counts = sink.per_recipient()
+    wanted = set(emails)
+    last = max((a.at for a in sink.handler.arrivals), default=started)
+    line = {
+        "test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0],
+        "expected": len(emails),
+        "delivered": sum(1 for e in emails if counts[e]),
+        "lost": sum(1 for e in emails if not counts[e]),
+        "twice": sum(n - 1 for e, n in counts.items() if e in wanted and n > 1),
+        "seconds": round(last - started, 1),
+    }
+    with open(path, "a") as f:
+        f.write(json.dumps(line) + "\n")
+
+
 def settled(expected: int) -> bool:
     """Every row is created and none is waiting or in flight any more."""
     return (
@@ -202,6 +225,7 @@ def assert_delivered(
         cluster=cluster,
         what="every member's reminder at the sink",
     )
+    report(sink, emails, cluster.started)
     statuses = set(OutgoingMessage.objects.values_list("status", flat=True))
     assert statuses == {OutgoingMessage.Status.SENT}, statuses
     counts = sink.per_recipient()
@@ -376,6 +400,7 @@ def test_a_request_succeeds_with_redis_down_and_its_message_goes_out_later(
                 lambda: settled(len(rows)), timeout=SETTLE_SECONDS, cluster=c, what="delivery"
             )
             wait_until(lambda: sink.count() >= len(rows), timeout=30, cluster=c, what="arrivals")
+            report(sink, [email.lower() for _, email in rows], c.started)
             assert sorted(sink.per_recipient()) == sorted(email for _, email in rows)
         finally:
             c.stop_all()
@@ -440,6 +465,7 @@ def test_a_poison_message_fails_alone_and_blocks_nobody(tmp_path, sink):
         wait_until(lambda: settled(len(emails)), timeout=SETTLE_SECONDS, cluster=c, what="settling")
     finally:
         c.stop_all()
+    report(sink, emails[1:], c.started)
     row = OutgoingMessage.objects.get(recipient__email=poison)
     assert (row.status, row.last_error, row.workers_lost) == (
         OutgoingMessage.Status.FAILED,

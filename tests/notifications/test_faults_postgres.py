@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import connection
 
 from .sink import Sink, free_port
-from .test_faults import MID_RUN, SETTLE_SECONDS, Cluster, _database_url
+from .test_faults import MID_RUN, SETTLE_SECONDS, Cluster, _database_url, report
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -218,6 +218,7 @@ def _run_with(pg: OwnPostgres, tmp_path: Path, fault, *, twice_if_in_doubt: bool
                 time.sleep(0.2)
         finally:
             c.stop_all()
+        report(sink, emails, c.started)
         counts = sink.per_recipient()
         ids = sink.message_ids()
     missing = [e for e in emails if counts[e] == 0]
