@@ -458,7 +458,14 @@ class _Marks:
         if not self.pending:
             self._since = time.monotonic()
         self.pending.append(pk)
-        if len(self.pending) >= MARK_EVERY or time.monotonic() - self._since >= MARK_SECONDS:
+        if len(self.pending) >= MARK_EVERY:
+            self.flush()
+        else:
+            self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Before a message that might hang its worker, write marks that have waited enough."""
+        if self.pending and time.monotonic() - self._since >= MARK_SECONDS:
             self.flush()
 
     def flush(self) -> None:
@@ -567,6 +574,7 @@ def send_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[
             if language != active:
                 translation.activate(language)
                 active = language
+            marks.flush_if_due()
             outcome = _attempt(row, batch)
             done.add(row.pk)
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
