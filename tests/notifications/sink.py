@@ -30,6 +30,9 @@ def free_port(ports: str = "") -> int:
         first, _, last = ports.partition("-")
         for port in range(int(first), int(last or first) + 1):
             with socket.socket() as s:
+                # As the servers bind: a port whose old connections linger
+                # in TIME_WAIT is free.
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     s.bind(("127.0.0.1", port))
                 except OSError:
