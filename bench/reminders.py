@@ -12,6 +12,10 @@ What it measures, on this machine, in one run:
    Redis. Messages/s counts arrivals at the sink from first to last; due to
    delivered is the time from the rows' due time (the moment the workers
    start) to arrival at the sink, p50/p95/p99, and the share within 5 minutes.
+3. **Urgent during the backlog** (``--urgent-after``): that many seconds into
+   the fan-out, a member cancels a meeting of a small group of its own; the
+   notice to the other member goes through the urgent queue and its own
+   worker, and the time from the cancellation to its arrival is reported.
 
 It creates its own database (``selvhjelp_bench_reminders`` on the local
 server unless ``--database-url`` says otherwise) and drops it afterwards
@@ -101,10 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--timeout-minutes", type=float, default=30)
+    parser.add_argument("--urgent-after", type=float, default=20)
     args = parser.parse_args(argv)
 
     create_database(args.database_url)
     var_dir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "selvhjelp.settings.base",
@@ -114,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             "DEBUG": "false",
             "SECRET_KEY": "bench-" + "x" * 50,
             "LOG_LEVEL": "WARNING",
+            # This process queues the urgent notice; the workers serve these queues.
+            "CELERY_QUEUE": queue,
         }
     )
     import django
@@ -123,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     from meetings.reminders import reminder_scan
+    from meetings.services import meeting_cancel
     from notifications.models import OutgoingMessage
     from tests.notifications.bulk import members_with_a_meeting_soon
     from tests.notifications.sink import Sink
@@ -150,6 +159,15 @@ def main(argv: list[str] | None = None) -> int:
 
             t = time.perf_counter()
             created = reminder_scan()
+            # A small group of two whose meeting one of them cancels mid-run.
+            u_emails = members_with_a_meeting_soon(
+                members=2, per_group=2, prefix="urgent", starts_in_minutes=3 * 24 * 60
+            )
+            from accounts.models import User
+            from meetings.models import Meeting
+
+            urgent_actor, urgent_to = (User.objects.get(email=e) for e in u_emails)
+            urgent_meeting = Meeting.objects.get(group__memberships__user=urgent_actor)
             print(f"scan: {created} reminders in {time.perf_counter() - t:.1f} s", flush=True)
             due = time.time()
             OutgoingMessage.objects.update(
@@ -158,7 +176,6 @@ def main(argv: list[str] | None = None) -> int:
 
             env = {
                 **os.environ,
-                "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
                 "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(sink.port),
@@ -170,13 +187,23 @@ def main(argv: list[str] | None = None) -> int:
                 procs.append(
                     subprocess.Popen(
                         [sys.executable, "-m", "celery", "-A", "selvhjelp", "worker",
-                         f"--concurrency={args.concurrency}", "-Q", env["CELERY_QUEUE"],
+                         f"--concurrency={args.concurrency}", "-Q", queue,
                          "--without-mingle", "--without-gossip", "--loglevel=WARNING",
                          "-n", f"bench{i}-{uuid.uuid4().hex[:6]}@%h"],
                         env=env, cwd=ROOT, start_new_session=True,
                         stdout=(var_dir / f"worker{i}.log").open("wb"), stderr=subprocess.STDOUT,
                     )
                 )  # fmt: skip
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "selvhjelp", "worker",
+                     "--concurrency=2", "-Q", f"{queue}-urgent",
+                     "--without-mingle", "--without-gossip", "--loglevel=WARNING",
+                     "-n", f"urgent-{uuid.uuid4().hex[:6]}@%h"],
+                    env=env, cwd=ROOT, start_new_session=True,
+                    stdout=(var_dir / "urgent.log").open("wb"), stderr=subprocess.STDOUT,
+                )
+            )  # fmt: skip
             procs.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "celery", "-A", "selvhjelp", "beat",
@@ -187,9 +214,14 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             deadline = time.time() + args.timeout_minutes * 60
             last = -1
+            cancelled_at: float | None = None
             while time.time() < deadline:
                 n = sink.count()
-                if n >= created:
+                if cancelled_at is None and time.time() - due >= args.urgent_after:
+                    cancelled_at = time.time()
+                    meeting_cancel(meeting=urgent_meeting, actor=urgent_actor)
+                    print(f"  urgent notice queued with {n} delivered", flush=True)
+                if n >= created + 1 and cancelled_at is not None:
                     break
                 if n != last and int(time.time()) % 15 == 0:
                     print(f"  {n} delivered after {time.time() - due:.0f} s", flush=True)
@@ -197,10 +229,13 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(1)
             time.sleep(2)
             arrivals = list(sink.handler.arrivals)
+        urgent = [a for a in arrivals if a.to == urgent_to.email]
+        arrivals = [a for a in arrivals if a.to != urgent_to.email]
         statuses = dict(
             OutgoingMessage.objects.values_list("status").annotate(n=django.db.models.Count("pk"))
         )
         recipients = {a.to for a in arrivals}
+        twice = len(arrivals) - len(recipients)
         latencies = [a.at - due for a in arrivals]
         first, last_at = min(a.at for a in arrivals), max(a.at for a in arrivals)
         rate = len(arrivals) / (last_at - first) if last_at > first else float("nan")
@@ -208,7 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         p50, p95, p99 = (percentile(latencies, q) for q in (50, 95, 99))
         rows = [
             ("reminders due at once", f"{created:,}"),
-            ("arrived at the sink (distinct members)", f"{len(arrivals):,} ({len(recipients):,})"),
+            (
+                "arrived at the sink (distinct members), twice",
+                f"{len(arrivals):,} ({len(recipients):,}), {twice}",
+            ),
             ("outbox rows by status", str(statuses)),
             ("bare smtplib floor, one connection", f"{floor_rate:,.0f} messages/s"),
             (
@@ -216,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{rate:,.0f} messages/s ({rate / floor_rate:.0%} of the floor)",
             ),
             ("first arrival after due", f"{first - due:.1f} s"),
+            (
+                "urgent notice, cancelled → delivered (during the backlog)",
+                f"{urgent[0].at - cancelled_at:.1f} s, at {cancelled_at - due:.0f} s into the run"
+                if urgent and cancelled_at
+                else "not delivered",
+            ),
             ("due → delivered p50 / p95 / p99", f"{p50:.0f} s / {p95:.0f} s / {p99:.0f} s"),
             ("delivered within 5 minutes of due", f"{within:.1%}"),
             ("mean due → delivered", f"{statistics.fmean(latencies):.0f} s"),

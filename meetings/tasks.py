@@ -7,6 +7,8 @@ from typing import Any
 from celery import shared_task
 from celery.signals import beat_init
 
+from notifications import tasks as outbox_tasks
+
 from . import reminders, services
 
 
@@ -30,9 +32,15 @@ def materialise_group(group_id: int) -> int:
 def scan_reminders() -> int:
     """Every minute: put the meeting reminders whose lead time has come in the outbox.
 
-    Idempotent: one row per (meeting, member, channel) by its unique key.
+    New rows are handed to workers right away (a dispatch), not one interval
+    later: after beat starts, its first dispatch with reminders in it comes
+    right after its first scan. Idempotent: one row per (meeting, member,
+    channel) by its unique key.
     """
-    return reminders.reminder_scan()
+    created = reminders.reminder_scan()
+    if created:
+        outbox_tasks.dispatch.delay()
+    return created
 
 
 @beat_init.connect

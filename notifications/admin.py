@@ -1,8 +1,30 @@
+from typing import Any
+
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import BouncedAddress, OutgoingMessage
+
+
+class DeliveryTroubleFilter(admin.SimpleListFilter):
+    """Messages sent without knowing whether the server took them, or that lost a worker."""
+
+    title = _("delivery trouble")
+    parameter_name = "trouble"
+
+    def lookups(self, request: object, model_admin: object) -> list[tuple[str, Any]]:
+        return [
+            ("unknown", _("Outcome unknown at least once")),
+            ("lost", _("Worker lost at least once")),
+        ]
+
+    def queryset(self, request: object, queryset: Any) -> Any:
+        if self.value() == "unknown":
+            return queryset.filter(unknown_outcomes__gt=0)
+        if self.value() == "lost":
+            return queryset.filter(workers_lost__gt=0)
+        return queryset
 
 
 @admin.register(OutgoingMessage)
@@ -22,10 +44,12 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         "status",
         "due_at",
         "attempts",
+        "unknown_outcomes",
+        "workers_lost",
         "sent_at",
         "last_error",
     )
-    list_filter = ("status", "kind", "channel")
+    list_filter = ("status", "kind", "channel", DeliveryTroubleFilter)
     show_facets = admin.ShowFacets.ALWAYS
     date_hierarchy = "due_at"
     fields = readonly_fields = (
@@ -36,6 +60,8 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "leased_until",
         "attempts",
+        "unknown_outcomes",
+        "workers_lost",
         "claimed_at",
         "sent_at",
         "last_error",
@@ -53,6 +79,7 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
             next_attempt_at=timezone.now(),
             attempts=0,
             leased_until=None,
+            workers_lost=0,
         )
 
 

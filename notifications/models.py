@@ -52,6 +52,14 @@ class OutgoingMessage(models.Model):
     due_at = models.DateTimeField(_("due"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Attempts whose outcome nobody knows: the connection died after the
+    # message went out, before the server answered. The row is sent again
+    # with the same Message-ID.
+    unknown_outcomes = models.PositiveSmallIntegerField(_("outcome unknown"), default=0)
+    # Times a worker died (or hung) holding the row and the sweeper took it
+    # back. Such a row is sent alone from then on, so that a message that
+    # kills its worker takes no other message down with it.
+    workers_lost = models.PositiveSmallIntegerField(_("workers lost"), default=0)
     # Set when the dispatcher hands the row to a worker task; until then the
     # dispatcher does not hand it out again (a lost task frees it after that).
     leased_until = models.DateTimeField(_("handed to a worker until"), null=True, blank=True)

@@ -1,23 +1,29 @@
 """Claiming, rendering and sending a batch of outbox rows.
 
 ``send_batch`` is what the worker task runs. It claims the rows it was given
-that are still pending and due (``select_for_update(skip_locked=True)`` on
-PostgreSQL; on SQLite the claim is an IMMEDIATE transaction, which
-serialises), then renders and sends them one by one over one SMTP connection,
-marking each row sent right after the server accepted it. A failing row
-never stops the batch: transient errors are retried later with exponential
-backoff and jitter, permanent ones mark the row failed for the admin. An
-address the provider refuses for good is recorded here, where the refusal
-is seen (``bounce_record``), and gets nothing more.
+that are still pending and due by the database's clock
+(``select_for_update(skip_locked=True)`` on PostgreSQL; on SQLite the claim
+is an IMMEDIATE transaction, which serialises), then renders and sends them
+one by one over one SMTP connection. A failing row never stops the batch:
+transient errors are retried later with exponential backoff and jitter,
+permanent ones mark the row failed for the admin. An address the provider
+refuses for good is recorded here, where the refusal is seen
+(``bounce_record``), and gets nothing more. A message whose fate is unknown
+(the connection died after it went out, or the worker before it could mark
+the row) is sent again with the same Message-ID. If the database goes
+away, the SMTP connection is dropped before any further message can be
+accepted and the rest of the batch is given back at once.
 
 Rows are rendered by the renderer their kind registered
 (``notifications.registry``); each kind's ``prepare`` hook first loads what
 the whole batch needs.
 
-On the usual SMTP path the row is marked sent after the body and before
-the dot that ends DATA, the point where the server takes the message; see
-``_sendmail_marked`` and docs/decisions.md (11) for what is left of the
-window between sending and recording.
+On every path a row is marked sent after the server accepted it, in a
+durable commit shared by the messages accepted within 20 ms (at most 10):
+a worker killed in between leaves only those few for a second copy.
+Whatever fails between the message going out and the mark is an unknown
+outcome: the row is sent again with the same Message-ID, never lost. See
+``_sendmail`` and docs/decisions.md (11).
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ import logging
 import random
 import re
 import smtplib
+import socket
+import time
 import uuid
 from dataclasses import dataclass
 from email.header import Header
@@ -41,11 +49,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 
 from . import registry, sms
+from .clock import now_sql, shifted
 from .models import BouncedAddress, OutgoingMessage
 
 logger = logging.getLogger(__name__)
@@ -55,8 +64,26 @@ Status = OutgoingMessage.Status
 
 @dataclass
 class Outcome:
-    status: str  # sent, retry, failed, cancelled
+    status: str  # sent, retry, unknown, failed, cancelled
     error: str = ""
+
+
+# A message went out (or may have) and the server's answer never came: it
+# is sent again with the same Message-ID. Shown in the counts and the admin.
+UNKNOWN = "unknown"
+OUTCOME_UNKNOWN = "outcome unknown"
+
+# The database is gone (restart, crash, network): nothing more of the batch
+# can be recorded, so nothing more is sent.
+_DATABASE_LOST = (OperationalError, InterfaceError)
+
+
+class OutcomeUnknown(Exception):
+    """The message was handed over, but whether the server took it is not known."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -75,18 +102,22 @@ def bounce_record(*, address: str, channel: str, user_id: int | None, reason: st
     )
 
 
-def claim(ids: list[int], now: datetime.datetime) -> list[int]:
-    """Mark the given rows that are still pending and due as ``sending``; return their ids."""
+def claim(ids: list[int], now: datetime.datetime | None = None) -> list[int]:
+    """Mark the given rows that are still pending and due as ``sending``; return their ids.
+
+    "Due" and the claim's time are the database's clock (``now`` only when
+    the caller fixes it), so the sweeper compares like with like.
+    """
     with transaction.atomic():
         claimed = list(
             OutgoingMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids, status=Status.PENDING, next_attempt_at__lte=now)
+            .filter(pk__in=ids, status=Status.PENDING, next_attempt_at__lte=now_sql(now))
             .values_list("pk", flat=True)
         )
         if claimed:
             OutgoingMessage.objects.filter(pk__in=claimed).update(
                 status=Status.SENDING,
-                claimed_at=now,
+                claimed_at=now_sql(now),
                 leased_until=None,
                 attempts=F("attempts") + 1,
             )
@@ -218,6 +249,13 @@ class _Batch:
         if self.email_connection is None:
             self.email_connection = get_connection(fail_silently=False)
             self.email_connection.open()
+            smtp = getattr(self.email_connection, "connection", None)
+            sock = getattr(smtp, "sock", None)
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                # Each command is one write followed by a read; never hold
+                # a small write back for the peer's delayed ACK.
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return self.email_connection
 
     def sender(self) -> str:
@@ -227,14 +265,29 @@ class _Batch:
         return self._sender
 
     def drop_email(self) -> None:
+        """Close the SMTP socket at once, without QUIT.
+
+        After an error the connection may still be inside DATA, where QUIT
+        would be read as text and its reply waited for until the timeout.
+        A server that loses the connection before the dot discards the
+        message.
+        """
         if self.email_connection is not None:
-            # The connection is gone either way.
+            smtp = getattr(self.email_connection, "connection", None)
+            if smtp is not None:
+                with contextlib.suppress(Exception):
+                    smtp.close()
+                self.email_connection.connection = None
             with contextlib.suppress(Exception):
                 self.email_connection.close()
             self.email_connection = None
 
     def close(self) -> None:
-        self.drop_email()
+        """End the batch politely (QUIT) when the connection is in a clean state."""
+        if self.email_connection is not None:
+            with contextlib.suppress(Exception):
+                self.email_connection.close()
+            self.email_connection = None
 
 
 def _address(row: OutgoingMessage, batch: _Batch) -> tuple[str | None, str]:
@@ -279,6 +332,8 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         ), exc.code
     if isinstance(exc, sms.TransientSendError):
         return "transient", exc.code
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "reconnect", "SMTP timeout"
     if isinstance(exc, OSError):
         return "reconnect", type(exc).__name__
     if isinstance(exc, DatabaseError):
@@ -321,9 +376,9 @@ def _deliver(row: OutgoingMessage, batch: _Batch) -> Outcome:
         smtp = backend.connection
         if data is not None and smtp is not None:
             # What SmtpBackend.send_messages does for one message, minus the
-            # builder, and with the row marked sent before the final dot.
-            _sendmail_marked(smtp, batch.sender(), to, data, row)
-            return Outcome(MARKED)
+            # builder, and telling an unknown outcome from a refusal.
+            _sendmail(smtp, batch.sender(), to, data)
+            return Outcome(Status.SENT)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
@@ -337,25 +392,20 @@ def _deliver(row: OutgoingMessage, batch: _Batch) -> Outcome:
     return Outcome(Status.SENT)
 
 
-# The row was marked sent while the message was handed over (see below).
-MARKED = "marked"
 _DOT = b".\r\n"
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
-def _sendmail_marked(
-    smtp: smtplib.SMTP, sender: str, to: str, data: bytes, row: OutgoingMessage
-) -> None:
-    """Send one message and mark its row sent between the body and the final dot.
+def _sendmail(smtp: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
+    """Send one message over the open connection; what ``SMTP.sendmail`` does, in our order.
 
-    An SMTP server takes responsibility for a message only when it has read
-    the line with the single dot that ends DATA. So the row is marked sent
-    (and committed) after the body is on the wire and before that line: a
-    worker killed before the mark leaves a message the server throws away,
-    and the row is sent again by the sweeper; a worker killed after the mark
-    has, in all but a few microseconds, already written the dot. If the
-    server then refuses the message, the mark is taken back and the error
-    goes the usual way (retry or failed).
+    An SMTP server takes responsibility for a message when it has read the
+    line with the single dot that ends DATA. The body and the dot go out in
+    one write. Anything failing from that write on (the write itself, the
+    reply, a connection closed after the dot) leaves the server's
+    acceptance unknown: ``OutcomeUnknown``, and the row is sent again with
+    the same Message-ID. A refusal before or at the dot is an ordinary
+    error.
     """
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender)
@@ -373,49 +423,124 @@ def _sendmail_marked(
     body = _LEADING_DOT.sub(b"..", data)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    smtp.send(body)
-    with connection.cursor() as cursor:
-        cursor.execute(_MARK_SENT, [Status.SENT, timezone.now(), row.pk, Status.SENDING])
-    smtp.send(_DOT)
-    code, reply = smtp.getreply()
+    try:
+        smtp.send(body + _DOT)
+        code, reply = smtp.getreply()
+    except OSError as exc:  # smtplib's errors are OSErrors too
+        raise OutcomeUnknown(_classify(exc)[1]) from exc
     if code != 250:
-        with connection.cursor() as cursor:
-            cursor.execute(_UNMARK, [Status.SENDING, row.pk, Status.SENT])
         raise smtplib.SMTPDataError(code, reply)
 
 
-_UNMARK = (
-    "UPDATE notifications_outgoingmessage SET status = %s, sent_at = NULL"
-    " WHERE id = %s AND status = %s"
-)
-
-_MARK_SENT = (
-    "UPDATE notifications_outgoingmessage SET status = %s, sent_at = %s, last_error = ''"
-    " WHERE id = %s AND status = %s"
-)
+def _mark_sent(ids: list[int]) -> None:
+    """Mark rows of ours sent, in one statement committed on its own."""
+    OutgoingMessage.objects.filter(pk__in=ids, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=now_sql(), last_error=""
+    )
 
 
-def _record(row: OutgoingMessage, outcome: Outcome, now: datetime.datetime) -> None:
-    if outcome.status == MARKED:
-        return
+# Marks are written for several accepted messages at once: one durable
+# commit (a WAL flush) per this many messages, or per this long. Each mark
+# still waiting when a worker dies is a second copy (same Message-ID), so
+# the wait is short: half a second let a killed worker leave about 170.
+MARK_EVERY = 10
+MARK_SECONDS = 0.02
+
+
+class _Marks:
+    """Rows the server took, waiting to be marked sent together.
+
+    A worker that dies before the flush leaves them in flight; the sweeper
+    sends them again with the same Message-ID. So the wait is short.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self._since = 0.0
+
+    def add(self, pk: int) -> None:
+        if not self.pending:
+            self._since = time.monotonic()
+        self.pending.append(pk)
+        if len(self.pending) >= MARK_EVERY:
+            self.flush()
+        else:
+            self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Before a message that might hang its worker, write marks that have waited enough."""
+        if self.pending and time.monotonic() - self._since >= MARK_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            ids = list(self.pending)
+            # If the database is gone, keep trying for a while: the server
+            # took these, so they must not be given back as unsent.
+            _retrying(lambda: _mark_sent(ids))
+            self.pending.clear()
+
+
+def _retrying(write: Any, *, seconds: float = 10.0) -> Any:
+    """Run a database write that must not be lost, reconnecting for a few seconds."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return write()
+        except _DATABASE_LOST:
+            if time.monotonic() > deadline or connection.in_atomic_block:
+                raise
+            connection.close()
+            time.sleep(0.5)
+            # A new session: ask again for durable commits.
+            with contextlib.suppress(DatabaseError):
+                _durable_commits()
+
+
+def _record(row: OutgoingMessage, outcome: Outcome, now: datetime.datetime | None) -> None:
     if outcome.status == Status.SENT:
-        # The hot path, one statement per message right after the server
-        # accepted it: plain SQL keeps the gap to the acceptance short.
-        with connection.cursor() as cursor:
-            cursor.execute(_MARK_SENT, [Status.SENT, timezone.now(), row.pk, Status.SENDING])
+        # The hot path: one statement right after the acceptance, committed
+        # durably. If the database is gone, keep trying for a while; the
+        # row must not be given back as unsent, since the server took it.
+        _retrying(lambda: _mark_sent([row.pk]))
         return
     fields: dict[str, Any] = {"status": outcome.status, "last_error": outcome.error[:200]}
-    if outcome.status == "retry":
+    if outcome.status in ("retry", UNKNOWN):
+        if outcome.status == UNKNOWN:
+            fields["unknown_outcomes"] = F("unknown_outcomes") + 1
         if row.attempts >= settings.SELVHJELP_OUTBOX_MAX_ATTEMPTS:
             fields["status"] = Status.FAILED
         else:
             fields["status"] = Status.PENDING
-            fields["next_attempt_at"] = now + datetime.timedelta(
-                seconds=backoff_seconds(row.attempts)
-            )
+            fields["next_attempt_at"] = shifted(backoff_seconds(row.attempts), now)
             fields["claimed_at"] = None
     # Only our own claim: a row the sweeper took back is not ours to mark.
-    OutgoingMessage.objects.filter(pk=row.pk, status=Status.SENDING).update(**fields)
+    _retrying(
+        lambda: OutgoingMessage.objects.filter(pk=row.pk, status=Status.SENDING).update(**fields)
+    )
+
+
+def _give_back(ids: list[int]) -> int:
+    """Put the rows of a batch that could not go on back in line, now.
+
+    None of them reached the server's dot: the connection was dropped
+    before. Their claim is not counted as an attempt.
+    """
+
+    def write() -> int:
+        return OutgoingMessage.objects.filter(pk__in=ids, status=Status.SENDING).update(
+            status=Status.PENDING,
+            next_attempt_at=now_sql(),
+            claimed_at=None,
+            leased_until=None,
+            attempts=F("attempts") - 1,
+        )
+
+    try:
+        return int(_retrying(write, seconds=30))
+    except _DATABASE_LOST:
+        logger.error("outbox: a batch could not be given back; the sweeper will take it")
+        return 0
 
 
 def send_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -423,75 +548,108 @@ def send_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[
 
     Idempotent: rows already sent, failed, cancelled or claimed by another
     worker are skipped, so running the same batch twice sends nothing twice.
+    ``now`` fixes the clock (tests); otherwise the database's is used.
     """
-    now = now or timezone.now()
     claimed = claim(ids, now)
     counts: dict[str, int] = {}
     if not claimed:
         return counts
-    rows = list(
-        OutgoingMessage.objects.filter(pk__in=claimed).select_related("recipient").order_by("pk")
-    )
-    # One language at a time: the translation is switched once per language
-    # in the batch, not once per message, and renderers reuse what they
-    # rendered for the same meeting and language.
-    rows.sort(key=lambda r: (_language(r), r.pk))
-    batch = _Batch(rows)
-    relaxed = _relax_commit()
-    active: str | None = None
+    done: set[int] = set()
+    # Rows the server took but not yet marked: never given back.
+    marks = _Marks()
+    batch: _Batch | None = None
     saved_language = translation.get_language()
+    durable = False
     try:
+        durable = _durable_commits()
+        rows = list(
+            OutgoingMessage.objects.filter(pk__in=claimed)
+            .select_related("recipient")
+            .order_by("pk")
+        )
+        # One language at a time: the translation is switched once per language
+        # in the batch, not once per message, and renderers reuse what they
+        # rendered for the same meeting and language.
+        rows.sort(key=lambda r: (_language(r), r.pk))
+        batch = _Batch(rows)
+        active: str | None = None
         for row in rows:
             language = _language(row)
             if language != active:
                 translation.activate(language)
                 active = language
-            try:
-                outcome = _deliver(row, batch)
-            except Exception as exc:
-                kind, code = _classify(exc)
-                if kind == "reconnect":
-                    batch.drop_email()
-                if kind == "bounce":
-                    to, _why = _address(row, batch)
-                    if to:
-                        bounce_record(
-                            address=to, channel=row.channel, user_id=row.recipient_id, reason=code
-                        )
-                        batch.bounced.add(BouncedAddress.normalise(to))
-                    outcome = Outcome(Status.FAILED, f"bounced: {code}")
-                elif kind == "permanent":
-                    outcome = Outcome(Status.FAILED, code)
-                else:
-                    outcome = Outcome("retry", code)
-                logger.warning("outbox: message %s (%s) not sent: %s", row.pk, row.kind, code)
-            _record(row, outcome, now)
-            status = Status.SENT if outcome.status == MARKED else outcome.status
-            counts[status] = counts.get(status, 0) + 1
+            marks.flush_if_due()
+            outcome = _attempt(row, batch)
+            done.add(row.pk)
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            if outcome.status == Status.SENT:
+                marks.add(row.pk)
+            else:
+                _record(row, outcome, now)
+        marks.flush()
+    except _DATABASE_LOST:
+        if batch is not None:
+            batch.drop_email()
+        with contextlib.suppress(*_DATABASE_LOST):
+            marks.flush()
+        # Rows taken by the server whose marks cannot be written stay in
+        # flight for the sweeper: a second copy, same Message-ID, never lost.
+        back = [pk for pk in claimed if pk not in done]
+        counts["given back"] = _give_back(back)
+        logger.warning("outbox: database lost; %d messages given back", counts["given back"])
     finally:
         if saved_language:
             translation.activate(saved_language)
         else:
             translation.deactivate()
-        batch.close()
-        if relaxed:
+        if batch is not None:
+            batch.close()
+        if durable:
             _restore_commit()
     return counts
 
 
-def _relax_commit() -> bool:
-    """On PostgreSQL, don't wait for the WAL flush when marking rows sent.
+def _attempt(row: OutgoingMessage, batch: _Batch) -> Outcome:
+    """Send one row and say how it went; only a lost database escapes."""
+    try:
+        return _deliver(row, batch)
+    except _DATABASE_LOST:
+        raise
+    except OutcomeUnknown as exc:
+        batch.drop_email()
+        logger.warning(
+            "outbox: message %s (%s): %s (%s)", row.pk, row.kind, OUTCOME_UNKNOWN, exc.code
+        )
+        return Outcome(UNKNOWN, f"{OUTCOME_UNKNOWN}: {exc.code}")
+    except Exception as exc:
+        kind, code = _classify(exc)
+        if kind == "reconnect":
+            batch.drop_email()
+        logger.warning("outbox: message %s (%s) not sent: %s", row.pk, row.kind, code)
+        if kind == "bounce":
+            to, _why = _address(row, batch)
+            if to:
+                bounce_record(
+                    address=to, channel=row.channel, user_id=row.recipient_id, reason=code
+                )
+                batch.bounced.add(BouncedAddress.normalise(to))
+            return Outcome(Status.FAILED, f"bounced: {code}")
+        if kind == "permanent":
+            return Outcome(Status.FAILED, code)
+        return Outcome("retry", code)
 
-    Each row is marked right after the SMTP server accepted it; waiting for
-    the disk there widens the window in which a killed worker has delivered
-    a message without recording it. The cost: if PostgreSQL itself crashes
-    within a fraction of a second, the last marks are lost and those
-    messages are sent again (docs/decisions.md).
+
+def _durable_commits() -> bool:
+    """On PostgreSQL, make every commit of the batch wait for the WAL flush.
+
+    A sent mark that a crash of PostgreSQL could forget means a second copy
+    of a message; so the batch's session commits synchronously, whatever
+    the server's default says. One statement per batch.
     """
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute("SET synchronous_commit TO ON")
     return True
 
 

@@ -13,6 +13,7 @@ import datetime
 import re
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,8 +24,8 @@ _PARAM_TEXT = re.compile(r"[A-Za-z0-9,:=-]{0,40}")
 
 
 def _kick(ids: list[int]) -> None:
-    """Send rows that are due now without waiting for the next dispatch."""
-    tasks.send_batch.delay(ids)
+    """Send rows that are due now on the urgent queue, without waiting for the next dispatch."""
+    tasks.send_batch.apply_async(args=[ids], queue=settings.SELVHJELP_URGENT_QUEUE)
 
 
 def enqueue(
@@ -41,8 +42,9 @@ def enqueue(
 
     ``key`` identifies the cause (ids only); a second call with the same key
     adds nothing and returns ``None``. ``params`` holds ids and numbers only.
-    A message due now is handed to a worker once the transaction commits; a
-    later one waits for the dispatcher.
+    A message due now is handed to the urgent worker once the transaction
+    commits (if the broker is down, the dispatcher sends it when it is back);
+    a later one waits for the dispatcher.
     """
     for name, value in (params or {}).items():
         # Ids, numbers, flags and short codes (an ISO week, a list of ids): never
@@ -77,5 +79,7 @@ def enqueue(
         raise
     if when <= now:
         pk = message.pk
-        transaction.on_commit(lambda: _kick([pk]))
+        # Robust: with the broker down the cause is committed and the request
+        # succeeds; the row waits for the next dispatch instead.
+        transaction.on_commit(lambda: _kick([pk]), robust=True)
     return message

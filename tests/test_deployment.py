@@ -21,7 +21,25 @@ def compose() -> dict:
 
 
 def test_compose_has_the_production_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(compose["services"]) == {
+        "postgres",
+        "redis",
+        "migrate",
+        "web",
+        "worker",
+        "worker-urgent",
+        "beat",
+    }
+
+
+def test_each_queue_has_its_worker(compose):
+    """The main queue and the urgent one (notices due now, heartbeat, dispatch)."""
+    queues = {
+        name: service["command"][service["command"].index("-Q") + 1]
+        for name, service in compose["services"].items()
+        if "worker" in service.get("command", [])
+    }
+    assert queues == {"worker": "selvhjelp", "worker-urgent": "selvhjelp-urgent"}
     assert compose["services"]["postgres"]["image"].startswith("postgres:15")
     assert compose["services"]["redis"]["image"].startswith("redis:7")
 

@@ -192,6 +192,19 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "selvhjelp")
+# Urgent notices (a cancelled meeting, a seat offer) and beat's frequent
+# housekeeping (heartbeat, reminder scan, outbox dispatch) have a queue and a
+# worker of their own, so that a backlog of reminders never stands in front
+# of them. The nightly jobs stay on the default queue.
+SELVHJELP_URGENT_QUEUE = env("CELERY_URGENT_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-urgent")
+CELERY_TASK_ROUTES = {
+    name: {"queue": SELVHJELP_URGENT_QUEUE}
+    for name in (
+        "core.tasks.heartbeat",
+        "meetings.tasks.scan_reminders",
+        "notifications.tasks.dispatch",
+    )
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -496,6 +509,11 @@ SELVHJELP_REMINDER_DEFAULT_HOURS = int(env("SELVHJELP_REMINDER_DEFAULT_HOURS", "
 SELVHJELP_OUTBOX_BATCH_SIZE = int(env("SELVHJELP_OUTBOX_BATCH_SIZE", "100"))
 SELVHJELP_OUTBOX_DISPATCH_SECONDS = float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60"))
 SELVHJELP_OUTBOX_LEASE_SECONDS = int(env("SELVHJELP_OUTBOX_LEASE_SECONDS", "300"))
+# Claims, leases, due checks and sweeps read the database's clock (notifications/clock.py).
+SELVHJELP_OUTBOX_DATABASE_CLOCK = True
+# At most this many rows handed to workers and not yet claimed: a backlog
+# reaches the broker a slice per dispatch run.
+SELVHJELP_OUTBOX_DISPATCH_LIMIT = int(env("SELVHJELP_OUTBOX_DISPATCH_LIMIT", "50000"))
 SELVHJELP_OUTBOX_STUCK_SECONDS = int(env("SELVHJELP_OUTBOX_STUCK_SECONDS", "900"))
 SELVHJELP_OUTBOX_RETRY_BASE_SECONDS = float(env("SELVHJELP_OUTBOX_RETRY_BASE_SECONDS", "60"))
 SELVHJELP_OUTBOX_RETRY_CAP_SECONDS = float(env("SELVHJELP_OUTBOX_RETRY_CAP_SECONDS", "3600"))

@@ -81,7 +81,8 @@ def test_beat_schedules_and_worker_runs_heartbeat(celery_env, tmp_path):
             "--loglevel=INFO",
             "--concurrency=1",
             "-Q",
-            queue,
+            # The main queue and the urgent one, where the heartbeat goes.
+            f"{queue},{queue}-urgent",
             "--without-mingle",
             "--without-gossip",
         ],
