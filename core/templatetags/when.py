@@ -10,10 +10,12 @@ gives an empty string.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from core import when
 
@@ -84,6 +86,24 @@ def meeting_time(start: Any, end: Any) -> str:
         return ""
     day, times = when.meeting_time_parts(start, end)
     return format_html('{} <span class="nowrap">{}</span>', day, times)
+
+
+# «18.00–20.00», "18:00–20:00", «kl. 18.00–20.00»: a time range in running text.
+_TIME_RANGE = re.compile(r"(?:kl\. )?\d{1,2}[.:]\d{2}–\d{1,2}[.:]\d{2}")
+
+
+@register.filter
+def times_nowrap(text: Any) -> str:
+    """Text (escaped) with each time range in it kept on one line, e.g. a
+    group's cadence «tirsdager kl. 18.00–20.00, hver uke»."""
+    text = str(text)
+    parts, last = [], 0
+    for match in _TIME_RANGE.finditer(text):
+        parts.append(conditional_escape(text[last : match.start()]))
+        parts.append(format_html('<span class="nowrap">{}</span>', match.group(0)))
+        last = match.end()
+    parts.append(conditional_escape(text[last:]))
+    return SafeString("".join(parts))
 
 
 @register.filter

@@ -186,3 +186,13 @@ def test_template_filters_say_the_same(language):
         "",
         "",
     ]
+
+
+def test_times_nowrap_keeps_each_time_range_on_one_line_and_escapes_the_rest():
+    from core.templatetags.when import times_nowrap
+
+    html = times_nowrap("tirsdager kl. 18.00–20.00, <hver> uke og 9:30–11:00")
+    assert html == (
+        'tirsdager <span class="nowrap">kl. 18.00–20.00</span>, &lt;hver&gt; uke og '
+        '<span class="nowrap">9:30–11:00</span>'
+    )

@@ -91,7 +91,9 @@ def test_a_group_sheet_shows_the_cadence_and_phone_and_never_the_place(group, na
     assert PLACE not in html and "Sentrum" not in html  # neither place nor neighbourhood
     assert "Samlivsbrudd" in html
     with translation.override("nb"):
-        assert group.cadence_text[1:] in html  # «Tirsdager …» with a capital
+        # «Tirsdager …» with a capital, its times kept on one line by a span
+        assert group.cadence_text[1:] in re.sub(r"<[^>]+>", "", html)
+    assert re.search(r'<span class="nowrap">(kl\. )?\d\d[.:]\d\d–\d\d[.:]\d\d</span>', html)
     assert "annenhver uke" in html
     assert "77 79 00 00" in html
     assert f"http://{HOST}/grupper/tirsdagsgruppa/" in html
