@@ -147,9 +147,18 @@ def console_errors() -> list[str]:
 # notices); they read and press what is inside, so every fold of ``main``
 # opens as the page loads. ``test_layout.py`` checks the folds themselves.
 UNFOLD_SCRIPT = """
-document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("main details").forEach((details) => { details.open = true; });
-});
+(() => {
+  const unfold = () => {
+    document.querySelectorAll("main details").forEach((details) => { details.open = true; });
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", unfold);
+  } else {
+    unfold();
+  }
+  window.addEventListener("load", unfold);
+  window.addEventListener("pageshow", unfold);
+})();
 """
 
 

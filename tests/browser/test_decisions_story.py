@@ -373,8 +373,9 @@ def test_from_the_interest_list_to_a_group_that_runs_itself(open_as, live_server
         group.refresh_from_db()
         assert group.state == Group.State.SELF_RUN
         member_page.goto(f"{base}/grupper/{group.slug}/inne/")
+        # Under the fold «Det gruppa bestemmer»: read whether or not it is open.
         assert (
             "Gruppa går av seg selv: ingen bestemmer alene."
-            in member_page.locator("main").inner_text()
+            in member_page.locator("main").text_content()
         )
         axe_check(member_page)
