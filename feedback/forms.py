@@ -29,7 +29,7 @@ class FeedbackForm(forms.Form):
         error_messages={"required": _("Please choose yes, partly or no.")},
     )
     text = forms.CharField(
-        label=_("Anything you want the contact point to know? (optional)"),
+        label=_("Anything you want the contact point to know?"),
         help_text=_(
             "Only the group's contact point reads this, and only once at least three "
             "members have answered. Please leave out names, yours too."

@@ -274,3 +274,23 @@ def test_the_district_page_reads_the_same_number_of_queries_for_more_groups(
         give_answers(GroupFactory(contact_point=group.contact_point), ["x", "y", "z"])
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_download_holds_the_marker_and_deletion_leaves_the_unlinked_answers(client):
+    from privacy.deletion import account_delete
+    from privacy.export import user_data_export
+
+    group, [membership], _district = a_group(1)
+    hold_meetings(group, 5)
+    login(client, membership.user)
+    answer(client, group, works="5", safe="yes", text="Godt")
+
+    exported = user_data_export(user=membership.user)
+    [mine] = [m for m in exported["memberships"] if m["group"] == group.name]
+    assert mine["feedback_answered"] == ["fifth_meeting"]
+    assert "Godt" not in str(exported)
+
+    assert account_delete(user_id=membership.user.pk) is True
+    assert not Answered.objects.exists()
+    assert Answer.objects.filter(group=group).count() == 1
