@@ -10,7 +10,6 @@ the group for the contact point and step back.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,10 +105,6 @@ class GroupFeedback:
     texts: list[str]
 
 
-def _counts(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, int]:
-    return {row[key]: row["n"] for row in rows}
-
-
 def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFeedback]:
     """Per group with any answer: the answers' counts, each a published base cell.
 
@@ -119,13 +114,19 @@ def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFe
     answers; they come sorted, never in the order they were given.
     """
     answers = Answer.objects.filter(group__in=groups)
-    totals = _counts(answers.values("group").annotate(n=Count("pk")), "group")
+    totals: dict[int, int] = dict(
+        answers.values("group").annotate(n=Count("pk")).values_list("group", "n")
+    )
     works: dict[int, dict[int, int]] = {}
-    for row in answers.values("group", "works").annotate(n=Count("pk")):
-        works.setdefault(row["group"], {})[row["works"]] = row["n"]
+    for group_id, value, n in (
+        answers.values("group", "works").annotate(n=Count("pk")).values_list("group", "works", "n")
+    ):
+        works.setdefault(group_id, {})[value] = n
     safe: dict[int, dict[str, int]] = {}
-    for row in answers.values("group", "safe").annotate(n=Count("pk")):
-        safe.setdefault(row["group"], {})[row["safe"]] = row["n"]
+    for group_id, answer, n in (
+        answers.values("group", "safe").annotate(n=Count("pk")).values_list("group", "safe", "n")
+    ):
+        safe.setdefault(group_id, {})[answer] = n
     texts: dict[int, list[str]] = {}
     if with_texts:
         shown_groups = [pk for pk, total in totals.items() if total >= threshold()]
@@ -148,7 +149,7 @@ def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFe
                     (value, _cell(works.get(group.pk, {}).get(value, 0))) for value in range(1, 6)
                 ],
                 safe=[
-                    (label, _cell(safe.get(group.pk, {}).get(value, 0)))
+                    (str(label), _cell(safe.get(group.pk, {}).get(value, 0)))
                     for value, label in Answer.Safe.choices
                 ],
                 texts=texts.get(group.pk, []),
@@ -183,5 +184,5 @@ def district_totals(*, groups: QuerySet[Group]) -> dict[str, Any]:
     return {
         "answers": people(published=published_total, raw=raw_total),
         "works": [(value, works.get(value, 0)) for value in range(1, 6)],
-        "safe": [(label, safe.get(value, 0)) for value, label in Answer.Safe.choices],
+        "safe": [(str(label), safe.get(value, 0)) for value, label in Answer.Safe.choices],
     }

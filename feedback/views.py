@@ -40,10 +40,10 @@ def feedback_answer(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     if asked is None:
         raise Http404
     membership, occasion = asked
-    done = redirect(
-        "groups:inside" if occasion == Occasion.FIFTH_MEETING else "groups:mine",
-        **({"slug": group.slug} if occasion == Occasion.FIFTH_MEETING else {}),
-    )
+    if occasion == Occasion.FIFTH_MEETING:
+        done = redirect("groups:inside", slug=group.slug)
+    else:
+        done = redirect("groups:mine")
     form = FeedbackForm(request.POST or None)
     if request.method == "POST":
         try:
