@@ -15,7 +15,7 @@ from core.services import DomainError
 from groups.gate import group_inside
 from groups.models import Group, Membership
 
-from . import selectors, services
+from . import after_leaving, selectors, services
 from .forms import AnswerForm, JoinRequestForm
 from .models import JoinRequest, WaitingListEntry
 
@@ -179,9 +179,9 @@ def group_leave(
     request: AuthenticatedHttpRequest, group: Group, membership: Membership
 ) -> HttpResponse:
     try:
-        services.membership_leave(group=group, user=request.user)
+        ended = services.membership_leave(group=group, user=request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("groups:inside", slug=group.slug)
     messages.success(request, _("You have left the group. The group is told that you left."))
-    return redirect("groups:mine")
+    return redirect(after_leaving.url_after_leaving(ended) or "groups:mine")

@@ -37,6 +37,7 @@ LAYOUT = (
     "memberships[].answers_to_join_requests",
     "memberships[].proposals_made",
     "memberships[].answers_to_proposals",
+    "memberships[].feedback_answered",
     "join_requests",
     "waiting_list_entries",
     "group_invitations",

@@ -33,6 +33,8 @@ urlpatterns = [
     path("profil/", include("privacy.urls")),  # download your data, delete your account
     path("profil/", include("accounts.urls")),
     path("", include("directory.urls")),  # before "grupper/": reporting a change to a group
+    # Before "grupper/" and "personale/": a group's questions and what staff see of them.
+    path("", include("feedback.urls")),
     path("grupper/", include("groups.urls")),
     path("interesse/", include("interest.urls")),
     path("personale/interesse/", include("interest.staff_urls")),

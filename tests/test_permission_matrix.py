@@ -50,6 +50,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, re
 from django.utils import timezone
 
 from directory.models import ChangeReport
+from feedback.models import Answer, Answered
 from groups.gate import gate_of
 from groups.models import Group, GroupInvitation, SupportRequest
 from interest.models import InterestRegistration
@@ -190,6 +191,10 @@ def no_support_requests() -> None:
 
 def no_answers() -> None:
     assert not SupportRequest.objects.filter(answered_at__isnull=False).exists()
+
+
+def no_feedback() -> None:
+    assert not Answer.objects.exists() and not Answered.objects.exists()
 
 
 def no_change_reports() -> None:
@@ -1178,6 +1183,36 @@ URLS: dict[str, list[Case]] = {
     ],
     # Interest lists in the staff area: the contact point's own staff only.
     # District statistics: district staff (their district) and national admins.
+    # Anonymous feedback: the questions answer 404 to all but a member whose
+    # occasion is open (the former member left just now); staff pages per role.
+    "feedback:answer": [
+        Case(
+            "G: only the member who just left",
+            logged_in(404, former_member=200),
+            kwargs=group_slug("group"),
+        ),
+        Case(
+            "G, posted by others",
+            logged_in(404, former_member=None),
+            kwargs=group_slug("group"),
+            method="post",
+            data={"works": "3", "safe": "yes"},
+            check=lambda w: no_feedback(),
+        ),
+        Case("group B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "feedback:contact_point": [
+        Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case("CP-B", staff_area(), kwargs=lambda w: {"slug": w.cp_b.slug}),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "feedback:district": [
+        Case(
+            "own scope",
+            staff_area(district_staff=200, district_staff_other=200, national_admin=200),
+        ),
+    ],
     "monitoring:dashboard": [
         Case(
             "own scope",

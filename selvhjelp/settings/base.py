@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "notifications",
     "monitoring",
     "directory",
+    "feedback",
     "privacy",
     "demo",
 ]

@@ -156,7 +156,9 @@ def test_leaving_in_one_click_and_the_group_is_told(open_group, client_as):
     client = client_as(leaver.user)
     url = reverse("joining:leave", kwargs={"slug": open_group.slug})
     response = client.post(url)
-    assert response.status_code == 302 and response["Location"] == reverse("groups:mine")
+    # On to the anonymous questions for those who have left (feedback).
+    questions = reverse("feedback:answer", kwargs={"slug": open_group.slug})
+    assert response.status_code == 302 and response["Location"] == questions
     leaver.refresh_from_db()
     assert leaver.status == Membership.Status.LEFT
     # Twice: 404 (no longer inside), nothing changed.

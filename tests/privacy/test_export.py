@@ -131,6 +131,7 @@ def test_the_file_keeps_its_shape():
             "answers_to_join_requests",
             "proposals_made",
             "answers_to_proposals",
+            "feedback_answered",
         ]
     # Rows that no app added to get the empty value.
     quiet = [m for m in data["memberships"] if not m["pledge_signatures"]]

@@ -47,6 +47,7 @@ LOCAL_APPS = (
     "notifications",
     "monitoring",
     "directory",
+    "feedback",
 )
 IGNORED_MODELS = {"core.auditevent", "core.heartbeat"}
 
@@ -409,6 +410,26 @@ ATTEMPTS: dict[str, list[Attempt]] = {
         "post", lambda o: {"slug": o.world.cp_b.slug}, data=lambda o: {"public_phone": "99"}
     ),
     "directory_staff:reports": district_a_staff("get", lambda o: {"slug": o.world.cp_b.slug}),
+    "feedback:answer": [
+        *inside_group_b_by_member_of_g("post", data=lambda o: {"works": "4", "safe": "yes"}),
+        A(
+            "former member of G → group B",
+            "former_member",
+            "post",
+            lambda o: {"slug": B(o)},
+            data=lambda o: {"works": "4", "safe": "yes"},
+        ),
+    ],
+    "feedback:contact_point": [
+        *district_a_staff("get", lambda o: {"slug": o.world.cp_b.slug}),
+        # The lines are for the group's contact point only, not its district office.
+        A(
+            "district A staff → CP-A",
+            "district_staff",
+            "get",
+            lambda o: {"slug": o.world.cp_a.slug},
+        ),
+    ],
     "directory_staff:report_handled": [
         *district_a_staff(
             "post", lambda o: {"slug": o.world.cp_b.slug, "pk": o.extras["report_b"].pk}

@@ -1,0 +1,188 @@
+"""Who may answer, on which occasion, and what the answers add up to.
+
+A member is asked after their fifth meeting: five meetings of their group
+held since they joined (not cancelled, over, with the head count recorded)
+that they sent no notice of absence for. A member who has left is asked
+within ``LEAVING_WINDOW`` of leaving. Initiators are not asked: they start
+the group for the contact point and step back.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.models import Group, Membership
+from meetings.models import Meeting
+from monitoring.suppression import PeopleCount, people, published_cell, threshold
+
+from .models import Answer, Answered, Occasion
+
+MEETINGS_BEFORE_ASKING = 5
+LEAVING_WINDOW = datetime.timedelta(days=30)
+
+
+def meetings_attended(*, membership: Membership, now: datetime.datetime | None = None) -> int:
+    """Meetings held since the member joined that they did not send notice of absence for."""
+    return (
+        Meeting.objects.filter(
+            group_id=membership.group_id,
+            cancelled_at__isnull=True,
+            attendance__isnull=False,
+            starts_at__gte=membership.joined_at,
+            ends_at__lte=now or timezone.now(),
+        )
+        .exclude(absences__membership=membership)
+        .count()
+    )
+
+
+def open_occasion(
+    *, membership: Membership, now: datetime.datetime | None = None
+) -> Occasion | None:
+    """The occasion ``membership`` may answer on now, or None."""
+    now = now or timezone.now()
+    if membership.role != Membership.Role.MEMBER:
+        return None
+    if membership.status == Membership.Status.ACTIVE:
+        occasion = Occasion.FIFTH_MEETING
+        if meetings_attended(membership=membership, now=now) < MEETINGS_BEFORE_ASKING:
+            return None
+    elif membership.status == Membership.Status.LEFT:
+        occasion = Occasion.LEAVING
+        if membership.ended_at is None or membership.ended_at < now - LEAVING_WINDOW:
+            return None
+    else:
+        return None
+    if Answered.objects.filter(membership=membership, occasion=occasion).exists():
+        return None
+    return occasion
+
+
+def membership_to_ask(
+    *, group: Group, user: Any, now: datetime.datetime | None = None
+) -> tuple[Membership, Occasion] | None:
+    """The user's membership of ``group`` that may answer now, newest first, or None."""
+    memberships = Membership.objects.filter(group=group, user=user).order_by("-joined_at", "-pk")
+    for membership in memberships[:5]:
+        occasion = open_occasion(membership=membership, now=now)
+        if occasion is not None:
+            return membership, occasion
+    return None
+
+
+def inside_page_part(group: Group, membership: Membership) -> dict[str, Any]:
+    """For the inside page: the link to the questions while they are open."""
+    if open_occasion(membership=membership) is None:
+        return {}
+    return {"feedback_url": reverse("feedback:answer", kwargs={"slug": group.slug})}
+
+
+def url_after_leaving(membership: Membership) -> str | None:
+    """Where a member who has just left is sent: the questions, if they may answer."""
+    if open_occasion(membership=membership) is None:
+        return None
+    return reverse("feedback:answer", kwargs={"slug": membership.group.slug})
+
+
+# --- What staff see ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupFeedback:
+    """One group's answers as staff may see them: nothing below the threshold."""
+
+    group: Group
+    answers: PeopleCount
+    shown: bool  # at least the threshold: counts and texts may show
+    works: list[tuple[int, PeopleCount]]
+    safe: list[tuple[str, PeopleCount]]
+    texts: list[str]
+
+
+def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFeedback]:
+    """Per group with any answer: the answers' counts, each a published base cell.
+
+    A base cell is one group and one answer value; cells of 1 or 2 contribute
+    nothing and show as "<3". A group's texts show only to its contact point
+    (``with_texts``) and only once the group has at least ``threshold()``
+    answers; they come sorted, never in the order they were given.
+    """
+    answers = Answer.objects.filter(group__in=groups)
+    totals: dict[int, int] = dict(
+        answers.values("group").annotate(n=Count("pk")).values_list("group", "n")
+    )
+    works: dict[int, dict[int, int]] = {}
+    for group_id, value, n in (
+        answers.values("group", "works").annotate(n=Count("pk")).values_list("group", "works", "n")
+    ):
+        works.setdefault(group_id, {})[value] = n
+    safe: dict[int, dict[str, int]] = {}
+    for group_id, answer, n in (
+        answers.values("group", "safe").annotate(n=Count("pk")).values_list("group", "safe", "n")
+    ):
+        safe.setdefault(group_id, {})[answer] = n
+    texts: dict[int, list[str]] = {}
+    if with_texts:
+        shown_groups = [pk for pk, total in totals.items() if total >= threshold()]
+        for group_id, text in (
+            answers.filter(group__in=shown_groups)
+            .exclude(text="")
+            .order_by("text")
+            .values_list("group", "text")
+        ):
+            texts.setdefault(group_id, []).append(text)
+    result = []
+    for group in groups.filter(pk__in=totals).order_by("name"):
+        total = totals[group.pk]
+        result.append(
+            GroupFeedback(
+                group=group,
+                answers=people(published=published_cell(total), raw=total),
+                shown=total >= threshold(),
+                works=[
+                    (value, _cell(works.get(group.pk, {}).get(value, 0))) for value in range(1, 6)
+                ],
+                safe=[
+                    (str(label), _cell(safe.get(group.pk, {}).get(value, 0)))
+                    for value, label in Answer.Safe.choices
+                ],
+                texts=texts.get(group.pk, []),
+            )
+        )
+    return result
+
+
+def _cell(count: int) -> PeopleCount:
+    return people(published=published_cell(count), raw=count)
+
+
+def _summed(answers: QuerySet[Answer], key: str) -> dict[Any, PeopleCount]:
+    """Per value of ``key``: the sum of the groups' published cells, shown by the rule."""
+    published: dict[Any, int] = {}
+    raw: dict[Any, int] = {}
+    for row in answers.values("group", key).annotate(n=Count("pk")):
+        published[row[key]] = published.get(row[key], 0) + published_cell(row["n"])
+        raw[row[key]] = raw.get(row[key], 0) + row["n"]
+    return {value: people(published=published[value], raw=raw[value]) for value in raw}
+
+
+def district_totals(*, groups: QuerySet[Group]) -> dict[str, Any]:
+    """All groups together: sums of whole published cells, so never a hidden one."""
+    answers = Answer.objects.filter(group__in=groups)
+    published_total = raw_total = 0
+    for row in answers.values("group").annotate(n=Count("pk")):
+        published_total += published_cell(row["n"])
+        raw_total += row["n"]
+    works = _summed(answers, "works")
+    safe = _summed(answers, "safe")
+    return {
+        "answers": people(published=published_total, raw=raw_total),
+        "works": [(value, works.get(value, 0)) for value in range(1, 6)],
+        "safe": [(str(label), safe.get(value, 0)) for value, label in Answer.Safe.choices],
+    }

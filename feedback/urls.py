@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("grupper/<slug:slug>/tilbakemelding/", views.feedback_answer, name="answer"),
+    path(
+        "personale/kontaktpunkt/<slug:slug>/tilbakemeldinger/",
+        views.contact_point_feedback,
+        name="contact_point",
+    ),
+    path("personale/statistikk/tilbakemeldinger/", views.district_feedback, name="district"),
+]

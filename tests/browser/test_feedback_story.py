@@ -1,0 +1,77 @@
+"""Three members answer the questions on a phone; the contact point reads their
+lines and the district office the counts, and with two answers neither sees
+anything. Every page checked with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from feedback.models import Answer
+from organisations.models import StaffRole
+from tests.factories import StaffRoleFactory, UserFactory, give_totp
+from tests.feedback.test_feedback import NOW, a_group, hold_meetings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 800}
+LINES = ["Godt å bli hørt", "Skulle ønske vi startet presis", "Trygt selv de tunge kveldene"]
+
+
+def test_three_answers_show_to_the_contact_point_and_the_district(open_as, live_server, axe_check):
+    with time_machine.travel(NOW, tick=True):
+        group, memberships, district = a_group(3)
+        hold_meetings(group, 5)
+        contact_point_staff = UserFactory()
+        give_totp(contact_point_staff)
+        StaffRoleFactory(user=contact_point_staff, contact_point=group.contact_point)
+        district_staff = UserFactory()
+        give_totp(district_staff)
+        StaffRoleFactory(
+            user=district_staff,
+            kind=StaffRole.Kind.DISTRICT_STAFF,
+            district=district,
+            contact_point=None,
+        )
+        base = live_server.url
+
+        def member_answers(index: int) -> None:
+            page = open_as(memberships[index].user)
+            page.set_viewport_size(PHONE)
+            page.goto(f"{base}/grupper/{group.slug}/inne/")
+            page.get_by_role("link", name="Svar på spørsmålene").click()
+            axe_check(page)
+            page.get_by_label("4", exact=True).check()
+            page.get_by_label("Delvis" if index == 1 else "Ja", exact=True).check()
+            page.get_by_label("Er det noe du vil at kontaktpunktet skal vite?").fill(LINES[index])
+            page.get_by_role("button", name="Send svarene mine").click()
+            assert "Takk!" in page.content()
+            axe_check(page)
+
+        def staff_pages() -> tuple[str, str]:
+            cp = open_as(contact_point_staff, mfa=True)
+            cp.goto(f"{base}/personale/kontaktpunkt/{group.contact_point.slug}/tilbakemeldinger/")
+            axe_check(cp)
+            dist = open_as(district_staff, mfa=True)
+            dist.goto(f"{base}/personale/statistikk/tilbakemeldinger/")
+            axe_check(dist)
+            return cp.content(), dist.content()
+
+        member_answers(0)
+        member_answers(1)
+        cp_page, district_page = staff_pages()
+        assert "Færre enn 3 svar" in cp_page
+        assert not any(line in cp_page for line in LINES[:2])
+        table = district_page[district_page.index("<tbody>") : district_page.index("</tbody>")]
+        assert group.name in table and "&lt;3" in table
+        assert " 2<" not in table
+
+        member_answers(2)
+        assert Answer.objects.count() == 3
+        cp_page, district_page = staff_pages()
+        for line in LINES:
+            assert line in cp_page
+        assert "Færre enn" not in cp_page
+        table = district_page[district_page.index("<tbody>") : district_page.index("</tbody>")]
+        assert ">3<" in table
+        assert not any(line in district_page for line in LINES)
