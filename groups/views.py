@@ -55,6 +55,21 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "groups/group_detail.html", {"group": group, "membership": membership})
 
 
+def _group_by_slug(url_kwargs: dict[str, object]) -> dict[str, object]:
+    return {"slug": url_kwargs.pop("slug")}
+
+
+@group_inside(unsigned=True, group_from=_group_by_slug)
+def inside_old_address(
+    request: HttpRequest, group: Group, membership: Membership, rest: str = ""
+) -> HttpResponse:
+    """An inside address from before they named the group by token: members go on to
+    the new one (the target's own gate applies the pledge), anyone else gets 404."""
+    target = group.inside_url() + rest
+    query = request.META.get("QUERY_STRING")
+    return redirect(f"{target}?{query}" if query else target)
+
+
 @login_required
 @require_GET
 @group_inside
@@ -120,7 +135,7 @@ def group_step_back(
         lifecycle.initiator_step_back(group=group, user=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("groups:inside", slug=group.slug)
+        return redirect(group.inside_url("groups:inside"))
     messages.success(
         request,
         _("You have stepped back. The group can still reach you as a follow-up contact."),
@@ -145,7 +160,7 @@ def group_support_request(
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your request was sent to the follow-up contacts."))
-            return redirect("groups:inside", slug=group.slug)
+            return redirect(group.inside_url("groups:inside"))
     return render(
         request,
         "groups/support_request_form.html",

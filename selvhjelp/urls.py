@@ -33,7 +33,7 @@ urlpatterns = [
     path("profil/", include("privacy.urls")),  # download your data, delete your account
     path("profil/", include("accounts.urls")),
     path("", include("directory.urls")),  # before "grupper/": reporting a change to a group
-    path("grupper/", include("groups.urls")),
+    path("", include("groups.urls")),
     path("interesse/", include("interest.urls")),
     path("personale/interesse/", include("interest.staff_urls")),
     path("personale/revisjon/", views_audit.audit_log, name="audit_log"),

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
+            "builtins": ["groups.templatetags.inside"],
         },
     },
 ]
