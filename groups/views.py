@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +15,7 @@ from core.services import DomainError
 
 from . import finder, inside, lifecycle, selectors, services
 from .forms import GroupSearchForm, SupportRequestForm
-from .gate import group_inside
+from .gate import gate_of, group_inside
 from .models import Group, Membership
 
 FINDER_PAGE_SIZE = 20
@@ -64,8 +65,17 @@ def inside_old_address(
     request: HttpRequest, group: Group, membership: Membership, rest: str = ""
 ) -> HttpResponse:
     """An inside address from before they named the group by token: members go on to
-    the new one (the target's own gate applies the pledge), anyone else gets 404."""
+    the new one (the target's own gate applies the pledge), anyone else gets 404.
+
+    Only to a page inside the group: a ``rest`` that names none answers 404 too.
+    """
     target = group.inside_url() + rest
+    try:
+        match = resolve(target)
+    except Resolver404:
+        raise Http404 from None
+    if gate_of(match.func) is None or match.kwargs.get("token") != group.inside_token:
+        raise Http404
     query = request.META.get("QUERY_STRING")
     return redirect(f"{target}?{query}" if query else target)
 

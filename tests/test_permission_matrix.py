@@ -499,6 +499,16 @@ URLS: dict[str, list[Case]] = {
             kwargs=lambda w: {"slug": w.group.slug, "rest": "taushetserklaering/"},
         ),
         Case(
+            "group G, a path that names no page inside it",
+            everyone(404),
+            kwargs=lambda w: {"slug": w.group.slug, "rest": "../../admin/"},
+        ),
+        Case(
+            "group G, a path that does not exist",
+            everyone(404),
+            kwargs=lambda w: {"slug": w.group.slug, "rest": "finnes-ikke/"},
+        ),
+        Case(
             "group in district B",
             everyone(404),
             kwargs=lambda w: {"slug": w.group_b.slug, "rest": "motetid/"},
