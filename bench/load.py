@@ -97,18 +97,18 @@ class Member(Visitor):
 
     @task(4)
     def inside(self) -> None:
-        self.client.get(self.member["inside"], name="/grupper/[slug]/inne/")
+        self.client.get(self.member["inside"], name="/inne/[token]/")
 
     @task(2)
     def absence(self) -> None:
-        page = self.client.get(self.member["inside"], name="/grupper/[slug]/inne/")
+        page = self.client.get(self.member["inside"], name="/inne/[token]/")
         token = self.csrf_from(page.text)
         for action in ("register", "undo"):
             with self.client.post(
                 self.member["absence"],
                 data={"action": action, "csrfmiddlewaretoken": token},
                 allow_redirects=False,
-                name=f"/grupper/[slug]/inne/moter/[id]/fravar/ ({action})",
+                name=f"/inne/[token]/moter/[id]/fravar/ ({action})",
                 catch_response=True,
             ) as response:
                 if response.status_code != 302:

@@ -118,8 +118,8 @@ def seed(*, groups: int, users: int) -> dict[str, object]:
             members.append(
                 {
                     "email": email,
-                    "inside": f"/grupper/{group.slug}/inne/",
-                    "absence": f"/grupper/{group.slug}/inne/moter/{meeting.pk}/fravar/",
+                    "inside": group.inside_url("groups:inside"),
+                    "absence": group.inside_url("meetings:absence", pk=meeting.pk),
                 }
             )
     from places.models import Kommune

@@ -8,7 +8,6 @@ or theme and links to the group's page.
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications import registry
@@ -21,7 +20,7 @@ from .models import Proposal
 
 
 def _inside_url(proposal: Proposal) -> str:
-    return settings.SITE_URL + reverse("groups:inside", kwargs={"slug": proposal.group.slug})
+    return settings.SITE_URL + proposal.group.inside_url("groups:inside")
 
 
 @registry.register("proposal")

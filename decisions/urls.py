@@ -7,8 +7,8 @@ from . import views
 app_name = "decisions"
 
 urlpatterns = [
-    path("grupper/<slug:slug>/inne/forslag/", views.proposals, name="proposals"),
-    path("grupper/<slug:slug>/inne/forslag/ny/<str:kind>/", views.propose, name="propose"),
-    path("grupper/<slug:slug>/inne/forslag/<int:pk>/svar/", views.answer, name="answer"),
-    path("grupper/<slug:slug>/inne/forslag/<int:pk>/trekk/", views.withdraw, name="withdraw"),
+    path("inne/<slug:token>/forslag/", views.proposals, name="proposals"),
+    path("inne/<slug:token>/forslag/ny/<str:kind>/", views.propose, name="propose"),
+    path("inne/<slug:token>/forslag/<int:pk>/svar/", views.answer, name="answer"),
+    path("inne/<slug:token>/forslag/<int:pk>/trekk/", views.withdraw, name="withdraw"),
 ]

@@ -58,7 +58,7 @@ def propose(
             choice.kind == kind for choice in selectors.choices(group=group, membership=membership)
         ):
             return render(request, "decisions/end_confirm.html", {"group": group})
-        return redirect("groups:inside", slug=group.slug)
+        return redirect(group.inside_url("groups:inside"))
     form_class = PlaceForm if kind == Kind.PLACE else ProposeForm
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +73,7 @@ def propose(
         except DomainError as error:
             if request.POST.get("at_once"):
                 messages.error(request, error.message)
-                return redirect("groups:inside", slug=group.slug)
+                return redirect(group.inside_url("groups:inside"))
             form.add_error(None, error.message)
         else:
             if proposal.status == Proposal.Status.PASSED:
@@ -83,7 +83,7 @@ def propose(
                     request,
                     _("Your proposal is sent to the group. Everyone can now agree or object."),
                 )
-            return redirect("groups:inside", slug=group.slug)
+            return redirect(group.inside_url("groups:inside"))
     return render(
         request,
         "decisions/propose_form.html",
@@ -109,7 +109,7 @@ def answer(
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
-        return redirect("groups:inside", slug=group.slug)
+        return redirect(group.inside_url("groups:inside"))
     agrees = form.cleaned_data["answer"] == "yes"
     try:
         result = services.proposal_answer(
@@ -126,7 +126,7 @@ def answer(
             messages.success(request, _("Everyone said yes: the new member is welcome."))
         else:
             messages.success(request, _("Your answer is recorded."))
-    return redirect("groups:inside", slug=group.slug)
+    return redirect(group.inside_url("groups:inside"))
 
 
 @login_required
@@ -142,4 +142,4 @@ def withdraw(
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your proposal is withdrawn. The group is told."))
-    return redirect("groups:inside", slug=group.slug)
+    return redirect(group.inside_url("groups:inside"))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Group, Membership
@@ -80,14 +79,14 @@ def inside_page_part(group: Group, membership: Membership) -> dict[str, Any]:
     """For the inside page: the link to the questions while they are open."""
     if open_occasion(membership=membership) is None:
         return {}
-    return {"feedback_url": reverse("feedback:answer", kwargs={"slug": group.slug})}
+    return {"feedback_url": group.inside_url("feedback:answer")}
 
 
 def url_after_leaving(membership: Membership) -> str | None:
     """Where a member who has just left is sent: the questions, if they may answer."""
     if open_occasion(membership=membership) is None:
         return None
-    return reverse("feedback:answer", kwargs={"slug": membership.group.slug})
+    return membership.group.inside_url("feedback:answer")
 
 
 # --- What staff see ---------------------------------------------------------------

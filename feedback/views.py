@@ -1,8 +1,9 @@
 """The three questions for members, and what staff may see of the answers.
 
-The questions live at ``/grupper/<slug>/tilbakemelding/``, outside the
-group's inside pages, because a member who has just left answers them too;
-anyone else gets 404. The contact point reads its groups' texts at
+The questions live at ``/inne/<token>/tilbakemelding/``, beside the group's
+inside pages (the opaque token, never the slug) but not behind their gate,
+because a member who has just left answers them too; anyone else gets 404.
+The contact point reads its groups' texts at
 ``/personale/kontaktpunkt/<slug>/tilbakemeldinger/`` (its own staff only, not
 the district office); district offices see the counts at
 ``/personale/statistikk/tilbakemeldinger/``.
@@ -34,14 +35,14 @@ from .models import Occasion
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def feedback_answer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group, slug=slug)
+def feedback_answer(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    group = get_object_or_404(Group, inside_token=token)
     asked = selectors.membership_to_ask(group=group, user=request.user)
     if asked is None:
         raise Http404
     membership, occasion = asked
     if occasion == Occasion.FIFTH_MEETING:
-        done = redirect("groups:inside", slug=group.slug)
+        done = redirect(group.inside_url())
     else:
         done = redirect("groups:mine")
     form = FeedbackForm(request.POST or None)

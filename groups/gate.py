@@ -1,7 +1,7 @@
 """The one gate into a group's inside.
 
 Every view that shows what only a group's active participants may see (all of
-``/grupper/<slug>/inne/…`` and the neutral link in meeting messages) is
+``/inne/<token>/…`` and the neutral link in meeting messages) is
 wrapped in ``@group_inside``. The gate resolves the group from the URL, finds
 the viewer's active membership (404 for anyone else, and for a draft), sends a
 participant who has not signed the current confidentiality pledge to the
@@ -58,7 +58,7 @@ class Gate:
 
 def group_from_url(url_kwargs: dict[str, Any]) -> dict[str, Any]:
     """How an inside URL names its group: the one place that reads it from the URL."""
-    return {"slug": url_kwargs.pop("slug")}
+    return {"inside_token": url_kwargs.pop("token")}
 
 
 def pledge_check_register(check: PledgeCheck) -> None:
@@ -106,7 +106,7 @@ def group_inside(
             kwargs = dict(kwargs)
             group, membership = group_get_inside(lookup=group_from(kwargs), user=request.user)
             if not unsigned and not has_signed(membership):
-                return redirect("pledges:sign", slug=group.slug)
+                return redirect(group.inside_url("pledges:sign"))
             return inner(request, *args, group=group, membership=membership, **kwargs)
 
         setattr(wrapped, GATE_ATTRIBUTE, Gate(unsigned=unsigned))

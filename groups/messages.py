@@ -43,8 +43,8 @@ def render_step_back_nudge(message: OutgoingMessage) -> Rendered | None:
     )
     if not is_initiator:
         return None
-    url = settings.SITE_URL + reverse("groups:inside", kwargs={"slug": group.slug})
-    guide = settings.SITE_URL + reverse("groups:starting_guide", kwargs={"slug": group.slug})
+    url = settings.SITE_URL + group.inside_url("groups:inside")
+    guide = settings.SITE_URL + group.inside_url("groups:starting_guide")
     return email(
         subject=_("Selvhjelp: time to step back?"),
         template="step_back_nudge",

@@ -8,6 +8,7 @@ meeting link and the member list are group-internal.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import ClassVar
@@ -132,6 +133,11 @@ class GroupQuerySet(models.QuerySet["Group"]):
         return self.exclude(state__in=[s for s in Group.State if s not in Group.State.ACTIVE])
 
 
+def inside_token_new() -> str:
+    """A fresh address for a group's inside: random, so it names nothing."""
+    return secrets.token_urlsafe(12)
+
+
 class Group(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -194,6 +200,12 @@ class Group(models.Model):
         CLOSED = "closed", _("All members must agree to new members")
 
     slug = models.SlugField(_("address name"), unique=True, max_length=80)
+    # The inside pages, e-mail and SMS links and calendar events carry this
+    # token instead of the slug: the slug says the group's name and town, and
+    # addresses end up in access logs, mailboxes and calendar providers.
+    inside_token = models.CharField(
+        _("inside address"), max_length=32, unique=True, default=inside_token_new, editable=False
+    )
     name = models.CharField(
         _("name"),
         max_length=80,
@@ -357,6 +369,15 @@ class Group(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    def inside_url(self, name: str = "groups:inside", *args: object, **kwargs: object) -> str:
+        """The one way to build an address inside the group (``{% inside_url %}`` in templates).
+
+        Inside addresses name the group by its opaque ``inside_token``, never by its slug.
+        """
+        if args:
+            return reverse(name, args=[self.inside_token, *args])
+        return reverse(name, kwargs={"token": self.inside_token, **kwargs})
 
     @property
     def end_time(self) -> datetime.time:

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +15,7 @@ from core.services import DomainError
 
 from . import finder, inside, lifecycle, selectors, services
 from .forms import GroupSearchForm, SupportRequestForm
-from .gate import group_inside
+from .gate import gate_of, group_inside
 from .models import Group, Membership
 
 FINDER_PAGE_SIZE = 20
@@ -53,6 +54,30 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.group_get_public(slug=slug, user=request.user)
     membership = selectors.membership_get_active(user=request.user, group=group)
     return render(request, "groups/group_detail.html", {"group": group, "membership": membership})
+
+
+def _group_by_slug(url_kwargs: dict[str, object]) -> dict[str, object]:
+    return {"slug": url_kwargs.pop("slug")}
+
+
+@group_inside(unsigned=True, group_from=_group_by_slug)
+def inside_old_address(
+    request: HttpRequest, group: Group, membership: Membership, rest: str = ""
+) -> HttpResponse:
+    """An inside address from before they named the group by token: members go on to
+    the new one (the target's own gate applies the pledge), anyone else gets 404.
+
+    Only to a page inside the group: a ``rest`` that names none answers 404 too.
+    """
+    target = group.inside_url() + rest
+    try:
+        match = resolve(target)
+    except Resolver404:
+        raise Http404 from None
+    if gate_of(match.func) is None or match.kwargs.get("token") != group.inside_token:
+        raise Http404
+    query = request.META.get("QUERY_STRING")
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @login_required
@@ -120,7 +145,7 @@ def group_step_back(
         lifecycle.initiator_step_back(group=group, user=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("groups:inside", slug=group.slug)
+        return redirect(group.inside_url("groups:inside"))
     messages.success(
         request,
         _("You have stepped back. The group can still reach you as a follow-up contact."),
@@ -145,7 +170,7 @@ def group_support_request(
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your request was sent to the follow-up contacts."))
-            return redirect("groups:inside", slug=group.slug)
+            return redirect(group.inside_url("groups:inside"))
     return render(
         request,
         "groups/support_request_form.html",

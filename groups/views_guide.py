@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -73,4 +72,4 @@ def starting_guide_tick(
             )
         except DomainError as error:
             messages.error(request, error.message)
-    return redirect(reverse("groups:starting_guide", kwargs={"slug": group.slug}) + anchor)
+    return redirect(group.inside_url("groups:starting_guide") + anchor)

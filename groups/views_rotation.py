@@ -27,8 +27,8 @@ class SwapForm(forms.Form):
     other_turn = forms.IntegerField(min_value=1)
 
 
-def _back(slug: str) -> HttpResponse:
-    return redirect("groups:inside", slug=slug)
+def _back(group: Group) -> HttpResponse:
+    return redirect(group.inside_url("groups:inside"))
 
 
 @login_required
@@ -59,7 +59,7 @@ def hosting_toggle(
             messages.success(request, _("You take turns as host."))
         else:
             messages.success(request, _("You no longer take turns as host."))
-    return _back(group.slug)
+    return _back(group)
 
 
 @login_required
@@ -71,7 +71,7 @@ def host_turn_swap(
     form = SwapForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That swap is not possible."))
-        return _back(group.slug)
+        return _back(group)
     try:
         rotation.host_turn_swap(
             actor=request.user,
@@ -82,7 +82,7 @@ def host_turn_swap(
         messages.error(request, error.message)
     else:
         messages.success(request, _("You swapped turns."))
-    return _back(group.slug)
+    return _back(group)
 
 
 @login_required
@@ -97,4 +97,4 @@ def contact_person_hand_on(
         messages.error(request, error.message)
     else:
         messages.success(request, _("The contact person task has moved on."))
-    return _back(group.slug)
+    return _back(group)

@@ -54,9 +54,7 @@ def render_join_request(message: OutgoingMessage) -> Rendered | None:
     if join_request is None:
         return None
     # In the body only (e-mail): the subject stays neutral, and no SMS carries it.
-    url = settings.SITE_URL + reverse(
-        "joining:group_requests", kwargs={"slug": join_request.group.slug}
-    )
+    url = settings.SITE_URL + join_request.group.inside_url("joining:group_requests")
     return email(
         subject=_("Selvhjelp: someone asks to join a group"),
         template="join_request",

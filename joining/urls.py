@@ -1,5 +1,5 @@
 """Joining URLs, included at the root before ``groups.urls``: the group's own
-request and leave pages live under ``/grupper/<slug>/inne/``."""
+request and leave pages live under ``/inne/<token>/``."""
 
 from django.urls import path
 
@@ -17,11 +17,11 @@ urlpatterns = [
     ),
     path("bli-med/<slug:slug>/", views.join_request_create, name="request"),
     path("bli-med/<slug:slug>/venteliste/", views.waiting_list_join, name="waiting_list_join"),
-    path("grupper/<slug:slug>/inne/foresporsler/", views.group_requests, name="group_requests"),
+    path("inne/<slug:token>/foresporsler/", views.group_requests, name="group_requests"),
     path(
-        "grupper/<slug:slug>/inne/foresporsler/<int:pk>/svar/",
+        "inne/<slug:token>/foresporsler/<int:pk>/svar/",
         views.group_request_answer,
         name="answer",
     ),
-    path("grupper/<slug:slug>/inne/forlat/", views.group_leave, name="leave"),
+    path("inne/<slug:token>/forlat/", views.group_leave, name="leave"),
 ]

@@ -169,7 +169,7 @@ def group_request_answer(
                 messages.success(request, _("The request is not accepted."))
             else:
                 messages.success(request, _("Your answer is recorded."))
-    return redirect("joining:group_requests", slug=group.slug)
+    return redirect(group.inside_url("joining:group_requests"))
 
 
 @login_required
@@ -182,6 +182,6 @@ def group_leave(
         ended = services.membership_leave(group=group, user=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("groups:inside", slug=group.slug)
+        return redirect(group.inside_url("groups:inside"))
     messages.success(request, _("You have left the group. The group is told that you left."))
     return redirect(after_leaving.url_after_leaving(ended) or "groups:mine")

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +101,7 @@ class Meeting(models.Model):
         return f"{self.group_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:detail", kwargs={"slug": self.group.slug, "pk": self.pk})
+        return self.group.inside_url("meetings:detail", pk=self.pk)
 
     @property
     def is_cancelled(self) -> bool:

@@ -5,17 +5,17 @@ from . import views, views_reminders
 app_name = "meetings"
 
 urlpatterns = [
-    path("grupper/<slug:slug>/inne/motetid/", views.schedule_edit, name="schedule"),
-    path("grupper/<slug:slug>/inne/moter/<int:pk>/", views.meeting_detail, name="detail"),
-    path("grupper/<slug:slug>/inne/moter/<int:pk>/avlys/", views.meeting_cancel, name="cancel"),
-    path("grupper/<slug:slug>/inne/moter/<int:pk>/flytt/", views.meeting_move, name="move"),
-    path("grupper/<slug:slug>/inne/moter/<int:pk>/fravar/", views.meeting_absence, name="absence"),
+    path("inne/<slug:token>/motetid/", views.schedule_edit, name="schedule"),
+    path("inne/<slug:token>/moter/<int:pk>/", views.meeting_detail, name="detail"),
+    path("inne/<slug:token>/moter/<int:pk>/avlys/", views.meeting_cancel, name="cancel"),
+    path("inne/<slug:token>/moter/<int:pk>/flytt/", views.meeting_move, name="move"),
+    path("inne/<slug:token>/moter/<int:pk>/fravar/", views.meeting_absence, name="absence"),
     path(
-        "grupper/<slug:slug>/inne/moter/<int:pk>/oppmote/",
+        "inne/<slug:token>/moter/<int:pk>/oppmote/",
         views.meeting_attendance,
         name="attendance",
     ),
-    path("grupper/<slug:slug>/inne/moter/<int:pk>/mote.ics", views.meeting_ics, name="ics"),
+    path("inne/<slug:token>/moter/<int:pk>/mote.ics", views.meeting_ics, name="ics"),
     path("fravar/<str:token>/", views.absence_link, name="absence_link"),
     path("kalender/", views.calendar_settings, name="calendar"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="feed"),

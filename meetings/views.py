@@ -164,7 +164,7 @@ def meeting_absence(
 def _back(request: HttpRequest, group: Group, meeting: Meeting | None = None) -> str:
     if request.POST.get("next") == "meeting" and meeting is not None:
         return meeting.get_absolute_url()
-    return reverse("groups:inside", kwargs={"slug": group.slug}) + "#meetings-title"
+    return group.inside_url("groups:inside") + "#meetings-title"
 
 
 @login_required
@@ -243,7 +243,7 @@ def schedule_edit(
                 if propose
                 else _("The meeting time is changed for the coming meetings."),
             )
-            return redirect("groups:inside", slug=group.slug)
+            return redirect(group.inside_url("groups:inside"))
     group.refresh_from_db()
     return render(
         request,

@@ -7,9 +7,9 @@ app_name = "pledges"
 # Mounted at the site root: the signing pages live inside a group's URL space,
 # the list of one's signatures in the profile's.
 urlpatterns = [
-    path("grupper/<slug:slug>/inne/taushetserklaering/", views.pledge_sign, name="sign"),
+    path("inne/<slug:token>/taushetserklaering/", views.pledge_sign, name="sign"),
     path(
-        "grupper/<slug:slug>/inne/taushetserklaering/gruppas-linjer/",
+        "inne/<slug:token>/taushetserklaering/gruppas-linjer/",
         views.group_lines_edit,
         name="group_lines",
     ),

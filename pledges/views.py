@@ -60,7 +60,7 @@ def pledge_sign(
                 form.add_error("typed_name" if error.code == "name" else None, error.message)
         else:
             messages.success(request, _("Thank you. You have signed the confidentiality pledge."))
-            return redirect("groups:inside", slug=group.slug)
+            return redirect(group.inside_url("groups:inside"))
     return render(
         request,
         "pledges/pledge_sign.html",
@@ -106,7 +106,7 @@ def group_lines_edit(
             messages.success(
                 request, _("Your proposal is sent to the group. Everyone can now agree or object.")
             )
-            return redirect("groups:inside", slug=group.slug)
+            return redirect(group.inside_url("groups:inside"))
     elif request.method == "POST" and form.is_valid():
         try:
             updated = services.group_lines_update(
@@ -120,9 +120,9 @@ def group_lines_edit(
                     request,
                     _("The group's lines were changed. Everyone signs the pledge again, you too."),
                 )
-                return redirect("pledges:sign", slug=group.slug)
+                return redirect(group.inside_url("pledges:sign"))
             messages.info(request, _("Nothing was changed."))
-            return redirect("groups:inside", slug=group.slug)
+            return redirect(group.inside_url("groups:inside"))
     return render(
         request,
         "pledges/group_lines_form.html",

@@ -35,7 +35,7 @@ urlpatterns = [
     path("", include("directory.urls")),  # before "grupper/": reporting a change to a group
     # Before "grupper/" and "personale/": a group's questions and what staff see of them.
     path("", include("feedback.urls")),
-    path("grupper/", include("groups.urls")),
+    path("", include("groups.urls")),
     path("interesse/", include("interest.urls")),
     path("personale/interesse/", include("interest.staff_urls")),
     path("personale/revisjon/", views_audit.audit_log, name="audit_log"),

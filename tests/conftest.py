@@ -144,6 +144,7 @@ def build_world() -> World:
 
     group = GroupFactory(
         slug="tirsdagsgruppa-alfa",
+        inside_token="Gk4711alfa",
         name="Tirsdagsgruppa Alfa",
         theme=theme,
         contact_point=cp_a,
@@ -153,6 +154,7 @@ def build_world() -> World:
     )
     digital_group = GroupFactory(
         slug="nettgruppa-alfa",
+        inside_token="Dg0815alfa",
         name="Nettgruppa Alfa",
         theme=theme,
         contact_point=cp_a,
@@ -164,6 +166,7 @@ def build_world() -> World:
     )
     group_b = GroupFactory(
         slug="onsdagsgruppa-beta",
+        inside_token="Bb2323beta",
         name="Onsdagsgruppa Beta",
         theme=theme,
         contact_point=cp_b,
@@ -173,6 +176,7 @@ def build_world() -> World:
     )
     draft_group = GroupFactory(
         slug="utkast-alfa",
+        inside_token="Ut0001alfa",
         name="Utkastgruppa Alfa",
         theme=theme,
         contact_point=cp_a,
@@ -181,6 +185,7 @@ def build_world() -> World:
     )
     ended_group = GroupFactory(
         slug="avsluttet-alfa",
+        inside_token="Av0009alfa",
         name="Avsluttetgruppa Alfa",
         theme=theme,
         contact_point=cp_a,

@@ -149,9 +149,14 @@ def group_slug(attr: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"slug": getattr(w, attr).slug}
 
 
-TO_INSIDE_G = Redirect("/grupper/tirsdagsgruppa-alfa/inne/", exact=True)
-TO_SIGN_G = Redirect("/grupper/tirsdagsgruppa-alfa/inne/taushetserklaering/", exact=True)
-TO_SIGN_DIGITAL = Redirect("/grupper/nettgruppa-alfa/inne/taushetserklaering/", exact=True)
+def group_token(attr: str) -> Callable[[World], dict[str, Any]]:
+    """How an inside URL names the group: by its opaque token, never its slug."""
+    return lambda w: {"token": getattr(w, attr).inside_token}
+
+
+TO_INSIDE_G = Redirect("/inne/Gk4711alfa/", exact=True)
+TO_SIGN_G = Redirect("/inne/Gk4711alfa/taushetserklaering/", exact=True)
+TO_SIGN_DIGITAL = Redirect("/inne/Dg0815alfa/taushetserklaering/", exact=True)
 
 
 def inside(participants: Expected, unsigned: Expected = TO_SIGN_G) -> dict[str, Expected]:
@@ -166,6 +171,12 @@ def inside(participants: Expected, unsigned: Expected = TO_SIGN_G) -> dict[str, 
 
 
 PARTICIPANTS_200 = inside(200)
+
+
+def old_address(to: Redirect) -> dict[str, Expected]:
+    """An inside address by slug: active participants of G, signed or not, are sent
+    to the address by token; everyone else gets 404, anonymous visitors too."""
+    return everyone(404, **dict.fromkeys(PARTICIPANT_ROLES | UNSIGNED_ROLES, to))
 
 
 def only_initiators(initiator: Expected) -> dict[str, Expected]:
@@ -357,9 +368,9 @@ def meeting_in(world: World, attr: str, *, days: int = 3) -> Any:
     return meeting
 
 
-def meeting_kwargs(attr: str, *, days: int = 3, slug_of: str | None = None) -> Callable:
+def meeting_kwargs(attr: str, *, days: int = 3, group_of: str | None = None) -> Callable:
     return lambda w: {
-        "slug": getattr(w, slug_of or attr).slug,
+        "token": getattr(w, group_of or attr).inside_token,
         "pk": meeting_in(w, attr, days=days).pk,
     }
 
@@ -396,7 +407,7 @@ def feed_token(world: World, role: str) -> dict[str, str]:
     return {"token": feed.token}
 
 
-TO_INSIDE_G_MEETINGS = Redirect("/grupper/tirsdagsgruppa-alfa/inne/")
+TO_INSIDE_G_MEETINGS = Redirect("/inne/Gk4711alfa/")
 
 
 # --- The table ---------------------------------------------------------------
@@ -441,70 +452,124 @@ URLS: dict[str, list[Case]] = {
     "groups:mine": [Case("page", logged_in(200))],
     # Inside a group: active participants only; everyone else 404.
     "groups:inside": [
-        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
+        Case("group G", PARTICIPANTS_200, kwargs=group_token("group")),
         Case(
             "digital group",
             inside(200, unsigned=TO_SIGN_DIGITAL),
-            kwargs=group_slug("digital_group"),
+            kwargs=group_token("digital_group"),
         ),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
-        Case("draft group", logged_in(404), kwargs=group_slug("draft_group")),
-        Case("ended group", logged_in(404), kwargs=group_slug("ended_group")),
-        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
+        Case("draft group", logged_in(404), kwargs=group_token("draft_group")),
+        Case("ended group", logged_in(404), kwargs=group_token("ended_group")),
+        Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
         # require_GET runs before the lookup: 405 for known and unknown slugs alike.
         Case(
             "POST is not allowed",
             logged_in(405),
+            kwargs=group_token("group"),
+            method="post",
+        ),
+    ],
+    # Inside addresses from before they named the group by token: members go on
+    # to the new address (whose own gate asks the unsigned to sign); anyone
+    # else, anonymous visitors included, gets 404 as for a hidden group.
+    "groups:inside_old_address": [
+        Case("group G", old_address(TO_INSIDE_G), kwargs=group_slug("group")),
+        Case(
+            "digital group",
+            old_address(Redirect("/inne/Dg0815alfa/", exact=True)),
+            kwargs=group_slug("digital_group"),
+        ),
+        Case("group in district B", everyone(404), kwargs=group_slug("group_b")),
+        Case("draft group", everyone(404), kwargs=group_slug("draft_group")),
+        Case("ended group", everyone(404), kwargs=group_slug("ended_group")),
+        Case("unknown slug", everyone(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+        Case(
+            "POST, group G",
+            old_address(TO_INSIDE_G),
             kwargs=group_slug("group"),
             method="post",
         ),
     ],
+    "groups:inside_old_address_below": [
+        Case(
+            "a meeting of group G, with its query",
+            old_address(Redirect("/inne/Gk4711alfa/moter/7/?fra=epost", exact=True)),
+            kwargs=lambda w: {"slug": w.group.slug, "rest": "moter/7/"},
+            query="fra=epost",
+        ),
+        Case(
+            "the pledge of group G",
+            old_address(TO_SIGN_G),
+            kwargs=lambda w: {"slug": w.group.slug, "rest": "taushetserklaering/"},
+        ),
+        Case(
+            "group G, a path that names no page inside it",
+            everyone(404),
+            kwargs=lambda w: {"slug": w.group.slug, "rest": "../../admin/"},
+        ),
+        Case(
+            "group G, a path that does not exist",
+            everyone(404),
+            kwargs=lambda w: {"slug": w.group.slug, "rest": "finnes-ikke/"},
+        ),
+        Case(
+            "group in district B",
+            everyone(404),
+            kwargs=lambda w: {"slug": w.group_b.slug, "rest": "motetid/"},
+        ),
+        Case(
+            "draft group",
+            everyone(404),
+            kwargs=lambda w: {"slug": w.draft_group.slug, "rest": "motetid/"},
+        ),
+    ],
     # Meeting guide and shared tasks (groups.views_rotation): participants only.
     "groups:meeting_guide": [
-        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
-        Case("POST is not allowed", logged_in(405), kwargs=group_slug("group"), method="post"),
+        Case("group G", PARTICIPANTS_200, kwargs=group_token("group")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
+        Case("POST is not allowed", logged_in(405), kwargs=group_token("group"), method="post"),
     ],
     "groups:hosting_toggle": [
-        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case("GET is not allowed", logged_in(405), kwargs=group_token("group")),
         Case(
             "opt out, group G",
             inside(TO_INSIDE_G),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             data={"hosts": ""},
         ),
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=group_slug("group_b"),
+            kwargs=group_token("group_b"),
             method="post",
             data={"hosts": "on"},
         ),
     ],
     "groups:host_turn_swap": [
-        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case("GET is not allowed", logged_in(405), kwargs=group_token("group")),
         Case(
             "unknown turns are refused",
             inside(TO_INSIDE_G),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             data={"own_turn": "999999", "other_turn": "999998"},
         ),
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=group_slug("group_b"),
+            kwargs=group_token("group_b"),
             method="post",
             data={"own_turn": "1", "other_turn": "2"},
         ),
     ],
     "groups:contact_person_hand_on": [
-        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case("GET is not allowed", logged_in(405), kwargs=group_token("group")),
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=group_slug("group_b"),
+            kwargs=group_token("group_b"),
             method="post",
             check=lambda w: assert_no_contact_person(w.group_b),
         ),
@@ -518,7 +583,7 @@ URLS: dict[str, list[Case]] = {
         Case(
             "B's meeting under G's address",
             inside(404),
-            kwargs=meeting_kwargs("group_b", slug_of="group"),
+            kwargs=meeting_kwargs("group_b", group_of="group"),
         ),
         Case("POST is not allowed", logged_in(405), kwargs=meeting_kwargs("group"), method="post"),
     ],
@@ -600,17 +665,17 @@ URLS: dict[str, list[Case]] = {
         Case("meeting in district B", logged_in(404), kwargs=meeting_kwargs("group_b")),
     ],
     "meetings:schedule": [
-        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
+        Case("group G", PARTICIPANTS_200, kwargs=group_token("group")),
         Case(
             "digital group (not meeting yet)",
             inside(404, unsigned=TO_SIGN_DIGITAL),
-            kwargs=group_slug("digital_group"),
+            kwargs=group_token("digital_group"),
         ),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
         Case(
             "invalid change, group G",
             inside(200),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             data={"weekday": "9", "start_time": "25:00"},
             check=state_is("group", Group.State.STARTING),
@@ -813,26 +878,26 @@ URLS: dict[str, list[Case]] = {
     # Group G is starting: members cannot propose yet and the initiator's
     # "start" is refused (it has started), so the cases change nothing (checked).
     "decisions:proposals": [
-        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
-        Case("POST is not allowed", logged_in(405), kwargs=group_slug("group"), method="post"),
+        Case("group G", PARTICIPANTS_200, kwargs=group_token("group")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
+        Case("POST is not allowed", logged_in(405), kwargs=group_token("group"), method="post"),
     ],
     "decisions:propose": [
         Case(
             "nothing to propose during the start",
             inside(TO_INSIDE_G),
-            kwargs=lambda w: {"slug": w.group.slug, "kind": "pause"},
+            kwargs=lambda w: {"token": w.group.inside_token, "kind": "pause"},
         ),
         Case(
             "ending during the start asks first, on a page of its own",
             {**inside(TO_INSIDE_G), "initiator": 200},
-            kwargs=lambda w: {"slug": w.group.slug, "kind": "end"},
+            kwargs=lambda w: {"token": w.group.inside_token, "kind": "end"},
             check=state_is("group", Group.State.STARTING),
         ),
         Case(
             "refused with a message, group G",
             inside(200),
-            kwargs=lambda w: {"slug": w.group.slug, "kind": "start"},
+            kwargs=lambda w: {"token": w.group.inside_token, "kind": "start"},
             method="post",
             data={"note": ""},
             check=state_is("group", Group.State.STARTING),
@@ -840,12 +905,12 @@ URLS: dict[str, list[Case]] = {
         Case(
             "unknown kind",
             inside(404),
-            kwargs=lambda w: {"slug": w.group.slug, "kind": "explode"},
+            kwargs=lambda w: {"token": w.group.inside_token, "kind": "explode"},
         ),
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=lambda w: {"slug": w.group_b.slug, "kind": "end"},
+            kwargs=lambda w: {"token": w.group_b.inside_token, "kind": "end"},
             method="post",
             check=state_is("group_b", Group.State.SELF_RUN),
         ),
@@ -854,14 +919,14 @@ URLS: dict[str, list[Case]] = {
         Case(
             "unknown proposal",
             inside(404),
-            kwargs=lambda w: {"slug": w.group.slug, "pk": 999999},
+            kwargs=lambda w: {"token": w.group.inside_token, "pk": 999999},
             method="post",
             data={"answer": "yes"},
         ),
         Case(
             "B's proposal under G's address",
             inside(404),
-            kwargs=lambda w: {"slug": w.group.slug, "pk": proposal_in_b(w)},
+            kwargs=lambda w: {"token": w.group.inside_token, "pk": proposal_in_b(w)},
             method="post",
             data={"answer": "yes"},
             check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
@@ -869,44 +934,48 @@ URLS: dict[str, list[Case]] = {
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=lambda w: {"slug": w.group_b.slug, "pk": proposal_in_b(w)},
+            kwargs=lambda w: {"token": w.group_b.inside_token, "pk": proposal_in_b(w)},
             method="post",
             data={"answer": "yes"},
             check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
         ),
         Case(
-            "GET is not allowed", logged_in(405), kwargs=lambda w: {"slug": w.group.slug, "pk": 1}
+            "GET is not allowed",
+            logged_in(405),
+            kwargs=lambda w: {"token": w.group.inside_token, "pk": 1},
         ),
     ],
     "decisions:withdraw": [
         Case(
             "B's proposal under G's address",
             inside(404),
-            kwargs=lambda w: {"slug": w.group.slug, "pk": proposal_in_b(w)},
+            kwargs=lambda w: {"token": w.group.inside_token, "pk": proposal_in_b(w)},
             method="post",
             check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
         ),
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=lambda w: {"slug": w.group_b.slug, "pk": proposal_in_b(w)},
+            kwargs=lambda w: {"token": w.group_b.inside_token, "pk": proposal_in_b(w)},
             method="post",
             check=lambda w: assert_proposal_untouched(proposal_in_b(w)),
         ),
         Case(
-            "GET is not allowed", logged_in(405), kwargs=lambda w: {"slug": w.group.slug, "pk": 1}
+            "GET is not allowed",
+            logged_in(405),
+            kwargs=lambda w: {"token": w.group.inside_token, "pk": 1},
         ),
     ],
     # The initiators' guide to the first meetings: initiators only (members 404).
     "groups:starting_guide": [
-        Case("group G", INITIATORS_200, kwargs=group_slug("group")),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("group G", INITIATORS_200, kwargs=group_token("group")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
     ],
     "groups:starting_guide_tick": [
         Case(
             "unknown item, group G",
-            only_initiators(Redirect("/grupper/tirsdagsgruppa-alfa/inne/oppstart/", exact=True)),
-            kwargs=group_slug("group"),
+            only_initiators(Redirect("/inne/Gk4711alfa/oppstart/", exact=True)),
+            kwargs=group_token("group"),
             method="post",
             data={"item": "finnes-ikke", "ticked": "on"},
             check=lambda w: assert_no_ticks(),
@@ -914,66 +983,64 @@ URLS: dict[str, list[Case]] = {
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=group_slug("group_b"),
+            kwargs=group_token("group_b"),
             method="post",
             data={"item": "m1_welcome", "ticked": "on"},
             check=lambda w: assert_no_ticks(),
         ),
-        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case("GET is not allowed", logged_in(405), kwargs=group_token("group")),
     ],
     "groups:step_back": [
         # The digital group is still forming: the initiator is told to wait.
         Case(
             "forming group",
-            inside(
-                Redirect("/grupper/nettgruppa-alfa/inne/", exact=True), unsigned=TO_SIGN_DIGITAL
-            ),
-            kwargs=group_slug("digital_group"),
+            inside(Redirect("/inne/Dg0815alfa/", exact=True), unsigned=TO_SIGN_DIGITAL),
+            kwargs=group_token("digital_group"),
             method="post",
             check=state_is("digital_group", Group.State.FORMING),
         ),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b"), method="post"),
-        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b"), method="post"),
+        Case("GET is not allowed", logged_in(405), kwargs=group_token("group")),
     ],
     "groups:support_request": [
-        Case("form", PARTICIPANTS_200, kwargs=group_slug("group")),
+        Case("form", PARTICIPANTS_200, kwargs=group_token("group")),
         Case(
             "empty message",
             PARTICIPANTS_200,
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             data={"message": ""},
             check=lambda w: no_support_requests(),
         ),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
     ],
     # The confidentiality pledge: the one page inside a group an unsigned
     # participant may open; changing the group's lines is behind the gate.
     "pledges:sign": [
-        Case("group G", inside(200, unsigned=200), kwargs=group_slug("group")),
+        Case("group G", inside(200, unsigned=200), kwargs=group_token("group")),
         Case(
             "wrong name saves nothing",
             inside(200, unsigned=200),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             data={"pledge_version": "1", "lines_revision": "0", "promise": "on", "typed_name": "X"},
             check=lambda w: no_signature_by(w, "member_unsigned"),
         ),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
-        Case("draft group", logged_in(404), kwargs=group_slug("draft_group")),
-        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
+        Case("draft group", logged_in(404), kwargs=group_token("draft_group")),
+        Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
     ],
     "pledges:group_lines": [
-        Case("form, group G", inside(200), kwargs=group_slug("group")),
+        Case("form, group G", inside(200), kwargs=group_token("group")),
         Case(
             "empty POST changes nothing",
             inside(TO_INSIDE_G),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             data={"text": ""},
             check=lambda w: no_group_lines(w.group),
         ),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
     ],
     "pledges:mine": [Case("page", logged_in(200))],
     # Reminder settings: one's own only. The neutral link in messages leads
@@ -996,7 +1063,7 @@ URLS: dict[str, list[Case]] = {
     "meetings:message_link": [
         Case(
             "meeting of G",
-            inside(Redirect("/grupper/tirsdagsgruppa-alfa/inne/moter/")),
+            inside(Redirect("/inne/Gk4711alfa/moter/")),
             kwargs=lambda w: {"pk": meeting_in(w, "group", days=3).pk},
         ),
         Case(
@@ -1134,17 +1201,17 @@ URLS: dict[str, list[Case]] = {
         Case("GET is not allowed", logged_in(405), kwargs=lambda w: {"pk": 0}),
     ],
     "joining:group_requests": [
-        Case("group G", PARTICIPANTS_200, kwargs=group_slug("group")),
-        Case("group in district B", logged_in(404), kwargs=group_slug("group_b")),
-        Case("draft group", logged_in(404), kwargs=group_slug("draft_group")),
-        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
-        Case("POST is not allowed", logged_in(405), kwargs=group_slug("group"), method="post"),
+        Case("group G", PARTICIPANTS_200, kwargs=group_token("group")),
+        Case("group in district B", logged_in(404), kwargs=group_token("group_b")),
+        Case("draft group", logged_in(404), kwargs=group_token("draft_group")),
+        Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
+        Case("POST is not allowed", logged_in(405), kwargs=group_token("group"), method="post"),
     ],
     "joining:answer": [
         Case(
             "another group's request id",
             inside(404),
-            kwargs=lambda w: {"slug": w.group.slug, "pk": join_request_in_b(w)},
+            kwargs=lambda w: {"token": w.group.inside_token, "pk": join_request_in_b(w)},
             method="post",
             data={"answer": "yes"},
             check=lambda w: assert_still_pending(join_request_in_b(w)),
@@ -1152,7 +1219,7 @@ URLS: dict[str, list[Case]] = {
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=lambda w: {"slug": w.group_b.slug, "pk": join_request_in_b(w)},
+            kwargs=lambda w: {"token": w.group_b.inside_token, "pk": join_request_in_b(w)},
             method="post",
             data={"answer": "yes"},
             check=lambda w: assert_still_pending(join_request_in_b(w)),
@@ -1160,7 +1227,7 @@ URLS: dict[str, list[Case]] = {
         Case(
             "GET is not allowed",
             logged_in(405),
-            kwargs=lambda w: {"slug": w.group.slug, "pk": 0},
+            kwargs=lambda w: {"token": w.group.inside_token, "pk": 0},
         ),
     ],
     # No URL removes another member: each person can only leave themselves.
@@ -1168,18 +1235,18 @@ URLS: dict[str, list[Case]] = {
         Case(
             "group in district B",
             logged_in(404),
-            kwargs=group_slug("group_b"),
+            kwargs=group_token("group_b"),
             method="post",
             check=lambda w: assert_active_in_b(w),
         ),
         Case(
             "initiators step back instead",
             everyone(None, initiator=TO_INSIDE_G),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             check=lambda w: assert_initiator_active(w),
         ),
-        Case("GET is not allowed", logged_in(405), kwargs=group_slug("group")),
+        Case("GET is not allowed", logged_in(405), kwargs=group_token("group")),
     ],
     # Interest lists in the staff area: the contact point's own staff only.
     # District statistics: district staff (their district) and national admins.
@@ -1189,18 +1256,18 @@ URLS: dict[str, list[Case]] = {
         Case(
             "G: only the member who just left",
             logged_in(404, former_member=200),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
         ),
         Case(
             "G, posted by others",
             logged_in(404, former_member=None),
-            kwargs=group_slug("group"),
+            kwargs=group_token("group"),
             method="post",
             data={"works": "3", "safe": "yes"},
             check=lambda w: no_feedback(),
         ),
-        Case("group B", logged_in(404), kwargs=group_slug("group_b")),
-        Case("unknown slug", logged_in(404), kwargs=lambda w: {"slug": "finnes-ikke"}),
+        Case("group B", logged_in(404), kwargs=group_token("group_b")),
+        Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
     ],
     "feedback:contact_point": [
         Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),
@@ -1799,12 +1866,20 @@ def test_the_completeness_check_notices_a_new_url():
 
 # --- The gate into a group -----------------------------------------------------
 
-# Every route inside a group: /grupper/<the group>/inne/…
-INSIDE_ROUTE = re.compile(r"^grupper/<[^>]+>/inne/")
+# Every route inside a group: /inne/<token>/…, and the old /grupper/<slug>/inne/…
+INSIDE_ROUTE = re.compile(r"^(inne/<[^>]+>/|grupper/<[^>]+>/inne/)")
 # Views outside that prefix that still answer about a group's inside.
 INSIDE_ELSEWHERE = frozenset({"meetings:message_link"})
 # The only inside pages a participant may open before signing the pledge.
-OPEN_TO_UNSIGNED = frozenset({"pledges:sign", "joining:leave"})
+# The old addresses only send participants on to the new ones, where the gate applies.
+OPEN_TO_UNSIGNED = frozenset(
+    {
+        "pledges:sign",
+        "joining:leave",
+        "groups:inside_old_address",
+        "groups:inside_old_address_below",
+    }
+)
 
 
 def gate_problems(resolver: URLResolver) -> list[str]:

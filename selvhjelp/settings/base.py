@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
+            "builtins": ["groups.templatetags.inside"],
         },
     },
 ]

@@ -65,8 +65,8 @@ def mails_to(user, subject: str | None = None) -> list:
 
 
 def answer(page, base: str, group: Group, proposal: Proposal, *, agrees: bool, note: str = ""):
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
-    action = f"/grupper/{group.slug}/inne/forslag/{proposal.pk}/svar/"
+    page.goto(f"{base}/inne/{group.inside_token}/")
+    action = f"/inne/{group.inside_token}/forslag/{proposal.pk}/svar/"
     if agrees:
         click(page, f"form[action='{action}']:has(input[name=answer][value=yes]) button")
     else:
@@ -98,9 +98,9 @@ def test_five_members_decide_to_end_and_then_to_pause(open_as, live_server, axe_
 
     # A proposes to end the group, with a note.
     pa = pages[a.pk]
-    pa.goto(f"{base}/grupper/{group.slug}/inne/")
+    pa.goto(f"{base}/inne/{group.inside_token}/")
     axe_check(pa)
-    click(pa, f"a[href='/grupper/{group.slug}/inne/forslag/ny/end/']")
+    click(pa, f"a[href='/inne/{group.inside_token}/forslag/ny/end/']")
     axe_check(pa)
     pa.fill("#id_note", "Vi har fått det vi kom for.")
     click(pa, "main form button[type=submit]")
@@ -138,7 +138,7 @@ def test_five_members_decide_to_end_and_then_to_pause(open_as, live_server, axe_
             [told] = mails_to(member.user, CLOSED)
             assert "Forslaget om å avslutte gruppa ble ikke vedtatt." in told.body
         pe = pages[e.pk]
-        pe.goto(f"{base}/grupper/{group.slug}/inne/")
+        pe.goto(f"{base}/inne/{group.inside_token}/")
         assert (
             "Forslaget om å avslutte gruppa ble ikke vedtatt."
             in pe.locator(".group-notices").inner_text()
@@ -146,7 +146,7 @@ def test_five_members_decide_to_end_and_then_to_pause(open_as, live_server, axe_
         axe_check(pe)
 
         # A proposes a pause; everyone agrees; the group is paused at once.
-        pa.goto(f"{base}/grupper/{group.slug}/inne/forslag/ny/pause/")
+        pa.goto(f"{base}/inne/{group.inside_token}/forslag/ny/pause/")
         click(pa, "main form button[type=submit]")
         pause = Proposal.objects.get(kind=Proposal.Kind.PAUSE)
         for member in (b, c, d):
@@ -164,7 +164,7 @@ def test_five_members_decide_to_end_and_then_to_pause(open_as, live_server, axe_
             [told] = mails_to(member.user, DECIDED)
             assert "Gruppa har bestemt å ta pause fra" in told.body
         # The record of what the group decided.
-        pe.goto(f"{base}/grupper/{group.slug}/inne/forslag/")
+        pe.goto(f"{base}/inne/{group.inside_token}/forslag/")
         axe_check(pe)
 
 
@@ -206,7 +206,7 @@ def test_a_closed_group_agrees_to_every_new_member_and_the_seeker_is_told(
     answer(p1, base, group, seat, agrees=True)
     assert not group.memberships.active().filter(user=first).exists()
     p2 = open_as(members[1].user)
-    p2.goto(f"{base}/grupper/{group.slug}/inne/")
+    p2.goto(f"{base}/inne/{group.inside_token}/")
     assert "Fjellrev, som står først på ventelisten" in p2.locator(".proposals").inner_text()
     axe_check(p2)
     answer(p2, base, group, seat, agrees=True)
@@ -320,13 +320,13 @@ def test_from_the_interest_list_to_a_group_that_runs_itself(open_as, live_server
 
     # The first meetings start; the members see it.
     signed(group.memberships.get(user=v1))
-    p1.goto(f"{base}/grupper/{group.slug}/inne/")
+    p1.goto(f"{base}/inne/{group.inside_token}/")
     axe_check(p1)
-    click(p1, f"form[action='/grupper/{group.slug}/inne/forslag/ny/start/'] button")
+    click(p1, f"form[action='/inne/{group.inside_token}/forslag/ny/start/'] button")
     group.refresh_from_db()
     assert group.state == Group.State.STARTING
     member_page = open_as(seekers[0])
-    member_page.goto(f"{base}/grupper/{group.slug}/inne/")
+    member_page.goto(f"{base}/inne/{group.inside_token}/")
     assert (
         "Igangsetterne startet de første møtene"
         in member_page.locator(".group-notices").inner_text()
@@ -334,12 +334,12 @@ def test_from_the_interest_list_to_a_group_that_runs_itself(open_as, live_server
     axe_check(member_page)
 
     # The guide to the first meetings, with a checklist the initiators share.
-    p1.goto(f"{base}/grupper/{group.slug}/inne/oppstart/")
+    p1.goto(f"{base}/inne/{group.inside_token}/oppstart/")
     axe_check(p1)
     click(p1, "form:has(input[name=item][value=m1_expectations]) button")
     signed(group.memberships.get(user=v2))
     p2 = open_as(v2, mfa=True)
-    p2.goto(f"{base}/grupper/{group.slug}/inne/oppstart/")
+    p2.goto(f"{base}/inne/{group.inside_token}/oppstart/")
     assert "(Kari," in p2.locator("#m1_expectations").inner_text()
     axe_check(p2)
 
@@ -357,22 +357,22 @@ def test_from_the_interest_list_to_a_group_that_runs_itself(open_as, live_server
     with time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=True):
         held = Meeting.objects.filter(group=group, starts_at__lte=timezone.now()).first()
         assert held is not None
-        p1.goto(f"{base}/grupper/{group.slug}/inne/moter/{held.pk}/")
+        p1.goto(f"{base}/inne/{group.inside_token}/moter/{held.pk}/")
         p1.fill("#id_count-count", "4")
         click(p1, f"form[action$='/moter/{held.pk}/oppmote/'] button")
         # Kari steps back; Tor, the last initiator, finds the group ready and steps back too.
-        p1.goto(f"{base}/grupper/{group.slug}/inne/")
-        click(p1, f"form[action='/grupper/{group.slug}/inne/tre-tilbake/'] button")
+        p1.goto(f"{base}/inne/{group.inside_token}/")
+        click(p1, f"form[action='/inne/{group.inside_token}/tre-tilbake/'] button")
         group.refresh_from_db()
         assert group.state == Group.State.STARTING
         signed(group.memberships.get(user=v3))
         p3 = open_as(v3, mfa=True)
-        p3.goto(f"{base}/grupper/{group.slug}/inne/")
+        p3.goto(f"{base}/inne/{group.inside_token}/")
         axe_check(p3)
-        click(p3, f"form[action='/grupper/{group.slug}/inne/tre-tilbake/'] button")
+        click(p3, f"form[action='/inne/{group.inside_token}/tre-tilbake/'] button")
         group.refresh_from_db()
         assert group.state == Group.State.SELF_RUN
-        member_page.goto(f"{base}/grupper/{group.slug}/inne/")
+        member_page.goto(f"{base}/inne/{group.inside_token}/")
         # Under the fold «Det gruppa bestemmer»: read whether or not it is open.
         assert (
             "Gruppa går av seg selv: ingen bestemmer alene."

@@ -38,7 +38,7 @@ def test_three_answers_show_to_the_contact_point_and_the_district(open_as, live_
         def member_answers(index: int) -> None:
             page = open_as(memberships[index].user)
             page.set_viewport_size(PHONE)
-            page.goto(f"{base}/grupper/{group.slug}/inne/")
+            page.goto(f"{base}{group.inside_url()}")
             page.get_by_role("link", name="Svar på spørsmålene").click()
             axe_check(page)
             page.get_by_label("4", exact=True).check()

@@ -174,14 +174,14 @@ def test_a_group_starts_runs_itself_and_its_initiator_steps_back(
 
     # Nobody sees inside before signing the confidentiality pledge: the
     # initiator is sent to the signing page and signs there ...
-    initiator_page.goto(f"{base}/grupper/{group.slug}/inne/")
-    assert initiator_page.url == f"{base}/grupper/{group.slug}/inne/taushetserklaering/"
+    initiator_page.goto(f"{base}/inne/{group.inside_token}/")
+    assert initiator_page.url == f"{base}/inne/{group.inside_token}/taushetserklaering/"
     assert "møterom 2" not in initiator_page.content()
     axe_check(initiator_page)
     initiator_page.check("#id_promise")
     initiator_page.fill("#id_typed_name", "ivar igangsetter")
     _submit(initiator_page)
-    assert initiator_page.url == f"{base}/grupper/{group.slug}/inne/"
+    assert initiator_page.url == f"{base}/inne/{group.inside_token}/"
     # ... and the members sign too (their signing page is the same).
     for membership in Membership.objects.active().filter(group=group, role=Membership.Role.MEMBER):
         pledge_sign(
@@ -190,20 +190,20 @@ def test_a_group_starts_runs_itself_and_its_initiator_steps_back(
             lines_revision=0,
             typed_name=membership.user.display_name,
         )
-    initiator_page.goto(f"{base}/grupper/{group.slug}/inne/")
+    initiator_page.goto(f"{base}/inne/{group.inside_token}/")
     assert "Sol" in initiator_page.locator("main").inner_text()
     axe_check(initiator_page)
 
     # 7. The group has met and counted who came (a meeting is held); it is ready
     # to run itself, so the initiator steps back: the group now runs itself ...
     ready_to_run_itself(group, members=4, meetings=1)
-    initiator_page.goto(f"{base}/grupper/{group.slug}/inne/")
-    _post_button(initiator_page, f"/grupper/{group.slug}/inne/tre-tilbake/")
+    initiator_page.goto(f"{base}/inne/{group.inside_token}/")
+    _post_button(initiator_page, f"/inne/{group.inside_token}/tre-tilbake/")
     group.refresh_from_db()
     assert group.state == Group.State.SELF_RUN
     assert group.open_for_new_members is False
     # ... and the initiator no longer sees inside it.
-    response = initiator_page.goto(f"{base}/grupper/{group.slug}/inne/")
+    response = initiator_page.goto(f"{base}/inne/{group.inside_token}/")
     assert response.status == 404
     assert "Sol" not in initiator_page.content()
     assert "møterom 2" not in initiator_page.content()
@@ -212,12 +212,12 @@ def test_a_group_starts_runs_itself_and_its_initiator_steps_back(
     # 8. The members still see the initiator as follow-up contact and ask for help.
     sol = drammen.seekers[0]
     page = open_as(sol)
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
+    page.goto(f"{base}/inne/{group.inside_token}/")
     inside = page.locator("main").inner_text()
     assert "Ivar Igangsetter" in inside and drammen.contact_point.name in inside
     assert "møterom 2" in inside
     axe_check(page)
-    page.goto(f"{base}/grupper/{group.slug}/inne/stotte/")
+    page.goto(f"{base}/inne/{group.inside_token}/stotte/")
     page.fill("#id_message", "Vi trenger hjelp med en vanskelig situasjon.")
     _submit(page)
     assert SupportRequest.objects.filter(group=group).count() == 1
@@ -228,14 +228,14 @@ def test_a_group_starts_runs_itself_and_its_initiator_steps_back(
     # 9. Host of the week: two members take turns, and the turn moves on.
     for seeker in drammen.seekers[:2]:
         member_page = open_as(seeker)
-        member_page.goto(f"{base}/grupper/{group.slug}/inne/")
-        _post_button(member_page, f"/grupper/{group.slug}/inne/vert/")
+        member_page.goto(f"{base}/inne/{group.inside_token}/")
+        _post_button(member_page, f"/inne/{group.inside_token}/vert/")
         member_page.context.close()
     monday = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday())
     rotation_plan(group=group, today=monday)
     turns = list(HostTurn.objects.filter(group=group).order_by("week")[:2])
     assert turns[0].membership.user != turns[1].membership.user
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
+    page.goto(f"{base}/inne/{group.inside_token}/")
     this_week = turns[0].membership.user.display_name
     assert this_week in page.locator(".rotation").inner_text()
     axe_check(page)

@@ -77,9 +77,9 @@ def test_request_accept_sign_resign_leave_and_offer(
 
     # The initiator (who has signed) accepts.
     init_page = open_as(initiator)
-    init_page.goto(f"{base}/grupper/{group.slug}/inne/taushetserklaering/")
+    init_page.goto(f"{base}/inne/{group.inside_token}/taushetserklaering/")
     _sign(init_page, initiator.display_name)
-    init_page.goto(f"{base}/grupper/{group.slug}/inne/foresporsler/")
+    init_page.goto(f"{base}/inne/{group.inside_token}/foresporsler/")
     assert "Jeg vil gjerne være med" in init_page.locator("main").inner_text()
     axe_check(init_page)
     _click_post(init_page, "/foresporsler/", answer="yes")
@@ -90,8 +90,8 @@ def test_request_accept_sign_resign_leave_and_offer(
     waiting_list_join(group=group, user=waiting)
 
     # Not signed yet: nothing inside, and never the place.
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
-    assert page.url == f"{base}/grupper/{group.slug}/inne/taushetserklaering/"
+    page.goto(f"{base}/inne/{group.inside_token}/")
+    assert page.url == f"{base}/inne/{group.inside_token}/taushetserklaering/"
     assert PLACE not in page.content()
     axe_check(page)
     # A wrong name signs nothing.
@@ -99,7 +99,7 @@ def test_request_accept_sign_resign_leave_and_offer(
     assert PLACE not in page.content()
     assert page.locator("[aria-invalid=true]").count() >= 1
     _sign(page, "sol")  # case does not matter
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
+    page.goto(f"{base}/inne/{group.inside_token}/")
     assert PLACE in page.locator("main").inner_text()
     axe_check(page)
 
@@ -110,12 +110,12 @@ def test_request_accept_sign_resign_leave_and_offer(
         text_en="New text.",
         published_at=timezone.now(),
     )
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
-    assert page.url.endswith("/inne/taushetserklaering/")
+    page.goto(f"{base}/inne/{group.inside_token}/")
+    assert page.url.endswith(f"/inne/{group.inside_token}/taushetserklaering/")
     assert "Ny tekst" in page.locator("main").inner_text()
     assert PLACE not in page.content()
     _sign(page, "Sol")
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
+    page.goto(f"{base}/inne/{group.inside_token}/")
     assert PLACE in page.locator("main").inner_text()
     page.goto(f"{base}/profil/taushetserklaeringer/")
     # A member can always see what they signed and when: both versions.
@@ -124,12 +124,12 @@ def test_request_accept_sign_resign_leave_and_offer(
     axe_check(page)
 
     # Leaving takes one click, no reason asked; the group sees it.
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
-    _click_post(page, "/inne/forlat/")
+    page.goto(f"{base}/inne/{group.inside_token}/")
+    _click_post(page, f"/inne/{group.inside_token}/forlat/")
     group.refresh_from_db()
     assert group.member_count == 2
     assert not Membership.objects.active().filter(group=group, user=seeker).exists()
-    response = page.goto(f"{base}/grupper/{group.slug}/inne/")
+    response = page.goto(f"{base}/inne/{group.inside_token}/")
     assert response.status == 404
     console_errors.clear()  # that 404 was the point
 
@@ -147,7 +147,7 @@ def test_request_accept_sign_resign_leave_and_offer(
 
     # The remaining members see who left, by initial only.
     kari = open_as(others[0])
-    kari.goto(f"{base}/grupper/{group.slug}/inne/taushetserklaering/")
+    kari.goto(f"{base}/inne/{group.inside_token}/taushetserklaering/")
     _sign(kari, "Kari")
-    kari.goto(f"{base}/grupper/{group.slug}/inne/")
+    kari.goto(f"{base}/inne/{group.inside_token}/")
     assert "S." in kari.locator("main").inner_text()

@@ -81,7 +81,7 @@ def test_a_members_group_page_starts_with_the_next_meeting(
     try:
         page = context.new_page()
         use_session(page, live_server, members[0].user)
-        page.goto(f"{live_server.url}/grupper/{group.slug}/inne/")
+        page.goto(f"{live_server.url}/inne/{group.inside_token}/")
 
         card = page.locator(".next-meeting")
         assert card.is_visible()

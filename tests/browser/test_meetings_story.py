@@ -43,7 +43,7 @@ def test_notice_move_cancel_count_and_link(transactional_db, open_as, live_serve
     page = open_as(me.user)
 
     # The group page: the next meetings, one tap to send notice, one to undo.
-    page.goto(f"{base}/grupper/{group.slug}/inne/")
+    page.goto(f"{base}/inne/{group.inside_token}/")
     assert page.locator(".meeting-list__item").count() == 8
     axe_check(page)
     click(page, f"form[action$='/moter/{coming[0].pk}/fravar/'] button")
@@ -54,7 +54,7 @@ def test_notice_move_cancel_count_and_link(transactional_db, open_as, live_serve
     assert not Absence.objects.exists()
 
     # Move the second meeting a day later, one hour later, to another room.
-    page.goto(f"{base}/grupper/{group.slug}/inne/moter/{coming[1].pk}/")
+    page.goto(f"{base}/inne/{group.inside_token}/moter/{coming[1].pk}/")
     axe_check(page)
     new_start = timezone.localtime(coming[1].starts_at) + datetime.timedelta(days=1, hours=1)
     page.fill("#id_move-date", new_start.date().isoformat())
@@ -74,7 +74,7 @@ def test_notice_move_cancel_count_and_link(transactional_db, open_as, live_serve
     axe_check(page)
 
     # Cancel the third meeting.
-    page.goto(f"{base}/grupper/{group.slug}/inne/moter/{coming[2].pk}/")
+    page.goto(f"{base}/inne/{group.inside_token}/moter/{coming[2].pk}/")
     page.fill("#id_cancel-note", "Vi tar fri denne uka.")
     click(page, "form[action$='/avlys/'] button[type=submit]")
     assert Meeting.objects.get(pk=coming[2].pk).is_cancelled
@@ -88,7 +88,7 @@ def test_notice_move_cancel_count_and_link(transactional_db, open_as, live_serve
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
     )
-    page.goto(f"{base}/grupper/{group.slug}/inne/moter/{held.pk}/")
+    page.goto(f"{base}/inne/{group.inside_token}/moter/{held.pk}/")
     axe_check(page)
     page.fill("#id_count-count", "5")
     click(page, "form[action$='/oppmote/'] button[type=submit]")
@@ -103,7 +103,7 @@ def test_notice_move_cancel_count_and_link(transactional_db, open_as, live_serve
     axe_check(page)
 
     # The group moves to Mondays and Thursdays; changed meetings stay as they are.
-    page.goto(f"{base}/grupper/{group.slug}/inne/motetid/")
+    page.goto(f"{base}/inne/{group.inside_token}/motetid/")
     axe_check(page)
     page.check("input[name=cadence][value=custom]")
     page.check("input[name=days][value=MO]")

@@ -209,7 +209,7 @@ def test_a_typed_address_of_a_form_action_answers_with_a_page(client, db, langua
     login(client, member)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
-    response = client.get("/grupper/noen-gruppe/inne/forlat/")
+    response = client.get("/inne/noen-gruppe/forlat/")
 
     assert response.status_code == 405
     assert response["Allow"] == "POST"

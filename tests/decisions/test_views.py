@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from decisions import services
@@ -25,7 +24,7 @@ def client_for(user) -> Client:
 
 
 def inside(group: Group) -> str:
-    return reverse("groups:inside", kwargs={"slug": group.slug})
+    return group.inside_url("groups:inside")
 
 
 def test_the_open_proposal_is_at_the_top_of_the_group_page(five):
@@ -40,15 +39,15 @@ def test_the_open_proposal_is_at_the_top_of_the_group_page(five):
 
 def test_propose_answer_and_withdraw_through_the_pages(five):
     group, (a, b, c, *_rest) = five
-    url = reverse("decisions:propose", kwargs={"slug": group.slug, "kind": "end"})
+    url = group.inside_url("decisions:propose", kind="end")
     assert client_for(a.user).get(url).status_code == 200
     response = client_for(a.user).post(url, {"note": "Vi har fått det vi kom for"})
     assert response.status_code == 302 and response["Location"] == inside(group)
     proposal = Proposal.objects.get()
-    answer_url = reverse("decisions:answer", kwargs={"slug": group.slug, "pk": proposal.pk})
+    answer_url = group.inside_url("decisions:answer", pk=proposal.pk)
     client_for(b.user).post(answer_url, {"answer": "no", "note": "Ikke ennå"})
     assert Answer.objects.get(membership=b).note == "Ikke ennå"
-    withdraw_url = reverse("decisions:withdraw", kwargs={"slug": group.slug, "pk": proposal.pk})
+    withdraw_url = group.inside_url("decisions:withdraw", pk=proposal.pk)
     # Only the proposer.
     client_for(c.user).post(withdraw_url)
     proposal.refresh_from_db()
@@ -62,7 +61,7 @@ def test_propose_answer_and_withdraw_through_the_pages(five):
 
 def test_a_new_place_through_its_form(five):
     group, (a, *_rest) = five
-    url = reverse("decisions:propose", kwargs={"slug": group.slug, "kind": "place"})
+    url = group.inside_url("decisions:propose", kind="place")
     page = client_for(a.user).post(url, {"place": "", "note": ""}, follow=True)
     assert "Skriv hvor gruppa skal møtes." in page.content.decode()
     client_for(a.user).post(url, {"place": "Biblioteket", "note": ""})
@@ -104,7 +103,7 @@ def test_bad_answers_get_a_clear_message_and_change_nothing(setup, expected):
     else:
         data = {"answer": "maybe"}
     answers = list(Answer.objects.values_list("pk", "agrees"))
-    url = reverse("decisions:answer", kwargs={"slug": group.slug, "pk": proposal.pk})
+    url = group.inside_url("decisions:answer", pk=proposal.pk)
     response = client_for(c.user).post(url, data, follow=True)
     assert response.status_code == 200
     assert expected in response.content.decode()
@@ -117,9 +116,9 @@ def test_forged_ids_answer_404_and_change_nothing(five):
     theirs = services.proposal_create(group=other, user=x.user, kind=Proposal.Kind.PAUSE)
     for name in ("answer", "withdraw"):
         for pk in (theirs.pk, 999999):
-            url = reverse(f"decisions:{name}", kwargs={"slug": group.slug, "pk": pk})
+            url = group.inside_url(f"decisions:{name}", pk=pk)
             assert client_for(b.user).post(url, {"answer": "yes"}).status_code == 404
-    url = reverse("decisions:propose", kwargs={"slug": group.slug, "kind": "explode"})
+    url = group.inside_url("decisions:propose", kind="explode")
     assert client_for(b.user).get(url).status_code == 404
     assert Answer.objects.filter(proposal=theirs).count() == 1
 
@@ -129,11 +128,7 @@ def test_the_proposals_page_lists_the_record(five):
     proposal = services.proposal_create(group=group, user=members[0].user, kind="pause")
     for member in members[1:]:
         services.proposal_answer(proposal=proposal, user=member.user, agrees=True)
-    page = (
-        client_for(members[1].user)
-        .get(reverse("decisions:proposals", kwargs={"slug": group.slug}))
-        .content.decode()
-    )
+    page = client_for(members[1].user).get(group.inside_url("decisions:proposals")).content.decode()
     assert "Gruppa har bestemt å ta pause fra" in page
     feed = client_for(members[1].user).get(inside(group)).content.decode()
     assert "Gruppa har bestemt å ta pause fra" in feed
@@ -143,7 +138,7 @@ def test_schedule_and_pledge_lines_become_proposals_once_the_group_runs_itself(f
     group, (a, *_rest) = five
     client = client_for(a.user)
     client.post(
-        reverse("meetings:schedule", kwargs={"slug": group.slug}),
+        group.inside_url("meetings:schedule"),
         {
             "weekday": "3",
             "start_time": "19:00",
@@ -153,7 +148,7 @@ def test_schedule_and_pledge_lines_become_proposals_once_the_group_runs_itself(f
         },
     )
     client.post(
-        reverse("pledges:group_lines", kwargs={"slug": group.slug}),
+        group.inside_url("pledges:group_lines"),
         {"text": "Vi slår av mobilen.", "note": ""},
     )
     group.refresh_from_db()

@@ -64,7 +64,7 @@ def a_group(members: int = 3):
 
 
 def answer(client, group, **data):
-    return client.post(reverse("feedback:answer", kwargs={"slug": group.slug}), data)
+    return client.post(group.inside_url("feedback:answer"), data)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -99,8 +99,8 @@ def test_an_answer_keeps_the_group_and_month_only_and_the_marker_no_answer(clien
     group, [membership], _district = a_group(1)
     hold_meetings(group, 5)
     login(client, membership.user)
-    inside = client.get(reverse("groups:inside", kwargs={"slug": group.slug}))
-    assert reverse("feedback:answer", kwargs={"slug": group.slug}) in inside.content.decode()
+    inside = client.get(group.inside_url())
+    assert group.inside_url("feedback:answer") in inside.content.decode()
 
     response = answer(client, group, works="4", safe="partly", text="  Fint   å være med  ")
 
@@ -126,7 +126,7 @@ def test_an_answer_keeps_the_group_and_month_only_and_the_marker_no_answer(clien
     ]
     assert {f.name for f in Answered._meta.concrete_fields} == {"id", "membership", "occasion"}
     # Once per occasion: the page is gone, and a second post stores nothing.
-    assert client.get(reverse("feedback:answer", kwargs={"slug": group.slug})).status_code == 404
+    assert client.get(group.inside_url("feedback:answer")).status_code == 404
     assert answer(client, group, works="1", safe="no").status_code == 404
     assert Answer.objects.count() == 1
 
@@ -176,7 +176,7 @@ def test_leaving_sends_the_member_to_the_questions_for_thirty_days(client):
 
     response = client.post(reverse("joining:leave", kwargs={"slug": group.slug}))
 
-    url = reverse("feedback:answer", kwargs={"slug": group.slug})
+    url = group.inside_url("feedback:answer")
     assert response.status_code == 302 and response["Location"] == url
     assert client.get(url).status_code == 200
     with time_machine.travel(NOW + datetime.timedelta(days=31), tick=False):

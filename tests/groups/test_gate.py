@@ -9,7 +9,6 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from groups import gate
@@ -18,13 +17,13 @@ from pledges.models import GroupPledgeLines
 from tests.factories import GroupFactory, MembershipFactory
 
 
-def inside(slug: str, user) -> tuple[Group, Membership]:
-    return gate.group_get_inside(lookup={"slug": slug}, user=user)
+def inside(token: str, user) -> tuple[Group, Membership]:
+    return gate.group_get_inside(lookup={"inside_token": token}, user=user)
 
 
 def test_inside_is_for_active_participants(roles):
     for role in ("member", "initiator", "member_unsigned"):
-        group, membership = inside(roles.group.slug, roles.user(role))
+        group, membership = inside(roles.group.inside_token, roles.user(role))
         assert group == roles.group
         assert membership.user == roles.user(role)
 
@@ -42,12 +41,12 @@ def test_inside_is_for_active_participants(roles):
 )
 def test_inside_is_404_for_everyone_else(roles, role):
     with pytest.raises(Http404):
-        inside(roles.group.slug, roles.user(role))
+        inside(roles.group.inside_token, roles.user(role))
 
 
 def test_inside_is_404_for_anonymous_users_and_unknown_groups(roles):
     with pytest.raises(Http404):
-        inside(roles.group.slug, AnonymousUser())
+        inside(roles.group.inside_token, AnonymousUser())
     with pytest.raises(Http404):
         inside("finnes-ikke", roles.user("member"))
 
@@ -57,7 +56,7 @@ def test_an_initiator_who_stepped_back_no_longer_sees_inside(roles):
         status=Membership.Status.STEPPED_BACK, ended_at=timezone.now()
     )
     with pytest.raises(Http404):
-        inside(roles.group.slug, roles.user("initiator"))
+        inside(roles.group.inside_token, roles.user("initiator"))
 
 
 @pytest.mark.django_db
@@ -65,7 +64,7 @@ def test_inside_a_draft_is_404_even_for_its_members():
     group = GroupFactory(state=Group.State.DRAFT)
     member = MembershipFactory(group=group).user
     with pytest.raises(Http404):
-        inside(group.slug, member)
+        inside(group.inside_token, member)
 
 
 # --- The decorator -------------------------------------------------------------
@@ -78,7 +77,7 @@ def seen(request, group, membership, **kwargs):
 def call(view, roles, role: str, **url_kwargs):
     request = RequestFactory().get("/")
     request.user = roles.user(role)
-    return view(request, slug=roles.group.slug, **url_kwargs)
+    return view(request, token=roles.group.inside_token, **url_kwargs)
 
 
 def test_the_gate_passes_group_and_membership_and_the_other_url_arguments(roles):
@@ -92,7 +91,7 @@ def test_the_unsigned_are_sent_to_sign(roles):
     response = call(gate.group_inside(seen), roles, "member_unsigned")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("pledges:sign", kwargs={"slug": roles.group.slug})
+    assert response["Location"] == roles.group.inside_url("pledges:sign")
 
 
 def test_changed_group_lines_close_the_inside_until_signed_again(roles):
@@ -143,7 +142,7 @@ def test_an_inside_page_spends_one_query_on_the_pledge(roles, role_client):
     the staff-role look-up of the site's navigation. The pledge check used to take
     three (current version, the group's lines, the signature)."""
     client = role_client("member")
-    url = reverse("groups:meeting_guide", kwargs={"slug": roles.group.slug})
+    url = roles.group.inside_url("groups:meeting_guide")
     client.get(url)  # warm-up: the session's first touch
 
     with CaptureQueriesContext(connection) as queries:

@@ -175,7 +175,7 @@ def test_the_guide_covers_meetings_one_to_five_and_only_initiators_see_it():
     group = GroupFactory(state=State.STARTING)
     initiator = MembershipFactory(group=group, role=Membership.Role.INITIATOR, pledge_signed=True)
     member = MembershipFactory(group=group, pledge_signed=True)
-    url = reverse("groups:starting_guide", kwargs={"slug": group.slug})
+    url = group.inside_url("groups:starting_guide")
     assert login(Client(), member.user).get(url).status_code == 404
     page = login(Client(), initiator.user).get(url, HTTP_ACCEPT_LANGUAGE="nb")
     assert page.status_code == 200
@@ -186,13 +186,11 @@ def test_the_checklist_is_shared_with_the_co_initiator():
     group = GroupFactory(state=State.STARTING)
     first = MembershipFactory(group=group, role=Membership.Role.INITIATOR, pledge_signed=True)
     second = MembershipFactory(group=group, role=Membership.Role.INITIATOR, pledge_signed=True)
-    tick = reverse("groups:starting_guide_tick", kwargs={"slug": group.slug})
+    tick = group.inside_url("groups:starting_guide_tick")
     response = login(Client(), first.user).post(tick, {"item": "m1_expectations", "ticked": "on"})
     assert response["Location"].endswith("/oppstart/#m1_expectations")
     assert StartChecklistTick.objects.get(group=group).ticked_by == first
-    page = login(Client(), second.user).get(
-        reverse("groups:starting_guide", kwargs={"slug": group.slug})
-    )
+    page = login(Client(), second.user).get(group.inside_url("groups:starting_guide"))
     assert f"{first.user.display_name}" in page.content.decode()
     login(Client(), second.user).post(tick, {"item": "m1_expectations", "ticked": ""})
     assert not StartChecklistTick.objects.exists()
@@ -211,24 +209,22 @@ def test_the_nudge_links_to_the_guide(settings):
     )
     rendered = renderer_for("step_back_nudge")(message)
     assert rendered is not None
-    assert reverse("groups:starting_guide", kwargs={"slug": group.slug}) in rendered.text
+    assert group.inside_url("groups:starting_guide") in rendered.text
 
 
 def test_the_last_initiator_sees_why_the_group_is_not_ready_and_what_to_do():
     group = GroupFactory(state=State.STARTING)
     initiator = MembershipFactory(group=group, role=Membership.Role.INITIATOR, pledge_signed=True)
     client = login(Client(), initiator.user)
-    page = client.get(
-        reverse("groups:inside", kwargs={"slug": group.slug}), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    page = client.get(group.inside_url("groups:inside"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "the group is not ready to run itself yet" in page
     assert "The group needs at least 3 members besides the initiators." in page
-    assert reverse("groups:step_back", kwargs={"slug": group.slug}) not in page
+    assert group.inside_url("groups:step_back") not in page
     assert reverse("staff:group_initiators", kwargs={"slug": group.slug}) in page
-    assert reverse("groups:support_request", kwargs={"slug": group.slug}) in page
-    assert reverse("groups:starting_guide", kwargs={"slug": group.slug}) in page
+    assert group.inside_url("groups:support_request") in page
+    assert group.inside_url("groups:starting_guide") in page
     # Pressing anyway (an old page) changes nothing and says why.
-    response = client.post(reverse("groups:step_back", kwargs={"slug": group.slug}), follow=True)
+    response = client.post(group.inside_url("groups:step_back"), follow=True)
     assert "Gruppa er ikke klar til å gå av seg selv ennå." in response.content.decode()
     group.refresh_from_db()
     assert group.state == State.STARTING

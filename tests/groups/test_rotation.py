@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
@@ -131,7 +130,7 @@ def test_plan_and_page_run_from_week_52_through_53_into_week_1(client):
             (datetime.date(2027, 1, 4), c.pk),
         ]
         login(client, a.user)
-        page = client.get(reverse("groups:inside", args=[group.slug])).content.decode()
+        page = client.get(group.inside_url("groups:inside")).content.decode()
     assert f"Uke 53 (fra 28. desember): {b.user.display_name}" in page
     # The new year's week carries its year.
     assert f"Uke 1 (fra 4. januar 2027): {c.user.display_name}" in page
@@ -179,14 +178,14 @@ def test_views_swap_toggle_and_hand_on(client):
     group, (a, b, c) = make_group()
     turns = rotation.rotation_plan(group=group, weeks=3)
     login(client, a.user)
-    page = client.get(reverse("groups:inside", args=[group.slug])).content.decode()
+    page = client.get(group.inside_url("groups:inside")).content.decode()
     assert a.user.display_name in page and c.user.display_name in page
     client.post(
-        reverse("groups:host_turn_swap", args=[group.slug]),
+        group.inside_url("groups:host_turn_swap"),
         {"own_turn": turns[0].pk, "other_turn": turns[1].pk},
     )
     assert hosts_by_week(group)[:2] == [b.pk, a.pk]
-    url = reverse("groups:hosting_toggle", args=[group.slug])
+    url = group.inside_url("groups:hosting_toggle")
     assert client.post(url, {"hosts": ""}).status_code == 302
     a.refresh_from_db()
     assert not a.hosts
@@ -194,14 +193,14 @@ def test_views_swap_toggle_and_hand_on(client):
     client.post(url, {"hosts": "on"})
     a.refresh_from_db()
     assert a.hosts
-    client.post(reverse("groups:contact_person_hand_on", args=[group.slug]))
+    client.post(group.inside_url("groups:contact_person_hand_on"))
     group.refresh_from_db()
     assert group.contact_person == a
 
 
 def test_meeting_guide_only_for_active_participants(client):
     group, (a,) = make_group(1)
-    url = reverse("groups:meeting_guide", args=[group.slug])
+    url = group.inside_url("groups:meeting_guide")
     login(client, a.user)
     assert client.get(url).status_code == 200
     outsider = UserFactory()

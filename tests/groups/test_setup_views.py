@@ -195,7 +195,7 @@ def test_staff_page_is_404_for_other_staff(roles, role_client):
 
 def test_member_before_self_run_gets_a_message_and_nothing_changes(roles, role_client):
     client = role_client("member")
-    response = client.post(reverse("decisions:propose", args=[roles.group.slug, "end"]))
+    response = client.post(roles.group.inside_url("decisions:propose", "end"))
     assert response.status_code == 200
     assert "tar igangsetterne seg av oppstarten" in response.content.decode()
     roles.group.refresh_from_db()
@@ -204,14 +204,12 @@ def test_member_before_self_run_gets_a_message_and_nothing_changes(roles, role_c
 
 
 def test_an_initiator_ends_a_starting_group_and_the_members_see_it(roles, role_client):
-    url = reverse("decisions:propose", args=[roles.group.slug, "end"])
-    inside = role_client("initiator").get(reverse("groups:inside", args=[roles.group.slug]))
+    url = roles.group.inside_url("decisions:propose", "end")
+    inside = role_client("initiator").get(roles.group.inside_url("groups:inside"))
     assert url in inside.content.decode()
     assert (
         url
-        not in role_client("member")
-        .get(reverse("groups:inside", args=[roles.group.slug]))
-        .content.decode()
+        not in role_client("member").get(roles.group.inside_url("groups:inside")).content.decode()
     )
     assert role_client("seeker").post(url).status_code == 404
     assert role_client("contact_point_staff").post(url).status_code == 404
@@ -224,7 +222,7 @@ def test_an_initiator_ends_a_starting_group_and_the_members_see_it(roles, role_c
     role_client("initiator").post(url, {"at_once": "1"})
     roles.group.refresh_from_db()
     assert roles.group.state == State.ENDED
-    feed = role_client("member").get(reverse("groups:inside", args=[roles.group.slug]))
+    feed = role_client("member").get(roles.group.inside_url("groups:inside"))
     assert "The initiators ended the group" in feed.content.decode() or "avsluttet gruppa" in (
         feed.content.decode()
     )
@@ -233,8 +231,8 @@ def test_an_initiator_ends_a_starting_group_and_the_members_see_it(roles, role_c
 def test_after_self_run_a_member_proposes_a_pause_inside(roles, role_client):
     Group.objects.filter(pk=roles.group.pk).update(state=State.SELF_RUN)
     client = role_client("member")
-    page = client.get(reverse("groups:inside", args=[roles.group.slug]))
-    url = reverse("decisions:propose", args=[roles.group.slug, "pause"])
+    page = client.get(roles.group.inside_url("groups:inside"))
+    url = roles.group.inside_url("decisions:propose", "pause")
     assert url in page.content.decode()
     client.post(url, {"note": "Sommer"})
     roles.group.refresh_from_db()
@@ -245,7 +243,7 @@ def test_after_self_run_a_member_proposes_a_pause_inside(roles, role_client):
 
 def test_the_button_that_opens_a_group_says_what_it_does(roles, role_client):
     Group.objects.filter(pk=roles.group.pk).update(state=State.SELF_RUN, open_for_new_members=False)
-    page = role_client("member").get(reverse("groups:inside", args=[roles.group.slug]))
+    page = role_client("member").get(roles.group.inside_url("groups:inside"))
     text = page.content.decode()
     # A button needs the verb («Åpne»); the status says «Åpen for nye medlemmer».
     assert "Foreslå: Åpne gruppa for nye medlemmer" in text
@@ -266,30 +264,29 @@ def test_step_back_then_follow_up_through_support_requests(
 ):
     settings.LANGUAGE_CODE = "nb"
     initiator = roles.user("initiator")
-    slug = roles.group.slug
     Membership.objects.filter(group=roles.group, role=Membership.Role.INITIATOR).exclude(
         user=initiator
     ).delete()
     ready_to_run_itself(roles.group)
     client = role_client("initiator")
-    inside = client.get(reverse("groups:inside", args=[slug]))
-    assert reverse("groups:step_back", args=[slug]) in inside.content.decode()
+    inside = client.get(roles.group.inside_url("groups:inside"))
+    assert roles.group.inside_url("groups:step_back") in inside.content.decode()
 
-    response = client.post(reverse("groups:step_back", args=[slug]))
+    response = client.post(roles.group.inside_url("groups:step_back"))
     assert response.status_code == 302
     roles.group.refresh_from_db()
     assert roles.group.state == State.SELF_RUN
-    assert client.get(reverse("groups:inside", args=[slug])).status_code == 404
+    assert client.get(roles.group.inside_url("groups:inside")).status_code == 404
 
     member = role_client("member")
-    inside = member.get(reverse("groups:inside", args=[slug])).content.decode()
+    inside = member.get(roles.group.inside_url("groups:inside")).content.decode()
     assert initiator.display_name in inside  # a follow-up contact
     assert roles.cp_a.name in inside
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = member.post(
-            reverse("groups:support_request", args=[slug]),
+            roles.group.inside_url("groups:support_request"),
             {"message": "Vi trenger hjelp med å fordele oppgaver."},
         )
     assert response.status_code == 302
@@ -321,7 +318,7 @@ def test_step_back_then_follow_up_through_support_requests(
     assert support_request.answered_at is not None
     assert support_request.answered_by == initiator
     # Still not inside.
-    assert staff_client.get(reverse("groups:inside", args=[slug])).status_code == 404
+    assert staff_client.get(roles.group.inside_url("groups:inside")).status_code == 404
 
 
 def test_support_requests_page_is_404_for_those_who_follow_up_nothing(roles, role_client):

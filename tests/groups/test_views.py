@@ -82,7 +82,7 @@ def test_inside_page_query_count_does_not_grow_with_members(
     roles, role_client, django_assert_num_queries
 ):
     client = role_client("member")
-    url = reverse("groups:inside", args=[roles.group.slug])
+    url = roles.group.inside_url("groups:inside")
     small = queries_for(client, url)
 
     for _ in range(4):
@@ -93,7 +93,7 @@ def test_inside_page_query_count_does_not_grow_with_members(
 
 
 def test_members_see_the_place_and_each_other(roles, role_client):
-    content = role_client("member").get(reverse("groups:inside", args=[roles.group.slug]))
+    content = role_client("member").get(roles.group.inside_url("groups:inside"))
     text = content.content.decode()
 
     assert roles.group.place in text
@@ -116,7 +116,7 @@ def test_digital_members_see_the_meeting_link_shortly_before_the_meeting(roles, 
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
     )
-    url = reverse("groups:inside", args=[group.slug])
+    url = group.inside_url("groups:inside")
     assert group.meeting_url not in role_client("initiator").get(url).content.decode()
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts - datetime.timedelta(minutes=30))
     assert group.meeting_url in role_client("initiator").get(url).content.decode()
@@ -136,7 +136,7 @@ def test_public_pages_never_show_the_place(roles, role_client, role):
 
 
 def test_members_get_a_link_inside_from_the_public_page(roles, role_client):
-    inside = reverse("groups:inside", args=[roles.group.slug])
+    inside = roles.group.inside_url("groups:inside")
     detail = reverse("groups:detail", args=[roles.group.slug])
 
     assert inside in role_client("member").get(detail).content.decode()

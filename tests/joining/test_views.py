@@ -94,11 +94,11 @@ def test_members_see_name_and_message_and_answer(open_group, client_as):
     request = services.join_request_create(group=open_group, user=seeker, message="Hei alle")
     member = members(open_group)[0].user
     client = client_as(member)
-    url = reverse("joining:group_requests", kwargs={"slug": open_group.slug})
+    url = open_group.inside_url("joining:group_requests")
     page = client.get(url).content.decode()
     assert "Kari K" in page and "Hei alle" in page
     assert seeker.email not in page
-    answer = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": request.pk})
+    answer = open_group.inside_url("joining:answer", pk=request.pk)
     response = client.post(answer, {"answer": "yes"})
     assert response.status_code == 302
     request.refresh_from_db()
@@ -107,13 +107,13 @@ def test_members_see_name_and_message_and_answer(open_group, client_as):
 
 
 def test_the_requests_page_is_404_for_outsiders(open_group, client_as):
-    url = reverse("joining:group_requests", kwargs={"slug": open_group.slug})
+    url = open_group.inside_url("joining:group_requests")
     assert client_as(UserFactory()).get(url).status_code == 404
 
 
 def test_another_groups_request_id_is_404(open_group, closed_group, client_as):
     foreign = services.join_request_create(group=closed_group, user=UserFactory())
-    url = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": foreign.pk})
+    url = open_group.inside_url("joining:answer", pk=foreign.pk)
     response = client_as(members(open_group)[0].user).post(url, {"answer": "yes"})
     assert response.status_code == 404
     foreign.refresh_from_db()
@@ -122,7 +122,7 @@ def test_another_groups_request_id_is_404(open_group, closed_group, client_as):
 
 def test_a_bad_answer_changes_nothing(open_group, client_as):
     request = services.join_request_create(group=open_group, user=UserFactory())
-    url = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": request.pk})
+    url = open_group.inside_url("joining:answer", pk=request.pk)
     client_as(members(open_group)[0].user).post(url, {"answer": "kanskje"})
     request.refresh_from_db()
     assert request.status == JoinRequest.Status.PENDING
@@ -131,7 +131,7 @@ def test_a_bad_answer_changes_nothing(open_group, client_as):
 def test_accepting_into_a_full_group_shows_a_message(open_group, client_as):
     request = services.join_request_create(group=open_group, user=UserFactory())
     Group.objects.filter(pk=open_group.pk).update(capacity=2)
-    url = reverse("joining:answer", kwargs={"slug": open_group.slug, "pk": request.pk})
+    url = open_group.inside_url("joining:answer", pk=request.pk)
     response = client_as(members(open_group)[0].user).post(url, {"answer": "yes"}, follow=True)
     assert "Gruppa er full." in response.content.decode()
     request.refresh_from_db()
@@ -143,7 +143,7 @@ def test_consenting_after_the_deadline_shows_a_message(closed_group, client_as):
     Proposal.objects.filter(pk=request.consent_id).update(
         deadline=timezone.now() - datetime.timedelta(hours=1)
     )
-    url = reverse("joining:answer", kwargs={"slug": closed_group.slug, "pk": request.pk})
+    url = closed_group.inside_url("joining:answer", pk=request.pk)
     response = client_as(members(closed_group)[0].user).post(url, {"answer": "yes"}, follow=True)
     assert "Tiden for å svare på dette forslaget er ute" in response.content.decode()
     assert not Answer.objects.exists()
@@ -154,19 +154,17 @@ def test_leaving_in_one_click_and_the_group_is_told(open_group, client_as):
     leaver.user.display_name = "Vilde Vandrer"
     leaver.user.save()
     client = client_as(leaver.user)
-    url = reverse("joining:leave", kwargs={"slug": open_group.slug})
+    url = open_group.inside_url("joining:leave")
     response = client.post(url)
     # On to the anonymous questions for those who have left (feedback).
-    questions = reverse("feedback:answer", kwargs={"slug": open_group.slug})
+    questions = open_group.inside_url("feedback:answer")
     assert response.status_code == 302 and response["Location"] == questions
     leaver.refresh_from_db()
     assert leaver.status == Membership.Status.LEFT
     # Twice: 404 (no longer inside), nothing changed.
     assert client.post(url).status_code == 404
     assert GroupNotice.objects.filter(kind=GroupNotice.Kind.LEFT).count() == 1
-    inside = client_as(members(open_group)[0].user).get(
-        reverse("groups:inside", kwargs={"slug": open_group.slug})
-    )
+    inside = client_as(members(open_group)[0].user).get(open_group.inside_url("groups:inside"))
     page = inside.content.decode()
     assert "V. " in page
     assert "Vilde Vandrer" not in page
@@ -237,7 +235,7 @@ def test_my_requests_query_count_does_not_grow(client_as):
 
 def test_group_requests_query_count_does_not_grow(open_group, client_as):
     client = client_as(members(open_group)[0].user)
-    url = reverse("joining:group_requests", kwargs={"slug": open_group.slug})
+    url = open_group.inside_url("joining:group_requests")
     services.join_request_create(group=open_group, user=UserFactory())
     client.get(url)
     one = _queries(client, url)
@@ -250,7 +248,7 @@ def test_a_member_can_leave_before_signing_the_pledge(open_group, client_as):
     """Leaving is possible at any time; the pledge gate does not stand in the way."""
     newcomer = UserFactory()
     services.membership_add(group=open_group, user=newcomer)
-    response = client_as(newcomer).post(reverse("joining:leave", kwargs={"slug": open_group.slug}))
+    response = client_as(newcomer).post(open_group.inside_url("joining:leave"))
     assert response.status_code == 302
     assert not open_group.memberships.active().filter(user=newcomer).exists()
 

@@ -38,7 +38,7 @@ def parse(body: bytes) -> list[icalendar.Event]:
 
 def page_meetings(client, group: Group) -> list[tuple[str, str]]:
     """(date, start, end) of each meeting on the group's inside page, in Bokmål."""
-    html = client.get(reverse("groups:inside", kwargs={"slug": group.slug})).content.decode()
+    html = client.get(group.inside_url("groups:inside")).content.decode()
     section = html.split('id="meetings-title"', 1)[1]
     section = section.split('<ul class="meeting-list">', 1)[1].split("</ul>", 1)[0]
     section = re.sub(r"<[^>]+>", "", section)
@@ -151,9 +151,7 @@ def test_single_meeting_download(meeting_group, client):
     member = meeting_group.member.user
     login(client, member)
     meeting = future_meeting(meeting_group)
-    response = client.get(
-        reverse("meetings:ics", kwargs={"slug": meeting_group.group.slug, "pk": meeting.pk})
-    )
+    response = client.get(meeting_group.group.inside_url("meetings:ics", pk=meeting.pk))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     (event,) = parse(response.content)

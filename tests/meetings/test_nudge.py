@@ -76,5 +76,5 @@ def test_the_inside_page_asks_the_initiator(starting_group, client, settings, mo
     group, initiator = starting_group
     settings.SELVHJELP_STEP_BACK_NUDGE_AFTER = 1
     client.force_login(initiator.user)
-    html = client.get(f"/grupper/{group.slug}/inne/").content.decode()
+    html = client.get(f"/inne/{group.inside_token}/").content.decode()
     assert 'data-color="info"' in html

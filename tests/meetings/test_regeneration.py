@@ -158,7 +158,7 @@ def test_the_members_schedule_form_regenerates_in_its_own_transaction(client, he
     meetings_materialise(group_id=mg.group.pk)
     login(client, mg.member.user)
     response = client.post(
-        f"/grupper/{mg.group.slug}/inne/motetid/",
+        f"/inne/{mg.group.inside_token}/motetid/",
         {
             "weekday": Group.Weekday.THURSDAY,
             "start_time": "19:30",

@@ -163,6 +163,6 @@ def test_the_neutral_meeting_link_leads_members_in_and_others_nowhere(client, so
     client.force_login(mg.members[1].user)
     response = client.get(f"/varsler/mote/{meeting.pk}/")
     assert response.status_code == 302
-    assert response["Location"].startswith(f"/grupper/{mg.group.slug}/inne/")
+    assert response["Location"].startswith(f"/inne/{mg.group.inside_token}/")
     client.force_login(UserFactory())
     assert client.get(f"/varsler/mote/{meeting.pk}/").status_code == 404

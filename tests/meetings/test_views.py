@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Group
@@ -26,11 +25,11 @@ def member_client(client, meeting_group, settings):
 
 
 def inside(mg) -> str:
-    return reverse("groups:inside", kwargs={"slug": mg.group.slug})
+    return mg.group.inside_url("groups:inside")
 
 
 def url(name: str, meeting: Meeting) -> str:
-    return reverse(f"meetings:{name}", kwargs={"slug": meeting.group.slug, "pk": meeting.pk})
+    return meeting.group.inside_url(f"meetings:{name}", pk=meeting.pk)
 
 
 def test_the_group_page_lists_the_next_eight_and_who_sent_notice(meeting_group, member_client):
@@ -38,9 +37,7 @@ def test_the_group_page_lists_the_next_eight_and_who_sent_notice(meeting_group, 
     for membership in meeting_group.members[2:4]:
         absence_register(meeting=meeting, membership=membership)
     html = member_client.get(inside(meeting_group)).content.decode()
-    absence = reverse(
-        "meetings:absence", kwargs={"slug": meeting_group.group.slug, "pk": meeting.pk}
-    )
+    absence = meeting_group.group.inside_url("meetings:absence", pk=meeting.pk)
     # On top: the next meeting, who sent notice, and its one action.
     card = html.split('id="next-meeting-title"', 1)[1].split("</section>", 1)[0]
     assert card.count(absence) == 1
@@ -50,7 +47,7 @@ def test_the_group_page_lists_the_next_eight_and_who_sent_notice(meeting_group, 
     # Folded below it: the next eight, each with its own notice button.
     section = html.split('id="meetings-title"', 1)[1].split("</details>", 1)[0]
     assert section.count(absence) == 1
-    assert section.count('href="/grupper/' + meeting_group.group.slug + "/inne/moter/") == 8
+    assert section.count('href="/inne/' + meeting_group.group.inside_token + "/moter/") == 8
 
 
 def test_one_tap_notice_and_undo_from_the_group_page(meeting_group, member_client):
@@ -146,7 +143,7 @@ def test_a_meeting_of_another_group_answers_404(meeting_group, member_client):
     other = make_group(n_members=1)
     meetings_materialise(group_id=other.group.pk)
     foreign = future_meeting(other)
-    wrong = reverse("meetings:detail", kwargs={"slug": meeting_group.group.slug, "pk": foreign.pk})
+    wrong = meeting_group.group.inside_url("meetings:detail", pk=foreign.pk)
     assert member_client.get(wrong).status_code == 404
     assert member_client.get(url("detail", foreign)).status_code == 404
 
@@ -180,7 +177,7 @@ def test_the_digital_link_shows_shortly_before_and_during_the_meeting(member_cli
 def test_members_change_the_schedule(meeting_group, member_client):
     # During the start a member changes it at once; once self-run, it is a proposal.
     Group.objects.filter(pk=meeting_group.group.pk).update(state=Group.State.STARTING)
-    schedule_url = reverse("meetings:schedule", kwargs={"slug": meeting_group.group.slug})
+    schedule_url = meeting_group.group.inside_url("meetings:schedule")
     assert member_client.get(schedule_url).status_code == 200
     response = member_client.post(
         schedule_url,
@@ -219,7 +216,7 @@ def test_paused_group_lists_no_meetings(meeting_group, member_client):
     html = member_client.get(inside(meeting_group)).content.decode()
     assert "The group is paused" in html
     assert "/inne/moter/" not in html
-    schedule_url = reverse("meetings:schedule", kwargs={"slug": meeting_group.group.slug})
+    schedule_url = meeting_group.group.inside_url("meetings:schedule")
     assert member_client.get(schedule_url).status_code == 404
 
 

@@ -261,6 +261,15 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
         for text in texts:
             for word in forbidden_words(group):
                 assert word.lower() not in text.lower(), f"{word!r} in {where}: {text!r}"
+    # Links in bodies and texts name a group's inside by its token, never its slug.
+    bodies = [m.body for m in mail.outbox] + [
+        str(content) for m in mail.outbox for content, _type in getattr(m, "alternatives", [])
+    ]
+    for text in bodies + exposed["sms"]:
+        for g in (group, twin):
+            assert f"/grupper/{g.slug}/inne/" not in text, text
+    assert any(f"/inne/{group.inside_token}/" in text for text in bodies)
+    assert any(f"/inne/{twin.inside_token}/" in text for text in bodies)
     # Member-facing bodies stay neutral too (staff alerts may name the theme).
     for message in mail.outbox:
         if message.to != ["kp@example.org"] and message.to != [staff.email]:

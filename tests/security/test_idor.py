@@ -169,40 +169,44 @@ def A(label: str, actor: str, method: str, kwargs: Callable[[Objects], dict[str,
     return Attempt(label, actor, method, kwargs, **kw)
 
 
-G = lambda o: o.world.group.slug  # noqa: E731
-B = lambda o: o.world.group_b.slug  # noqa: E731
+# Inside a group the address names the group by its token (the old slug
+# addresses only redirect members: see "groups:inside_old_address").
+G = lambda o: o.world.group.inside_token  # noqa: E731
+B = lambda o: o.world.group_b.inside_token  # noqa: E731
+G_SLUG = lambda o: o.world.group.slug  # noqa: E731
+B_SLUG = lambda o: o.world.group_b.slug  # noqa: E731
 
 
 def inside_group_b_by_member_of_g(method: str, **kw: Any) -> list[Attempt]:
-    """A signed member of G uses group B's slug (and the other way round)."""
+    """A signed member of G uses group B's token (and the other way round)."""
     return [
-        A("member of G → group B", "member", method, lambda o: {"slug": B(o)}, **kw),
-        A("member of B → group G", "member_b", method, lambda o: {"slug": G(o)}, **kw),
+        A("member of G → group B", "member", method, lambda o: {"token": B(o)}, **kw),
+        A("member of B → group G", "member_b", method, lambda o: {"token": G(o)}, **kw),
     ]
 
 
 def meeting_swaps(method: str, **kw: Any) -> list[Attempt]:
-    """Own group's slug with the other group's meeting id, and the other way round."""
+    """Own group's token with the other group's meeting id, and the other way round."""
     return [
         A(
-            "G's slug, B's meeting",
+            "G's token, B's meeting",
             "member",
             method,
-            lambda o: {"slug": G(o), "pk": o.meeting_b.pk},
+            lambda o: {"token": G(o), "pk": o.meeting_b.pk},
             **kw,
         ),
         A(
-            "B's slug, B's meeting, by a member of G",
+            "B's token, B's meeting, by a member of G",
             "member",
             method,
-            lambda o: {"slug": B(o), "pk": o.meeting_b.pk},
+            lambda o: {"token": B(o), "pk": o.meeting_b.pk},
             **kw,
         ),
         A(
-            "B's slug, G's meeting, by a member of B",
+            "B's token, G's meeting, by a member of B",
             "member_b",
             method,
-            lambda o: {"slug": B(o), "pk": o.meeting_g.pk},
+            lambda o: {"token": B(o), "pk": o.meeting_g.pk},
             **kw,
         ),
     ]
@@ -228,20 +232,39 @@ ATTEMPTS: dict[str, list[Attempt]] = {
     # Inside a group.
     "groups:inside": inside_group_b_by_member_of_g("get"),
     "groups:meeting_guide": inside_group_b_by_member_of_g("get"),
+    # The old addresses by slug send only the group's own participants on.
+    "groups:inside_old_address": [
+        A("member of G → group B", "member", "get", lambda o: {"slug": B_SLUG(o)}),
+        A("member of B → group G", "member_b", "get", lambda o: {"slug": G_SLUG(o)}),
+    ],
+    "groups:inside_old_address_below": [
+        A(
+            "member of B → a meeting of group G",
+            "member_b",
+            "post",
+            lambda o: {"slug": G_SLUG(o), "rest": f"moter/{o.meeting_g.pk}/avlys/"},
+        ),
+        A(
+            "member of G → group B's requests",
+            "member",
+            "get",
+            lambda o: {"slug": B_SLUG(o), "rest": "foresporsler/"},
+        ),
+    ],
     "decisions:proposals": inside_group_b_by_member_of_g("get"),
     "decisions:propose": [
         A(
             "member of G → group B",
             "member",
             "post",
-            lambda o: {"slug": B(o), "kind": "end"},
+            lambda o: {"token": B(o), "kind": "end"},
             data=lambda o: {"note": "Vi avslutter"},
         ),
         A(
             "member of B → group G",
             "member_b",
             "post",
-            lambda o: {"slug": G(o), "kind": "end"},
+            lambda o: {"token": G(o), "kind": "end"},
             data=lambda o: {"at_once": "1"},
         ),
     ],
@@ -250,14 +273,14 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "G's page, B's proposal",
             "member",
             "post",
-            lambda o: {"slug": G(o), "pk": o.proposal_b.pk},
+            lambda o: {"token": G(o), "pk": o.proposal_b.pk},
             data=lambda o: {"answer": "no", "note": "Nei"},
         ),
         A(
             "B's page, by a member of G",
             "member",
             "post",
-            lambda o: {"slug": B(o), "pk": o.proposal_b.pk},
+            lambda o: {"token": B(o), "pk": o.proposal_b.pk},
             data=lambda o: {"answer": "yes"},
         ),
     ],
@@ -266,36 +289,36 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "G's page, B's proposal, by its initiator",
             "initiator",
             "post",
-            lambda o: {"slug": G(o), "pk": o.proposal_b.pk},
+            lambda o: {"token": G(o), "pk": o.proposal_b.pk},
         ),
         A(
             "B's page, by a member of G",
             "member",
             "post",
-            lambda o: {"slug": B(o), "pk": o.proposal_b.pk},
+            lambda o: {"token": B(o), "pk": o.proposal_b.pk},
         ),
     ],
     "groups:starting_guide": [
-        A("initiator of G → group B", "initiator", "get", lambda o: {"slug": B(o)}),
+        A("initiator of G → group B", "initiator", "get", lambda o: {"token": B(o)}),
     ],
     "groups:starting_guide_tick": [
         A(
             "initiator of G → group B",
             "initiator",
             "post",
-            lambda o: {"slug": B(o)},
+            lambda o: {"token": B(o)},
             data=lambda o: {"item": "m1_welcome", "ticked": "on"},
         ),
     ],
     "groups:step_back": [
-        A("initiator of G → group B", "initiator", "post", lambda o: {"slug": B(o)}),
+        A("initiator of G → group B", "initiator", "post", lambda o: {"token": B(o)}),
     ],
     "groups:support_request": [
         A(
             "initiator of G → group B",
             "initiator",
             "post",
-            lambda o: {"slug": B(o)},
+            lambda o: {"token": B(o)},
             data=lambda o: {"message": "Vi trenger hjelp"},
         ),
     ],
@@ -309,7 +332,7 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "G's page, B's turn in the body",
             "member",
             "post",
-            lambda o: {"slug": G(o)},
+            lambda o: {"token": G(o)},
             data=lambda o: {"own_turn": o.turn_g.pk, "other_turn": o.turn_b.pk},
             allowed={302, 400, 404},
         ),
@@ -321,7 +344,7 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "initiator of G → group B",
             "initiator",
             "post",
-            lambda o: {"slug": B(o)},
+            lambda o: {"token": B(o)},
             data=lambda o: {"lines": "Vi møtes presis."},
         ),
     ],
@@ -331,21 +354,21 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "G's page, B's request",
             "member",
             "post",
-            lambda o: {"slug": G(o), "pk": o.join_request_b.pk},
+            lambda o: {"token": G(o), "pk": o.join_request_b.pk},
             data=lambda o: {"answer": "yes"},
         ),
         A(
             "B's page, by a member of G",
             "member",
             "post",
-            lambda o: {"slug": B(o), "pk": o.join_request_b.pk},
+            lambda o: {"token": B(o), "pk": o.join_request_b.pk},
             data=lambda o: {"answer": "yes"},
         ),
     ],
     "joining:leave": [
         # Leaving a group one is not in: nothing to leave.
-        A("member of B → group G", "member_b", "post", lambda o: {"slug": G(o)}),
-        A("seeker → group G", "seeker", "post", lambda o: {"slug": G(o)}),
+        A("member of B → group G", "member_b", "post", lambda o: {"token": G(o)}),
+        A("seeker → group G", "seeker", "post", lambda o: {"token": G(o)}),
     ],
     "meetings:schedule": inside_group_b_by_member_of_g("post", data=lambda o: {"weekday": "1"}),
     "meetings:detail": meeting_swaps("get"),
@@ -416,7 +439,7 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "former member of G → group B",
             "former_member",
             "post",
-            lambda o: {"slug": B(o)},
+            lambda o: {"token": B(o)},
             data=lambda o: {"works": "4", "safe": "yes"},
         ),
     ],

@@ -52,7 +52,7 @@ def test_every_page_of_a_logged_in_person_is_not_stored(roles, role):
     group = roles.group
     urls = ["/", "/grupper/", group.get_absolute_url(), reverse("groups:mine")]
     if role == "member":
-        urls.append(reverse("groups:inside", kwargs={"slug": group.slug}))
+        urls.append(group.inside_url("groups:inside"))
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
