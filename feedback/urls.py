@@ -5,7 +5,7 @@ from . import views
 app_name = "feedback"
 
 urlpatterns = [
-    path("inne/<str:token>/tilbakemelding/", views.feedback_answer, name="answer"),
+    path("tilbakemelding/<str:token>/", views.feedback_answer, name="answer"),
     path(
         "personale/kontaktpunkt/<slug:slug>/tilbakemeldinger/",
         views.contact_point_feedback,

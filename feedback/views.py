@@ -1,8 +1,9 @@
 """The three questions for members, and what staff may see of the answers.
 
-The questions live at ``/inne/<token>/tilbakemelding/``, beside the group's
-inside pages (the opaque token, never the slug) but not behind their gate,
-because a member who has just left answers them too; anyone else gets 404.
+The questions live at ``/tilbakemelding/<token>/``: by the group's opaque
+token like its inside pages, never its slug, but outside them and their
+gate, because a member who has just left answers them too; anyone else
+gets 404.
 The contact point reads its groups' texts at
 ``/personale/kontaktpunkt/<slug>/tilbakemeldinger/`` (its own staff only, not
 the district office); district offices see the counts at

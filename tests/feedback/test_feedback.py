@@ -174,7 +174,7 @@ def test_leaving_sends_the_member_to_the_questions_for_thirty_days(client):
     group, [membership], _district = a_group(1)
     login(client, membership.user)
 
-    response = client.post(reverse("joining:leave", kwargs={"slug": group.slug}))
+    response = client.post(group.inside_url("joining:leave"))
 
     url = group.inside_url("feedback:answer")
     assert response.status_code == 302 and response["Location"] == url
@@ -193,7 +193,7 @@ def test_someone_who_never_answers_leaves_for_their_list_of_groups(client):
     Answered.objects.create(membership=membership, occasion="leaving")
     login(client, membership.user)
 
-    response = client.post(reverse("joining:leave", kwargs={"slug": group.slug}))
+    response = client.post(group.inside_url("joining:leave"))
 
     assert response["Location"] == reverse("groups:mine")
 
