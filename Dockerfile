@@ -27,6 +27,7 @@ COPY meetings ./meetings
 COPY notifications ./notifications
 COPY monitoring ./monitoring
 COPY directory ./directory
+COPY feedback ./feedback
 COPY privacy ./privacy
 COPY demo ./demo
 RUN pip install .
