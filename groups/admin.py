@@ -51,6 +51,9 @@ class GroupAdmin(admin.ModelAdmin):
     # Both name a person beside the group: its contact person is one of its
     # members, and its creator may be its initiator (docs/privacy.md).
     exclude = ["contact_person", "created_by"]
+    # Recorded by the lifecycle and read by the statistics, not typed: and a
+    # time in October's repeated hour could not be posted back unambiguously.
+    readonly_fields = ["state_changed_at", "published_at", "started_at", "self_run_at"]
 
     def save_model(self, request: Any, obj: Group, form: Any, change: bool) -> None:
         """Save, and announce a new state or meeting time like the services do."""
