@@ -162,6 +162,33 @@ UNFOLD_SCRIPT = """
 """
 
 
+# Open the folds, then wait two frames: a fold's content becomes visible
+# through a (reduced-motion, near-zero) transition that needs a frame to run,
+# and text read before it would miss what the fold holds.
+UNFOLD_AND_SETTLE = """
+() => new Promise((resolve) => {
+  document.querySelectorAll("main details").forEach((details) => { details.open = true; });
+  requestAnimationFrame(() => requestAnimationFrame(resolve));
+})
+"""
+
+
+def unfold_after_goto(page: Page, request: pytest.FixtureRequest) -> None:
+    """In an unfolded story, every ``goto`` also opens the folds once the page has
+    loaded, so that what a story reads next never depends on when the init
+    script's listener ran on a busy machine."""
+    if not request.node.get_closest_marker("unfolded"):
+        return
+    goto = page.goto
+
+    def goto_unfolded(*args: Any, **kwargs: Any) -> Any:
+        response = goto(*args, **kwargs)
+        page.evaluate(UNFOLD_AND_SETTLE)
+        return response
+
+    page.goto = goto_unfolded  # type: ignore[method-assign]
+
+
 def new_context(browser: Browser, request: pytest.FixtureRequest) -> BrowserContext:
     """A browser context asking for Norwegian like most visitors, at desktop width."""
     # Reduced motion: folded parts open at once, not over 0.4 s that axe and
@@ -182,6 +209,7 @@ def page(
     """A fresh browser context per test, asking for Norwegian like most visitors."""
     context = new_context(browser, request)
     page = context.new_page()
+    unfold_after_goto(page, request)
     # CSP violations and failed loads (404 for a static file) end up here.
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
     page.on("pageerror", lambda exc: console_errors.append(str(exc)))
@@ -213,6 +241,7 @@ def open_as(
         context = new_context(browser, request)
         contexts.append(context)
         page = context.new_page()
+        unfold_after_goto(page, request)
         if user is not None:
             use_session(page, live_server, user, mfa=mfa)
         page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
