@@ -1,0 +1,82 @@
+"""Kommune outlines for maps, from ``places/data/kommune_shapes.json``.
+
+The file is built by ``scripts/build_map.py`` (docs/gazetteer.md): one SVG
+path per kommune number, in integer coordinates of one viewBox covering
+the country, north up. It is read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+SHAPES_FILE = Path(__file__).resolve().parent / "data" / "kommune_shapes.json"
+
+Box = tuple[int, int, int, int]  # min x, min y, max x, max y
+
+_COMMAND = re.compile(r"([Mlz])([^Mlz]*)")
+
+
+def path_box(d: str) -> Box:
+    """The bounding box of a path written as the build writes them
+    (``M x y`` absolute, ``l dx dy ...`` relative, ``z``)."""
+    xs: list[int] = []
+    ys: list[int] = []
+    x = y = 0
+    for command, args in _COMMAND.findall(d):
+        numbers = [int(v) for v in args.split()]
+        if command == "M":
+            x, y = numbers[0], numbers[1]
+            xs.append(x)
+            ys.append(y)
+        elif command == "l":
+            for i in range(0, len(numbers) - 1, 2):
+                x += numbers[i]
+                y += numbers[i + 1]
+                xs.append(x)
+                ys.append(y)
+    if not xs:
+        raise ValueError("a path without points")
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def union(boxes: list[Box]) -> Box | None:
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@dataclass(frozen=True)
+class KommuneShapes:
+    viewbox: Box  # x, y, width, height of the whole country
+    paths: dict[str, str]  # kommune number -> path ``d``
+    boxes: dict[str, Box]
+    # Kommuner drawn with one shared outline (Ålesund and Haram): number -> all
+    # the numbers sharing its outline, itself included.
+    shared: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1)
+def kommune_shapes() -> KommuneShapes:
+    """The outlines, parsed once per process."""
+    data = json.loads(SHAPES_FILE.read_text(encoding="utf-8"))
+    paths: dict[str, str] = data["kommuner"]
+    shared: dict[str, tuple[str, ...]] = {}
+    for numbers in data["shared"]:
+        for number in numbers:
+            shared[number] = tuple(numbers)
+    x, y, width, height = data["viewbox"]
+    return KommuneShapes(
+        viewbox=(x, y, width, height),
+        paths=paths,
+        boxes={number: path_box(d) for number, d in paths.items()},
+        shared=shared,
+    )
