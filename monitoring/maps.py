@@ -110,7 +110,7 @@ def colour_for(value: PeopleCount, layer: str) -> str:
 def legend(layer: str) -> list[Legend]:
     small, shades = PALETTES[layer]
     items = [
-        Legend(NONE_COLOUR, gettext("None")),
+        Legend(NONE_COLOUR, pgettext("map legend", "None")),
         Legend(small, gettext("Fewer than 3 (%(shown)s)") % {"shown": suppressed()}),
     ]
     for index, (lower, shade) in enumerate(shades):
@@ -248,8 +248,8 @@ def _table(area: list[tuple[int, str, str]], cells: dict[str, Cell]) -> Table:
         total=total,
         people_columns=(1, 2, 3),
         note=gettext(
-            "Municipalities not listed have none. On the map, numbers from 1 to 2 are shown "
-            "as “%(shown)s” and get a colour of their own. Ålesund and Haram share one outline: "
+            "Municipalities not listed have none. On the map and here, 1 or 2 is shown as "
+            "“%(shown)s” and has a colour of its own. Ålesund and Haram share one outline: "
             "the boundaries are from 2020, when they were one municipality."
         )
         % {"shown": suppressed()},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,11 +14,11 @@ from django.urls import reverse
 
 from groups.models import Group
 from monitoring import maps
-from places.models import Fylke, Kommune
+from places.models import Kommune
 from places.shapes import SHAPES_FILE, kommune_shapes, path_box
 from tests.factories import ContactPointFactory, GroupFactory
 
-from .conftest import register_interest
+from .conftest import MapWorld, build_map_world, register_interest
 
 DASHBOARD = reverse("monitoring:dashboard")
 PATH_D = re.compile(r"^(M-?\d+ -?\d+l-?\d+ -?\d+( -?\d+ -?\d+)+z)+$")
@@ -54,42 +53,9 @@ def test_north_is_up_and_south_is_down():
     assert boxes["5636"][0] > boxes["4601"][2]  # Nesseby lies east of Bergen
 
 
-@dataclass
-class MapWorld:
-    roles: Any
-    theme: Any
-
-
 @pytest.fixture
 def map_world(clock, roles) -> MapWorld:
-    """District A gets Vestland (46), district B Rogaland (11); groups and
-    interest in real kommuner, with small numbers on purpose."""
-    w = roles
-    Fylke.objects.filter(number="46").update(district=w.district_a)
-    Fylke.objects.filter(number="11").update(district=w.district_b)
-    kommune = {k.number: k for k in Kommune.objects.filter(number__in=["4601", "4621", "1103"])}
-    bergen = ContactPointFactory(slug="kp-bergen", name="Kp Bergen", kommune=kommune["4601"])
-    voss = ContactPointFactory(slug="kp-voss", name="Kp Voss", kommune=kommune["4621"])
-    stavanger = ContactPointFactory(
-        slug="kp-stavanger", name="Kp Stavanger", kommune=kommune["1103"]
-    )
-
-    def group(cp: Any, members: int) -> None:
-        GroupFactory(
-            contact_point=cp, theme=w.theme, state=Group.State.SELF_RUN, member_count=members
-        )
-
-    group(bergen, 4)  # Bergen: 1 group, 4 members
-    for _ in range(3):
-        group(voss, 5)  # Voss: 3 groups, 15 members
-    for _ in range(5):
-        group(stavanger, 6)  # Stavanger (district B): 5 groups
-    sogndal = Kommune.objects.get(number="4640")  # more than 30 km from any group
-    kinn = Kommune.objects.get(number="4602")
-    register_interest(w.theme, sogndal, 4)
-    register_interest(w.theme, kinn, 2)
-    register_interest(w.theme, kommune["4601"], 5)  # a group in Bergen: met
-    return MapWorld(roles=w, theme=w.theme)
+    return build_map_world(roles)
 
 
 def paths(content: str) -> dict[str, tuple[str, str]]:
