@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
 from places.models import Kommune
@@ -50,6 +51,10 @@ PALETTES = {
     GROUPS: ("#c6dbef", ((3, "#6baed6"), (5, "#2171b5"), (10, "#08306b"))),
     WAITING: ("#fdd0a2", ((3, "#fd8d3c"), (10, "#d94801"), (25, "#7f2704"))),
 }
+# "<3" is striped as well (light ground, stripes of the middle shade), so it
+# differs from "none" and from the shades by more than its colour.
+SMALL_PATTERN = "map-small"
+SMALL_FILL = f"url(#{SMALL_PATTERN})"
 MARGIN = 0.03  # around a cropped area, of its larger side
 
 
@@ -61,15 +66,15 @@ class Cell:
     members: tuple[int, int] = (0, 0)
     waiting: tuple[int, int] = (0, 0)
 
-    @property
+    @cached_property
     def shown_groups(self) -> PeopleCount:
         return people(published=published_cell(self.groups), raw=self.groups)
 
-    @property
+    @cached_property
     def shown_members(self) -> PeopleCount:
         return people(published=self.members[0], raw=self.members[1])
 
-    @property
+    @cached_property
     def shown_waiting(self) -> PeopleCount:
         return people(published=self.waiting[0], raw=self.waiting[1])
 
@@ -92,14 +97,15 @@ def combined(cells: Sequence[Cell], layer: str) -> PeopleCount:
 class Legend:
     colour: str
     label: str
+    stripes: str = ""  # the stripe colour of the "<3" class
 
 
 def colour_for(value: PeopleCount, layer: str) -> str:
     if value == 0:
         return NONE_COLOUR
-    small, shades = PALETTES[layer]
+    shades = PALETTES[layer][1]
     if not isinstance(value, int):
-        return small
+        return SMALL_FILL
     colour = shades[0][1]
     for lower, shade in shades:
         if value >= lower:
@@ -111,7 +117,11 @@ def legend(layer: str) -> list[Legend]:
     small, shades = PALETTES[layer]
     items = [
         Legend(NONE_COLOUR, pgettext("map legend", "None")),
-        Legend(small, gettext("Fewer than 3 (%(shown)s)") % {"shown": suppressed()}),
+        Legend(
+            small,
+            gettext("Fewer than 3 (%(shown)s)") % {"shown": suppressed()},
+            stripes=shades[1][1],
+        ),
     ]
     for index, (lower, shade) in enumerate(shades):
         if index + 1 < len(shades):
@@ -122,11 +132,16 @@ def legend(layer: str) -> list[Legend]:
     return items
 
 
-def describe_kommune(name: str, cell: Cell) -> str:
+def kommune_title() -> str:
+    """The title of one kommune on the map, translated once per page."""
     return gettext(
         "%(name)s: running groups %(groups)s, members %(members)s, "
         "waiting with no group within reach %(waiting)s"
-    ) % {
+    )
+
+
+def describe_kommune(name: str, cell: Cell, template: str | None = None) -> str:
+    return (template or kommune_title()) % {
         "name": name,
         "groups": cell.shown_groups,
         "members": cell.shown_members,
@@ -174,13 +189,14 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
     paths = []
     boxes = []
     done: set[str] = set()
+    template = kommune_title()
     for number in sorted(cells, key=lambda n: names[n]):
         if number in done or number not in shapes.paths:
             continue
         together = [n for n in shapes.shared.get(number, (number,)) if n in cells]
         done.update(together)
         value = combined([cells[n] for n in together], layer)
-        title = "; ".join(describe_kommune(names[n], cells[n]) for n in together)
+        title = "; ".join(describe_kommune(names[n], cells[n], template) for n in together)
         paths.append((shapes.paths[number], colour_for(value, layer), together[0], title))
         boxes.append(shapes.boxes[number])
 
@@ -192,16 +208,25 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
         "Map of %(count)d municipalities coloured by %(layer)s. The table below the map "
         "has the same numbers."
     ) % {"count": len(paths), "layer": layer_name}
-    body = format_html_join(
-        "",
-        '<path d="{}" fill="{}" data-kommune="{}"><title>{}</title></path>',
-        paths,
+    # Joined here, not through format_html: 357 paths in one string. The
+    # outline holds path commands only (checked when the file is read), the
+    # fill is a constant of this module, the number four digits; the title
+    # is escaped.
+    body = mark_safe(  # noqa: S308
+        "".join(
+            f'<path d="{d}" fill="{fill}" data-kommune="{number}"><title>{escape(title)}</title>'
+            "</path>"
+            for d, fill, number, title in paths
+        )
     )
     svg = format_html(
         '<svg class="map" role="img" aria-labelledby="map-title map-desc" '
         'viewBox="{x} {y} {w} {h}" preserveAspectRatio="xMidYMid meet" '
         'xmlns="http://www.w3.org/2000/svg">'
         '<title id="map-title">{title}</title><desc id="map-desc">{desc}</desc>'
+        '<defs><pattern id="{pattern}" patternUnits="userSpaceOnUse" width="{p}" height="{p}" '
+        'patternTransform="rotate(45)"><rect width="{p}" height="{p}" fill="{ground}"></rect>'
+        '<rect width="{stripe}" height="{p}" fill="{stripes}"></rect></pattern></defs>'
         '<g fill-rule="evenodd" stroke="{outline}" stroke-width="{stroke}" '
         'stroke-linejoin="round">{body}</g></svg>',
         x=x,
@@ -210,6 +235,11 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
         h=height,
         title=gettext("Map: %(layer)s by municipality") % {"layer": layer_name},
         desc=summary,
+        pattern=SMALL_PATTERN,
+        p=max(3, round(width / 120)),  # about 5 px at the page's width
+        stripe=max(1, round(width / 400)),
+        ground=PALETTES[layer][0],
+        stripes=PALETTES[layer][1][1][1],
         outline=OUTLINE,
         # about half a pixel at the page's width, whatever the crop
         stroke=max(1, round(width / 1400)),
@@ -248,9 +278,9 @@ def _table(area: list[tuple[int, str, str]], cells: dict[str, Cell]) -> Table:
         total=total,
         people_columns=(1, 2, 3),
         note=gettext(
-            "Municipalities not listed have none. On the map and here, 1 or 2 is shown as "
-            "“%(shown)s” and has a colour of its own. Ålesund and Haram share one outline: "
-            "the boundaries are from 2020, when they were one municipality."
+            "Municipalities not listed have none. Here and in the map's titles, 1 or 2 is "
+            "shown as “%(shown)s”; on the map it is striped. Ålesund and Haram share one "
+            "outline: the boundaries are from 2020, when they were one municipality."
         )
         % {"shown": suppressed()},
     )

@@ -18,6 +18,8 @@ SHAPES_FILE = Path(__file__).resolve().parent / "data" / "kommune_shapes.json"
 Box = tuple[int, int, int, int]  # min x, min y, max x, max y
 
 _COMMAND = re.compile(r"([Mlz])([^Mlz]*)")
+# What a path from the build may hold: so it can go into a page unescaped.
+_PATH_TEXT = re.compile(r"^[Mlz0-9 \-]+$")
 
 
 def path_box(d: str) -> Box:
@@ -67,8 +69,17 @@ class KommuneShapes:
 @lru_cache(maxsize=1)
 def kommune_shapes() -> KommuneShapes:
     """The outlines, parsed once per process."""
-    data = json.loads(SHAPES_FILE.read_text(encoding="utf-8"))
+    return parse_shapes(SHAPES_FILE.read_text(encoding="utf-8"))
+
+
+def parse_shapes(text: str) -> KommuneShapes:
+    """The outlines from the file's text; ``ValueError`` if a path holds
+    anything but path commands (the map puts them into pages unescaped)."""
+    data = json.loads(text)
     paths: dict[str, str] = data["kommuner"]
+    for number, d in paths.items():
+        if not _PATH_TEXT.match(d):
+            raise ValueError(f"kommune {number}: the outline holds more than path commands")
     shared: dict[str, tuple[str, ...]] = {}
     for numbers in data["shared"]:
         for number in numbers:

@@ -4,6 +4,7 @@ every shaded number, and who sees which part of the country."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from typing import Any
 
@@ -15,15 +16,14 @@ from django.urls import reverse
 from groups.models import Group
 from monitoring import maps
 from places.models import Kommune
-from places.shapes import SHAPES_FILE, kommune_shapes, path_box
+from places.shapes import SHAPES_FILE, kommune_shapes, parse_shapes, path_box
 from tests.factories import ContactPointFactory, GroupFactory
 
 from .conftest import MapWorld, build_map_world, register_interest
 
 DASHBOARD = reverse("monitoring:dashboard")
 PATH_D = re.compile(r"^(M-?\d+ -?\d+l-?\d+ -?\d+( -?\d+ -?\d+)+z)+$")
-SMALL = maps.PALETTES[maps.GROUPS][0]
-SMALL_WAITING = maps.PALETTES[maps.WAITING][0]
+SMALL = maps.SMALL_FILL
 
 
 def test_the_data_file_has_every_kommune_with_a_valid_path():
@@ -45,6 +45,14 @@ def test_the_data_file_has_every_kommune_with_a_valid_path():
     assert SHAPES_FILE.stat().st_size < 300_000
 
 
+def test_an_outline_with_anything_but_path_commands_is_refused():
+    good = {"viewbox": [0, 0, 10, 10], "shared": [], "kommuner": {"0301": "M1 1l2 0 0 2z"}}
+    assert parse_shapes(json.dumps(good)).boxes["0301"] == (1, 1, 3, 3)
+    bad = {**good, "kommuner": {"0301": 'M1 1l2 0 0 2z"/><script>alert(1)</script>'}}
+    with pytest.raises(ValueError, match="0301"):
+        parse_shapes(json.dumps(bad))
+
+
 def test_north_is_up_and_south_is_down():
     boxes = kommune_shapes().boxes
     oslo, tromso, kristiansand = boxes["0301"], boxes["5501"], boxes["4204"]
@@ -61,7 +69,8 @@ def map_world(clock, roles) -> MapWorld:
 def paths(content: str) -> dict[str, tuple[str, str]]:
     """kommune number -> (fill, title) of every path on the map."""
     found = re.findall(
-        r'<path d="[^"]+" fill="(#[0-9a-f]{6})" data-kommune="(\d{4})"><title>([^<]*)</title>',
+        r'<path d="[^"]+" fill="(#[0-9a-f]{6}|url\(#map-small\))" '
+        r'data-kommune="(\d{4})"><title>([^<]*)</title>',
         content,
     )
     return {number: (fill, title) for fill, number, title in found}
@@ -94,13 +103,15 @@ def test_groups_layer_suppresses_small_numbers(map_world, role_client):
     assert "waiting with no group within reach 4" in drawn["4640"][1]
     assert "waiting with no group within reach &lt;3" in drawn["4602"][1]
     assert 'role="img"' in content and '<title id="map-title">' in content
+    # "<3" is striped: the pattern is defined in the map itself
+    assert f'<pattern id="{maps.SMALL_PATTERN}"' in content
 
 
 def test_waiting_layer_is_shaded_by_unmet_demand(map_world, role_client):
     content = get(english(role_client, "district_staff"), kart="venter")
     drawn = paths(content)
     assert drawn["4640"][0] == "#fd8d3c"  # 4 people waiting
-    assert drawn["4602"][0] == SMALL_WAITING  # 2 people: "<3"
+    assert drawn["4602"][0] == SMALL  # 2 people: "<3"
     assert drawn["4601"][0] == maps.NONE_COLOUR  # met by the group in Bergen
     assert 'name="kart" value="venter"' in content  # the filters keep the layer
 
