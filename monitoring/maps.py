@@ -188,6 +188,7 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
     shapes = kommune_shapes()
     paths = []
     boxes = []
+    classes = {"none": 0, "small": 0, "shaded": 0}
     done: set[str] = set()
     template = kommune_title()
     for number in sorted(cells, key=lambda n: names[n]):
@@ -196,6 +197,7 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
         together = [n for n in shapes.shared.get(number, (number,)) if n in cells]
         done.update(together)
         value = combined([cells[n] for n in together], layer)
+        classes["none" if value == 0 else "shaded" if isinstance(value, int) else "small"] += 1
         title = "; ".join(describe_kommune(names[n], cells[n], template) for n in together)
         paths.append((shapes.paths[number], colour_for(value, layer), together[0], title))
         boxes.append(shapes.boxes[number])
@@ -208,6 +210,11 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
         "Map of %(count)d municipalities coloured by %(layer)s. The table below the map "
         "has the same numbers."
     ) % {"count": len(paths), "layer": layer_name}
+    summary += (
+        " "
+        + gettext("%(shaded)d with 3 or more, %(small)d with fewer than 3, %(none)d with none.")
+        % classes
+    )
     # Joined here, not through format_html: 357 paths in one string. The
     # outline holds path commands only (checked when the file is read), the
     # fill is a constant of this module, the number four digits; the title

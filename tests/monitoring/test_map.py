@@ -105,6 +105,11 @@ def test_groups_layer_suppresses_small_numbers(map_world, role_client):
     assert 'role="img"' in content and '<title id="map-title">' in content
     # "<3" is striped: the pattern is defined in the map itself
     assert f'<pattern id="{maps.SMALL_PATTERN}"' in content
+    # The summary counts the drawn kommuner by class: Voss has 3 or more,
+    # Bergen fewer than 3, the other 41 of Vestland none.
+    desc = re.search(r'<desc id="map-desc">([^<]*)</desc>', content)
+    assert desc is not None
+    assert desc.group(1).endswith("1 with 3 or more, 1 with fewer than 3, 41 with none.")
 
 
 def test_waiting_layer_is_shaded_by_unmet_demand(map_world, role_client):
