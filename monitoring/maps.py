@@ -45,6 +45,7 @@ LAYERS = (GROUPS, WAITING)
 
 NONE_COLOUR = "#f2f2f2"
 OUTLINE = "#5c5c5c"  # kommune borders: 6.6:1 against white, 5.9:1 against the lightest fill
+FYLKE_OUTLINE = "#1a1a1a"  # fylke borders, twice as wide
 # Sequential, colour-blind-safe (ColorBrewer "Blues" and "Oranges"), lightest first:
 # "<3" has its own class, then the shaded classes from their lower bound.
 PALETTES = {
@@ -201,6 +202,11 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
         title = "; ".join(describe_kommune(names[n], cells[n], template) for n in together)
         paths.append((shapes.paths[number], colour_for(value, layer), together[0], title))
         boxes.append(shapes.boxes[number])
+    # Fylke borders between two fylker that are both on the map.
+    fylker = {number[:2] for _, _, number, _ in paths}
+    borders = "".join(
+        d for (a, b), d in shapes.fylke_borders.items() if a in fylker and b in fylker
+    )
 
     x, y, width, height = kommune_shapes().viewbox if scope.national else _viewbox(boxes)
     layer_name = (
@@ -235,7 +241,7 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
         'patternTransform="rotate(45)"><rect width="{p}" height="{p}" fill="{ground}"></rect>'
         '<rect width="{stripe}" height="{p}" fill="{stripes}"></rect></pattern></defs>'
         '<g fill-rule="evenodd" stroke="{outline}" stroke-width="{stroke}" '
-        'stroke-linejoin="round">{body}</g></svg>',
+        'stroke-linejoin="round">{body}</g>{borders}</svg>',
         x=x,
         y=y,
         w=width,
@@ -251,6 +257,15 @@ def kommune_map(scope: Scope, data: Dashboard, layer: str) -> KommuneMap:
         # about half a pixel at the page's width, whatever the crop
         stroke=max(1, round(width / 1400)),
         body=body,
+        borders=format_html(
+            '<path d="{}" fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round" '
+            'pointer-events="none"></path>',
+            borders,
+            FYLKE_OUTLINE,
+            2 * max(1, round(width / 1400)),
+        )
+        if borders
+        else "",
     )
     return KommuneMap(
         layer=layer,

@@ -64,6 +64,8 @@ class KommuneShapes:
     # Kommuner drawn with one shared outline (Ålesund and Haram): number -> all
     # the numbers sharing its outline, itself included.
     shared: dict[str, tuple[str, ...]]
+    # The border between two fylker, keyed by both numbers: (a, b) -> open path.
+    fylke_borders: dict[tuple[str, str], str]
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +82,12 @@ def parse_shapes(text: str) -> KommuneShapes:
     for number, d in paths.items():
         if not _PATH_TEXT.match(d):
             raise ValueError(f"kommune {number}: the outline holds more than path commands")
+    borders: dict[tuple[str, str], str] = {}
+    for pair, d in data.get("fylke_borders", {}).items():
+        if not _PATH_TEXT.match(d):
+            raise ValueError(f"fylke border {pair}: more than path commands")
+        first, second = pair.split("-")
+        borders[(first, second)] = d
     shared: dict[str, tuple[str, ...]] = {}
     for numbers in data["shared"]:
         for number in numbers:
@@ -90,4 +98,5 @@ def parse_shapes(text: str) -> KommuneShapes:
         paths=paths,
         boxes={number: path_box(d) for number, d in paths.items()},
         shared=shared,
+        fylke_borders=borders,
     )

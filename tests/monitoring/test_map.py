@@ -43,6 +43,7 @@ def test_the_data_file_has_every_kommune_with_a_valid_path():
     assert sum(1 for d in set(shapes.paths.values())) == 356
     # small enough to ship in a page
     assert SHAPES_FILE.stat().st_size < 300_000
+    assert len(shapes.fylke_borders) >= 14  # 15 fylker, each meets another
 
 
 def test_an_outline_with_anything_but_path_commands_is_refused():
@@ -171,6 +172,17 @@ def test_national_admin_sees_the_whole_country(map_world, role_client):
     assert set(paths(district_b)) == set(
         Kommune.objects.filter(fylke__number="11").values_list("number", flat=True)
     )
+
+
+def test_fylke_borders_are_drawn_between_fylker_on_the_map(map_world, role_client):
+    borders = kommune_shapes().fylke_borders
+    assert ("11", "46") in borders and ("46", "50") not in borders
+    national = get(english(role_client, "national_admin"))
+    assert borders[("11", "46")] in national and borders[("55", "56")] in national
+    # Vestland alone: no fylke border, not even those to its neighbours
+    district = get(english(role_client, "district_staff"))
+    assert 'pointer-events="none"' not in district
+    assert borders[("11", "46")] not in district
 
 
 def test_a_kommune_filter_draws_that_kommune(map_world, role_client):
