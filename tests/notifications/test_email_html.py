@@ -146,6 +146,7 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         message("staff_invitation", invitation=staff_invitation.pk),
         message("district_digest", district_staff, week="2026-W47", districts=str(district.pk)),
         message("change_report", report=report.pk),
+        message("board_post", member, membership=member_membership.pk, visits=0),
     ]
 
 

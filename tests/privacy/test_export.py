@@ -132,6 +132,8 @@ def test_the_file_keeps_its_shape():
             "proposals_made",
             "answers_to_proposals",
             "feedback_answered",
+            "board_posts",
+            "board_reading",
         ]
     # Rows that no app added to get the empty value.
     quiet = [m for m in data["memberships"] if not m["pledge_signatures"]]
