@@ -4,7 +4,8 @@ Registered with ``notifications.registry`` (this module is discovered at
 start-up). It names no group, no theme, no author and carries no text: only
 the link to the board by the group's opaque inside token. It is rendered at
 send time and dropped when it is no longer wanted: the reader has left, turned
-notices off, or has opened the board since it was queued.
+notices off, has opened the board since it was queued, or nothing new is left
+to read (the post was deleted, or went with its author).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from notifications.registry import Rendered
 from notifications.render import email, param
 
 from .models import Reader
+from .selectors import unread_count
 
 
 @registry.register("board_post")
@@ -33,6 +35,8 @@ def render_board_post(message: OutgoingMessage) -> Rendered | None:
         return None
     reader = Reader.objects.filter(membership=membership).first()
     if reader is not None and (not reader.notices or reader.visits != param(message, "visits")):
+        return None
+    if not unread_count(membership=membership):
         return None
     url = settings.SITE_URL + membership.group.inside_url("board:board")
     subject = _("There is a new message in one of your groups")

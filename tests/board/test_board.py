@@ -128,6 +128,16 @@ def test_a_notice_is_dropped_when_the_member_has_read_the_board_or_left_before_i
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_notice_is_dropped_when_nothing_new_is_left_to_read():
+    _group, [author, _reader] = a_group(2)
+    post = services.post_create(membership=author, body="Feil gruppe, beklager")
+    services.post_delete(membership=author, post_id=post.pk)
+    outbox_tasks.dispatch()
+    assert [row.status for row in notices()] == [OutgoingMessage.Status.CANCELLED]
+    assert mail.outbox == []
+
+
+@time_machine.travel(NOW, tick=False)
 def test_empty_or_too_long_posts_are_refused():
     _group, [author, _other] = a_group(2)
     with pytest.raises(DomainError, match="Skriv en melding"):

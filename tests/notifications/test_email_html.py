@@ -87,6 +87,12 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         token="html-invitasjon",
     )
     member_membership = group.memberships.get(user=member)
+    from board.models import Post
+
+    # Something new on the board for the member: the initiator's post.
+    Post.objects.create(
+        group=group, membership=group.memberships.get(user=initiator), body="Kaffe på torsdag"
+    )
     declined = JoinRequest.objects.create(
         group=group,
         user=seeker,
