@@ -34,7 +34,7 @@ def _form(data: object = None) -> PostForm:
 @group_inside
 def board(request: AuthenticatedHttpRequest, group: Group, membership: Membership) -> HttpResponse:
     """Read the board and post to it. Opening it counts what is there as read."""
-    status = 200
+    status, retry_after = 200, 0
     reader = selectors.reader_for(membership=membership)
     seen_before = reader.seen_at if reader is not None else None
     if request.method == "POST":
@@ -49,7 +49,7 @@ def board(request: AuthenticatedHttpRequest, group: Group, membership: Membershi
                         "Wait a little and try again."
                     ),
                 )
-                status = 429
+                status, retry_after = 429, wait
             else:
                 try:
                     services.post_create(membership=membership, body=form.cleaned_data["body"])
@@ -84,7 +84,7 @@ def board(request: AuthenticatedHttpRequest, group: Group, membership: Membershi
         status=status,
     )
     if status == 429:
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(retry_after)
     return response
 
 

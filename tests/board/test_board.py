@@ -277,6 +277,7 @@ def test_posting_is_rate_limited_and_the_text_is_kept(client):
         assert client.post(url, {"body": text}).status_code == 302
     response = client.post(url, {"body": "Den tredje meldingen"})
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert "Den tredje meldingen" in response.content.decode()
     assert Post.objects.count() == 2
 
