@@ -323,3 +323,20 @@ def test_the_board_lists_with_a_fixed_number_of_queries(client, django_assert_ma
         services.post_create(membership=membership, body="Mer")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_demo_member_finds_messages_on_their_groups_board_once():
+    import io
+
+    from django.core.management import call_command
+
+    from demo.data import BOARD_POSTS, demo_email
+
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert Post.objects.count() == len(BOARD_POSTS)
+    [group_id] = set(Post.objects.values_list("group_id", flat=True))
+    member = Membership.objects.active().get(group_id=group_id, user__email=demo_email("member"))
+    assert selectors.unread_count(membership=member) == len(BOARD_POSTS)
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert Post.objects.count() == len(BOARD_POSTS)
