@@ -28,6 +28,7 @@ COPY notifications ./notifications
 COPY monitoring ./monitoring
 COPY directory ./directory
 COPY feedback ./feedback
+COPY board ./board
 COPY privacy ./privacy
 COPY demo ./demo
 RUN pip install .

@@ -69,7 +69,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy accounts core groups decisions organisations places interest pledges joining meetings notifications monitoring directory feedback privacy demo selvhjelp
+	$(BIN)/mypy accounts core groups decisions organisations places interest pledges joining meetings notifications monitoring directory feedback board privacy demo selvhjelp
 
 ## make fuzz: the property-based tests with a fresh seed and more examples (the suite
 ## itself uses the fixed seed of the "ci" profile); make fuzz SEED=<n> replays a run

@@ -2,8 +2,8 @@
 
 allauth limits logins, sign-ups and password resets itself
 (``ACCOUNT_RATE_LIMITS``). This module limits what allauth does not see: join
-requests, interest registrations, absence notices, reports of a change and
-the JSON API.
+requests, interest registrations, absence notices, reports of a change,
+posts on a group's board and the JSON API.
 
 Limits are configured per action in ``SELVHJELP_RATE_LIMITS`` with allauth's
 notation, a comma-separated list of ``<amount>/<period>/<key>``:
@@ -52,6 +52,7 @@ DEFAULT_RATE_LIMITS: dict[str, str] = {
     "absence": "30/h/user,120/h/ip",
     "api": "120/m/ip",
     "change_report": "5/h/user,10/h/ip",
+    "board_post": "20/h/user,60/h/ip",
 }
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])

@@ -246,3 +246,8 @@ INITIATOR_LOGIN_GROUPS = (1, 2, 3)
 # open proposal for the demo member to answer.
 PROPOSAL_GROUP = 0
 PROPOSAL_NOTE = "Mange av oss er bortreist i juli. Skal vi ta sommerpause og møtes igjen i august?"
+# Messages on the demo member's group board, oldest first (hours ago, text).
+BOARD_POSTS = (
+    (30, "Jeg tar med kaffe og noe å bite i på torsdag."),
+    (3, "Husk at vi er i det lille møterommet denne uka, det store er opptatt."),
+)

@@ -38,6 +38,8 @@ LAYOUT = (
     "memberships[].proposals_made",
     "memberships[].answers_to_proposals",
     "memberships[].feedback_answered",
+    "memberships[].board_posts",
+    "memberships[].board_reading",
     "join_requests",
     "waiting_list_entries",
     "group_invitations",

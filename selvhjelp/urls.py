@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("directory.urls")),  # before "grupper/": reporting a change to a group
     # Before "grupper/" and "personale/": a group's questions and what staff see of them.
     path("", include("feedback.urls")),
+    path("", include("board.urls")),
     path("", include("groups.urls")),
     path("interesse/", include("interest.urls")),
     path("personale/interesse/", include("interest.staff_urls")),

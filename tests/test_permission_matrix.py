@@ -157,6 +157,7 @@ def group_token(attr: str) -> Callable[[World], dict[str, Any]]:
 TO_INSIDE_G = Redirect("/inne/Gk4711alfa/", exact=True)
 TO_SIGN_G = Redirect("/inne/Gk4711alfa/taushetserklaering/", exact=True)
 TO_SIGN_DIGITAL = Redirect("/inne/Dg0815alfa/taushetserklaering/", exact=True)
+TO_BOARD_G = Redirect("/inne/Gk4711alfa/tavle/", exact=True)
 
 
 def inside(participants: Expected, unsigned: Expected = TO_SIGN_G) -> dict[str, Expected]:
@@ -206,6 +207,33 @@ def no_answers() -> None:
 
 def no_feedback() -> None:
     assert not Answer.objects.exists() and not Answered.objects.exists()
+
+
+def board_post(world: World, attr: str, author: str) -> int:
+    """A post on the board of group ``attr`` by ``author`` (a role, or a world attribute)."""
+    from board.models import Post
+
+    group = getattr(world, attr)
+    user = world.users[author] if author in world.users else getattr(world, author)
+    membership = group.memberships.get(user=user, status="active")
+    post, _ = Post.objects.get_or_create(group=group, membership=membership, body="Matrisehilsen")
+    return post.pk
+
+
+def board_post_kwargs(attr: str, author: str, *, under: str | None = None) -> Callable:
+    return lambda w: {
+        "token": getattr(w, under or attr).inside_token,
+        "pk": board_post(w, attr, author),
+    }
+
+
+def board_posts_are(count: int) -> Callable[[World], None]:
+    def check(world: World) -> None:
+        from board.models import Post
+
+        assert Post.objects.count() == count
+
+    return check
 
 
 def no_change_reports() -> None:
@@ -1268,6 +1296,79 @@ URLS: dict[str, list[Case]] = {
         ),
         Case("group B", logged_in(404), kwargs=group_token("group_b")),
         Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
+    ],
+    # The message board (board.views): inside pages for signed participants;
+    # someone else's post and another group's post answer 404.
+    "board:board": [
+        Case("group G", PARTICIPANTS_200, kwargs=group_token("group")),
+        Case(
+            "an empty post is refused, G",
+            inside(200),
+            kwargs=group_token("group"),
+            method="post",
+            data={"body": "  "},
+            check=board_posts_are(0),
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=group_token("group_b"),
+            method="post",
+            data={"body": "Hei"},
+            check=board_posts_are(0),
+        ),
+        Case(
+            "digital group",
+            inside(200, unsigned=TO_SIGN_DIGITAL),
+            kwargs=group_token("digital_group"),
+        ),
+        Case("draft group", logged_in(404), kwargs=group_token("draft_group")),
+        Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
+    ],
+    "board:delete": [
+        Case(
+            "the member's own post in G",
+            {**inside(404), "member": 200},
+            kwargs=board_post_kwargs("group", "member"),
+        ),
+        Case(
+            "another member's post in G",
+            inside(404),
+            kwargs=board_post_kwargs("group", "other_member"),
+            method="post",
+            check=board_posts_are(1),
+        ),
+        Case(
+            "B's post under G's address",
+            inside(404),
+            kwargs=board_post_kwargs("group_b", "member_b", under="group"),
+            method="post",
+            check=board_posts_are(1),
+        ),
+        Case(
+            "B's post",
+            logged_in(404),
+            kwargs=board_post_kwargs("group_b", "member_b"),
+            method="post",
+            check=board_posts_are(1),
+        ),
+    ],
+    "board:notices": [
+        Case("GET is not allowed", logged_in(405), kwargs=group_token("group")),
+        Case(
+            "turn off, G",
+            inside(TO_BOARD_G),
+            kwargs=group_token("group"),
+            method="post",
+            data={"notices": "off"},
+        ),
+        Case(
+            "group in district B",
+            logged_in(404),
+            kwargs=group_token("group_b"),
+            method="post",
+            data={"notices": "off"},
+        ),
     ],
     "feedback:contact_point": [
         Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),

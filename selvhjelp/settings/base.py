@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "monitoring",
     "directory",
     "feedback",
+    "board",
     "privacy",
     "demo",
 ]
@@ -366,6 +367,7 @@ SELVHJELP_RATE_LIMITS = {
     "absence": env("SELVHJELP_RATE_LIMIT_ABSENCE", "30/h/user,120/h/ip"),
     "api": env("SELVHJELP_RATE_LIMIT_API", "120/m/ip"),
     "change_report": env("SELVHJELP_RATE_LIMIT_CHANGE_REPORT", "5/h/user,10/h/ip"),
+    "board_post": env("SELVHJELP_RATE_LIMIT_BOARD_POST", "20/h/user,60/h/ip"),
 }
 # Number of reverse proxies in front of the app (see README, deployment).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
@@ -505,6 +507,9 @@ SELVHJELP_RETAIN_MEETING_DETAILS_DAYS = int(env("SELVHJELP_RETAIN_MEETING_DETAIL
 SELVHJELP_RETAIN_INVITATION_DAYS = int(env("SELVHJELP_RETAIN_INVITATION_DAYS", "30"))
 SELVHJELP_RETAIN_DECISION_NOTES_DAYS = int(env("SELVHJELP_RETAIN_DECISION_NOTES_DAYS", "90"))
 SELVHJELP_RETAIN_CHANGE_REPORT_DAYS = int(env("SELVHJELP_RETAIN_CHANGE_REPORT_DAYS", "90"))
+# Posts on a group's message board go after this many days (and at once when
+# their author leaves the group or deletes their account).
+SELVHJELP_RETAIN_BOARD_POST_DAYS = int(env("SELVHJELP_RETAIN_BOARD_POST_DAYS", "90"))
 
 # --- Outbox and meeting reminders (see notifications/ and meetings/README.md) --
 SELVHJELP_REMINDER_DEFAULT_HOURS = int(env("SELVHJELP_REMINDER_DEFAULT_HOURS", "24"))

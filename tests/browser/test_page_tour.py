@@ -58,6 +58,7 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/inne/{w.group.inside_token}/taushetserklaering/",
         f"/inne/{w.group.inside_token}/taushetserklaering/gruppas-linjer/",
         f"/inne/{w.group.inside_token}/stotte/",
+        f"/inne/{w.group.inside_token}/tavle/",
         f"/inne/{w.digital_group.inside_token}/",
         "/kalender/",
         "/profil/varsler/",

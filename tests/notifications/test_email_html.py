@@ -87,6 +87,12 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         token="html-invitasjon",
     )
     member_membership = group.memberships.get(user=member)
+    from board.models import Post
+
+    # Something new on the board for the member: the initiator's post.
+    Post.objects.create(
+        group=group, membership=group.memberships.get(user=initiator), body="Kaffe på torsdag"
+    )
     declined = JoinRequest.objects.create(
         group=group,
         user=seeker,
@@ -146,6 +152,7 @@ def one_message_per_kind() -> list[OutgoingMessage]:
         message("staff_invitation", invitation=staff_invitation.pk),
         message("district_digest", district_staff, week="2026-W47", districts=str(district.pk)),
         message("change_report", report=report.pk),
+        message("board_post", member, membership=member_membership.pk, visits=0),
     ]
 
 

@@ -95,6 +95,7 @@ def test_every_kind_the_apps_send_is_registered_from_their_own_messages_module()
         "staff_invitation": "organisations.messages",
         "district_digest": "monitoring.digest",
         "change_report": "directory.messages",
+        "board_post": "board.messages",
     }
     assert set(registry.kinds()) == set(owners)
     assert {kind: registry.renderer_for(kind).__module__ for kind in owners} == owners

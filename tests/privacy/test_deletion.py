@@ -138,6 +138,12 @@ def build_rich_user(client: Client) -> Rich:
     Answer.objects.create(
         proposal=others_proposal, membership=mine, agrees=False, note=f"Ring {PHONE}"
     )
+    # On the group's board: a post of theirs naming them, one by the other member.
+    from board import services as board
+
+    board.post_create(membership=mine, body=f"Hilsen {NAME}, ring meg på {PHONE}")
+    board.board_visit(membership=mine)
+    board.post_create(membership=self_run.memberships.get(user=other), body="Vi ses!")
 
     # The last member of a self-run group.
     last_one = group(Group.State.SELF_RUN)
@@ -331,6 +337,11 @@ def test_rich_user_leaves_no_trace():
     assert rich.about_request.status == OutgoingMessage.Status.CANCELLED
     assert not ReminderPreference.objects.filter(user_id=user_id).exists()
     assert not ReminderOptOut.objects.filter(membership_id__in=membership_ids).exists()
+    from board.models import Post, Reader
+
+    assert not Post.objects.filter(membership_id__in=membership_ids).exists()
+    assert not Reader.objects.filter(membership_id__in=membership_ids).exists()
+    assert list(Post.objects.values_list("body", flat=True)) == ["Vi ses!"]
     assert not AuditEvent.objects.filter(actor_id=user_id).exists()
     assert not AuditEvent.objects.filter(
         target_type="accounts.user", target_id=str(user_id)

@@ -58,7 +58,9 @@ def test_export_holds_everything_about_the_person():
     assert len(data["support_requests_sent"]) == 1
     assert data["change_reports_sent"][0]["message"] == "Nytt nummer"
     assert data["calendar_feed"]["exists"] is True
-    assert {m["kind"] for m in data["messages_to_you"]} == {"reminder"}
+    # A reminder, and the neutral notice of the other member's board post.
+    assert {m["kind"] for m in data["messages_to_you"]} == {"reminder", "board_post"}
+    assert [p["message"] for p in mine["board_posts"]] == [f"Hilsen {NAME}, ring meg på {PHONE}"]
     assert data["reminders"]["preference"]["hours_before"] == 6
     assert len(data["reminders"]["addresses_that_bounced"]) == 1
     assert mine["meeting_reminders_off"] is True
@@ -132,6 +134,8 @@ def test_the_file_keeps_its_shape():
             "proposals_made",
             "answers_to_proposals",
             "feedback_answered",
+            "board_posts",
+            "board_reading",
         ]
     # Rows that no app added to get the empty value.
     quiet = [m for m in data["memberships"] if not m["pledge_signatures"]]

@@ -48,6 +48,7 @@ LOCAL_APPS = (
     "monitoring",
     "directory",
     "feedback",
+    "board",
 )
 IGNORED_MODELS = {"core.auditevent", "core.heartbeat"}
 
@@ -145,6 +146,19 @@ def make_objects() -> Objects:
 
     o.extras["report_b"] = ChangeReport.objects.create(
         contact_point=world.cp_b, message="Nytt telefonnummer"
+    )
+    from board.models import Post
+
+    # Posts on the boards: one by another member of G, one by the member of B.
+    o.extras["post_g_other"] = Post.objects.create(
+        group=world.group,
+        membership=Membership.objects.get(group=world.group, user=world.other_member),
+        body="En annens melding",
+    )
+    o.extras["post_b"] = Post.objects.create(
+        group=world.group_b,
+        membership=Membership.objects.get(group=world.group_b, user=world.member_b),
+        body="Gruppe Bs melding",
     )
     return o
 
@@ -441,6 +455,34 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "post",
             lambda o: {"token": B(o)},
             data=lambda o: {"works": "4", "safe": "yes"},
+        ),
+    ],
+    "board:board": inside_group_b_by_member_of_g("post", data=lambda o: {"body": "Hei"}),
+    "board:notices": inside_group_b_by_member_of_g("post", data=lambda o: {"notices": "off"}),
+    "board:delete": [
+        A(
+            "another member's post in one's own group",
+            "member",
+            "post",
+            lambda o: {"token": G(o), "pk": o.extras["post_g_other"].pk},
+        ),
+        A(
+            "G's token, B's post",
+            "member",
+            "post",
+            lambda o: {"token": G(o), "pk": o.extras["post_b"].pk},
+        ),
+        A(
+            "B's token, B's post, by a member of G",
+            "member",
+            "post",
+            lambda o: {"token": B(o), "pk": o.extras["post_b"].pk},
+        ),
+        A(
+            "B's token, G's post, by a member of B",
+            "member_b",
+            "post",
+            lambda o: {"token": B(o), "pk": o.extras["post_g_other"].pk},
         ),
     ],
     "feedback:contact_point": [

@@ -141,6 +141,10 @@ def test_member_actions_leave_no_group_name_or_slug_in_any_log(secret_group, cli
             ("get", group.inside_url("meetings:ics", pk=meeting.pk), {}),
             ("post", group.inside_url("meetings:absence", pk=meeting.pk), {"action": "register"}),
             ("post", group.inside_url("groups:hosting_toggle"), {"hosts": ""}),
+            # The board: a post (its notice goes to the other member), reading it.
+            ("post", group.inside_url("board:board"), {"body": group.description}),
+            ("get", group.inside_url("board:board"), {}),
+            ("post", group.inside_url("board:notices"), {"notices": "off"}),
             ("get", f"/kalender/{feed.token}.ics", {}),
             ("get", inside + "finnes-ikke/", {}),  # 404: django.request logs the path
             ("post", inside, {}),  # 405: django.request logs the path

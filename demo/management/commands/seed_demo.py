@@ -39,9 +39,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from board.models import Post
 from decisions.models import Answer, Proposal
 from demo.data import (
     AGE_BANDS,
+    BOARD_POSTS,
     CONTACT_POINTS,
     DEMO_DOMAIN,
     DEMO_TOTP_SECRET,
@@ -106,6 +108,7 @@ class Command(BaseCommand):
             groups = self.seed_groups(contact_points, logins, initiators, members)
             self.seed_signatures()
             self.seed_open_proposal(groups[PROPOSAL_GROUP], logins["member"])
+            self.seed_board(groups[PROPOSAL_GROUP], logins["member"])
             seed_demo_meetings(now=self.now)
         self.print_logins()
 
@@ -322,6 +325,24 @@ class Command(BaseCommand):
         )
         for membership in (proposer, agreeing):
             Answer.objects.create(proposal=proposal, membership=membership, agrees=True)
+
+    def seed_board(self, group: Group, member_login: User) -> None:
+        """A few messages from other members on the demo member's group board (once)."""
+        if Post.objects.filter(group=group).exists():
+            return
+        others = list(
+            group.memberships.active()
+            .filter(role=Membership.Role.MEMBER)
+            .exclude(user=member_login)
+            .order_by("joined_at", "pk")
+        )
+        for author, (hours_ago, body) in zip(others, BOARD_POSTS, strict=False):
+            Post.objects.create(
+                group=group,
+                membership=author,
+                body=body,
+                created_at=self.now - datetime.timedelta(hours=hours_ago),
+            )
 
     def seed_memberships(
         self, group: Group, initiators: list[User], members: list[User], days_ago: int
