@@ -53,6 +53,10 @@ class ContactPointEntryForm(forms.ModelForm):
         return data
 
 
+# A meeting further ahead than this is most likely a typing mistake in the year.
+PUBLISH_AHEAD = datetime.timedelta(days=730)
+
+
 class InformationMeetingForm(forms.Form):
     """An information meeting's day, times and place, in Oslo time."""
 
@@ -116,7 +120,12 @@ class InformationMeetingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day, start, end = data.get("date"), data.get("start"), data.get("end")
-        if day is not None and start is not None and end is not None:
+        today = timezone.localdate()
+        if day is not None and day < today:
+            self.add_error("date", _("Choose a time that has not passed yet."))
+        elif day is not None and day > today + PUBLISH_AHEAD:
+            self.add_error("date", _("Choose a date within the next two years."))
+        elif day is not None and start is not None and end is not None:
             if end <= start:
                 self.add_error("end", _("The meeting must end after it starts."))
             elif aware(datetime.datetime.combine(day, start)) <= timezone.now():

@@ -207,6 +207,8 @@ def test_staff_publish_a_meeting_that_then_is_public(staff_client, client):
             "Velg et tidspunkt som ikke har vært ennå.",
         ),
         ({"place": ""}, "place", "Skriv hvor møtet er, eller merk det som digitalt."),
+        ({"date": "0001-01-01"}, "date", "Velg et tidspunkt som ikke har vært ennå."),
+        ({"date": "9999-12-31"}, "date", "Velg en dato innen de neste to årene."),
         ({"date": "24.13.2026"}, "date", None),
         ({"start": "25:00"}, "start", None),
         ({"description": ""}, "description", None),
