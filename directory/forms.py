@@ -76,7 +76,10 @@ class InformationMeetingForm(forms.Form):
         label=_("Place"),
         max_length=200,
         required=False,
-        help_text=_("Address and room, for example “Storgata 1, 2nd floor, the meeting room”."),
+        help_text=_(
+            "Address and room, for example “Storgata 1, 2nd floor, the meeting room”. "
+            "Not needed for a digital meeting."
+        ),
     )
     kommune = forms.ModelChoiceField(
         label=_("Municipality"),
