@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from core.models import AuditEvent
 from core.services import DomainError
 from groups.information_meetings import information_meetings_near
-from groups.search import SearchQuery
+from groups.search import SearchQuery, great_circle_m
 from organisations import selectors, services
 from organisations.models import InformationMeeting
 from organisations.services import InformationMeetingDetails
@@ -214,3 +215,27 @@ def test_the_finder_forgets_a_meeting_once_it_is_over():
     assert information_meetings_near(query) == [(meeting, 0.0)]
     with time_machine.travel(meeting.ends_at, tick=False):
         assert information_meetings_near(query) == []
+
+
+def test_the_nearest_are_found_among_many_as_exact_measuring_would():
+    """The database's flat order picks the candidates; the result is the exact order."""
+    rng = random.Random(7)
+    places = [at(59 + rng.random() * 2, 9 + rng.random() * 3) for _ in range(40)]
+    for place in places:
+        for days in rng.sample(range(1, 30), 3):
+            InformationMeeting.objects.create(
+                contact_point=ContactPointFactory(kommune=place),
+                kommune=place,
+                starts_at=NOW + datetime.timedelta(days=days),
+                ends_at=NOW + datetime.timedelta(days=days, hours=2),
+                place="Rom",
+                description="Om grupper.",
+            )
+    for lat, lon, radius in ((59.91, 10.75, 25), (60.5, 10.0, 50), (59.2, 11.8, 100)):
+        query = SearchQuery(latitude=lat, longitude=lon, radius_km=radius)
+        exact = sorted(
+            (great_circle_m(lat, lon, m.kommune.latitude, m.kommune.longitude), m.starts_at, m.pk)
+            for m in InformationMeeting.objects.select_related("kommune")
+        )
+        expected = [pk for metres, _at, pk in exact if metres <= radius * 1000][:3]
+        assert [m.pk for m, _km in information_meetings_near(query)] == expected
