@@ -102,6 +102,7 @@ CROSS JOIN LATERAL (
 
 GROUP_COLUMNS = {
     "slug": "'gruppe-' || src.g",
+    "inside_token": "'bench-' || src.g",  # unique, like the opaque tokens it stands for
     "name": "'Gruppe ' || src.g",
     "theme_id": "src.theme_id",
     "contact_point_id": "src.cp_id",
@@ -323,6 +324,44 @@ def measure(client, path: str, query: dict[str, str], repeats: int) -> dict[str,
     }
 
 
+def measure_map(repeats: int) -> list[tuple[str, dict[str, float]]]:
+    """The map's share of the page: ``kommune_map`` alone, on the dashboard's numbers."""
+    from django.http import QueryDict
+
+    from accounts.models import User
+    from monitoring import maps, selectors
+    from monitoring.filters import scope_from_request
+
+    out = []
+    for label, email in (
+        ("district office", "distrikt@bench.example"),
+        ("national", "nasjonal@bench.example"),
+    ):
+        user = User.objects.get(email=email)
+        scope = scope_from_request(user=user, data=QueryDict("")).scope
+        assert scope is not None
+        data = selectors.dashboard(scope)
+        drawn = maps.kommune_map(scope, data, maps.GROUPS)  # warm the outlines
+        timings = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            drawn = maps.kommune_map(scope, data, maps.GROUPS)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        out.append(
+            (
+                label,
+                {
+                    "p50": statistics.median(timings),
+                    "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+                    "paths": drawn.drawn,
+                    "kb": len(drawn.svg) // 1024,
+                },
+            )
+        )
+    return out
+
+
 # The index the follow-up list wants on meetings (not in the meetings app yet):
 # ``models.Index(fields=["starts_at", "group"], condition=Q(cancelled_at__isnull=True,
 # attendance__isnull=False), name="meetings_meeting_recorded")``.
@@ -422,6 +461,8 @@ def main() -> int:
                     flush=True,
                 )
             variants.append((with_index, results))
+        map_share = measure_map(args.repeats)
+        print(f"the map alone: {map_share}", flush=True)
 
     load_after = os.getloadavg()[0]
     lines = [
@@ -456,6 +497,18 @@ def main() -> int:
                 f"| {label} | {'yes' if with_index else 'no'} | {r['p50']:.0f} | "
                 f"{r['p95']:.0f} | {r['max']:.0f} | {r['queries']} | {ok} |"
             )
+    lines += [
+        "",
+        "The kommune map's own share of the page (`monitoring.maps.kommune_map`: its one "
+        "query and the SVG with every title, on the numbers the page has already summed), "
+        "timed in the same run: "
+        + ", ".join(
+            f"{label} p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms ({r['paths']} outlines, "
+            f"{r['kb']} KB of SVG)"
+            for label, r in map_share
+        )
+        + ".",
+    ]
     lines += ["", "Slowest queries of one request (ms, start of the SQL):", ""]
     for with_index, results in variants:
         for label, r in results:

@@ -532,6 +532,8 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
     theme_names = {t.pk: t.name for t in themes}
     rows: list[list[Any]] = []
     totals: list[tuple[int, int]] = []
+    # In person, per kommune: (published, raw) over the unmet base cells, for the map.
+    by_kommune: dict[int, tuple[int, int]] = {}
     for cell in cells:
         n = cell["n"]
         published = published_cell(n)
@@ -546,6 +548,8 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
             if reach.neighbours(cell["kommune_id"]) & group_kommuner[cell["theme_id"]]:
                 continue
             where = kommune_name
+            before = by_kommune.get(cell["kommune_id"], (0, 0))
+            by_kommune[cell["kommune_id"]] = (before[0] + published, before[1] + n)
         totals.append((published, n))
         rows.append(
             [theme_names.get(cell["theme_id"], "?"), where, people(published=published, raw=n)]
@@ -563,6 +567,7 @@ def unmet_demand(scope: Scope, themes: list[Theme]) -> Table:
             "centres). Digital: no digital group on the theme."
         )
         % {"km": settings.SELVHJELP_REACH_KM},
+        extra={"by_kommune": by_kommune},
     )
 
 
@@ -572,6 +577,8 @@ class Dashboard:
     tables: dict[str, Table]
     median_weeks: float | None
     median_count: int
+    # Running groups and members by area kommune, as ``member_rollups`` sums them.
+    by_area: dict[Any, Any] = field(default_factory=dict)
 
 
 TABLES = ("states", "themes", "kommuner", "contact_points", "months", "follow_up", "demand")
@@ -615,4 +622,5 @@ def dashboard(scope: Scope, themes: list[Theme] | None = None) -> Dashboard:
         tables={key: table(scope, key, themes, rollups) for key in TABLES},
         median_weeks=median,
         median_count=count,
+        by_area=rollups["k_area"],
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from groups.models import Theme
 
-from . import charts, selectors
+from . import charts, maps, selectors
 from .exports import table_csv
 from .filters import scope_from_request
 from .suppression import suppressed, threshold
@@ -133,6 +133,25 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                     for table in data.tables.values()
                 ],
                 "query": urlencode(result.scope.as_query()),
+            }
+        )
+        kommune_map = maps.kommune_map(result.scope, data, request.GET.get("kart", ""))
+        context.update(
+            {
+                "map": kommune_map,
+                "map_body": _body(kommune_map.table),
+                "map_layers": [
+                    (
+                        layer,
+                        label,
+                        urlencode({**result.scope.as_query(), "kart": layer}),
+                        layer == kommune_map.layer,
+                    )
+                    for layer, label in (
+                        (maps.GROUPS, gettext("Running groups")),
+                        (maps.WAITING, gettext("Unmet demand")),
+                    )
+                ],
             }
         )
     return render(request, "monitoring/dashboard.html", context)

@@ -23,6 +23,7 @@ from interest.models import InterestRegistration
 from meetings.models import Meeting
 from monitoring.filters import OSLO
 from monitoring.services import activity_refresh
+from places.models import Fylke, Kommune
 from tests.factories import (
     ContactPointFactory,
     FylkeFactory,
@@ -153,3 +154,40 @@ def build_stats(roles: Any) -> Stats:
 @pytest.fixture
 def stats(clock, roles) -> Stats:
     return build_stats(roles)
+
+
+@dataclass
+class MapWorld:
+    roles: Any
+    theme: Any
+
+
+def build_map_world(roles: Any) -> MapWorld:
+    """District A gets Vestland (46), district B Rogaland (11); groups and
+    interest in real kommuner, with small numbers on purpose."""
+    w = roles
+    Fylke.objects.filter(number="46").update(district=w.district_a)
+    Fylke.objects.filter(number="11").update(district=w.district_b)
+    kommune = {k.number: k for k in Kommune.objects.filter(number__in=["4601", "4621", "1103"])}
+    bergen = ContactPointFactory(slug="kp-bergen", name="Kp Bergen", kommune=kommune["4601"])
+    voss = ContactPointFactory(slug="kp-voss", name="Kp Voss", kommune=kommune["4621"])
+    stavanger = ContactPointFactory(
+        slug="kp-stavanger", name="Kp Stavanger", kommune=kommune["1103"]
+    )
+
+    def group(cp: Any, members: int) -> None:
+        GroupFactory(
+            contact_point=cp, theme=w.theme, state=Group.State.SELF_RUN, member_count=members
+        )
+
+    group(bergen, 4)  # Bergen: 1 group, 4 members
+    for _ in range(3):
+        group(voss, 5)  # Voss: 3 groups, 15 members
+    for _ in range(5):
+        group(stavanger, 6)  # Stavanger (district B): 5 groups
+    sogndal = Kommune.objects.get(number="4640")  # more than 30 km from any group
+    kinn = Kommune.objects.get(number="4602")
+    register_interest(w.theme, sogndal, 4)
+    register_interest(w.theme, kinn, 2)
+    register_interest(w.theme, kommune["4601"], 5)  # a group in Bergen: met
+    return MapWorld(roles=w, theme=w.theme)
