@@ -46,6 +46,11 @@ class AuditEvent(models.Model):
         CHANGE_REPORT_RECEIVED = "change_report.received"
         CHANGE_REPORT_HANDLED = "change_report.handled"
 
+        # A contact point's public information meetings.
+        INFORMATION_MEETING_PUBLISHED = "information_meeting.published"
+        INFORMATION_MEETING_CHANGED = "information_meeting.changed"
+        INFORMATION_MEETING_CANCELLED = "information_meeting.cancelled"
+
         # Confidentiality pledges.
         PLEDGE_PUBLISHED = "pledge.published"
         PLEDGE_SIGNED = "pledge.signed"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_information
 
 app_name = "directory_staff"
 
@@ -13,5 +13,25 @@ urlpatterns = [
         "kontaktpunkt/<slug:slug>/endringsmeldinger/<int:pk>/behandlet/",
         views.report_handled,
         name="report_handled",
+    ),
+    path(
+        "kontaktpunkt/<slug:slug>/informasjonsmoter/",
+        views_information.information_meetings,
+        name="information_meetings",
+    ),
+    path(
+        "kontaktpunkt/<slug:slug>/informasjonsmoter/ny/",
+        views_information.information_meeting_create,
+        name="information_meeting_create",
+    ),
+    path(
+        "kontaktpunkt/<slug:slug>/informasjonsmoter/<int:pk>/endre/",
+        views_information.information_meeting_edit,
+        name="information_meeting_edit",
+    ),
+    path(
+        "kontaktpunkt/<slug:slug>/informasjonsmoter/<int:pk>/avlys/",
+        views_information.information_meeting_cancel,
+        name="information_meeting_cancel",
     ),
 ]

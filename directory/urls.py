@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_information
 from .outreach import Sheet
 
 app_name = "directory"
@@ -10,6 +10,17 @@ urlpatterns = [
     path("kontaktpunkter/", views.directory_list, name="list"),
     path("kontaktpunkter/<slug:slug>/", views.directory_detail, name="detail"),
     path("kontaktpunkter/<slug:slug>/meld-fra/", views.report_contact_point, name="report"),
+    # A contact point's public information meetings, each with a calendar file.
+    path(
+        "kontaktpunkter/<slug:slug>/informasjonsmoter/<int:pk>/",
+        views_information.information_meeting_detail,
+        name="information_meeting",
+    ),
+    path(
+        "kontaktpunkter/<slug:slug>/informasjonsmoter/<int:pk>/kalender.ics",
+        views_information.information_meeting_ics,
+        name="information_meeting_ics",
+    ),
     path("grupper/<slug:slug>/meld-fra/", views.report_group, name="report_group"),
     # Printable outreach material: a poster (A4) and a card (A6).
     path(

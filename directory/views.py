@@ -18,7 +18,7 @@ from groups.finder import contact_points_by_distance
 from groups.forms import GroupSearchForm
 from groups.models import Group
 from organisations.models import ContactPoint
-from organisations.selectors import contact_points_for_user
+from organisations.selectors import contact_points_for_user, information_meetings_upcoming
 
 from . import selectors, services
 from .forms import ChangeReportForm, ContactPointEntryForm
@@ -67,7 +67,14 @@ def directory_list(request: HttpRequest) -> HttpResponse:
 def directory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     contact_point = selectors.contact_point_get_public(slug=slug)
     [entry] = selectors.directory_entries([contact_point])
-    return render(request, "directory/contactpoint_detail.html", {"entry": entry})
+    return render(
+        request,
+        "directory/contactpoint_detail.html",
+        {
+            "entry": entry,
+            "information_meetings": information_meetings_upcoming(contact_point=contact_point),
+        },
+    )
 
 
 def _report(

@@ -16,6 +16,7 @@ from core.services import DomainError
 from . import finder, inside, lifecycle, selectors, services
 from .forms import GroupSearchForm, SupportRequestForm
 from .gate import gate_of, group_inside
+from .information_meetings import information_meetings_near
 from .models import Group, Membership
 
 FINDER_PAGE_SIZE = 20
@@ -38,9 +39,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
     form = GroupSearchForm(data)
     context: dict[str, object] = {"form": form, "used_position": False}
     if form.is_valid():
-        context.update(
-            finder.run(form, page_size=FINDER_PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
-        )
+        found = finder.run(form, page_size=FINDER_PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
+        context.update(found)
+        # Not groups: shown beside them, labelled as what they are.
+        context["information_meetings"] = information_meetings_near(found["result"].query)
         context["used_position"] = form.cleaned_data.get("lat") is not None
     response = render(request, "groups/group_list.html", context)
     response["Permissions-Policy"] = FINDER_PERMISSIONS_POLICY

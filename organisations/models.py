@@ -222,3 +222,85 @@ class StaffInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+DESCRIPTION_MAX_LENGTH = 600
+
+
+class InformationMeetingQuerySet(models.QuerySet["InformationMeeting"]):
+    def upcoming(self) -> InformationMeetingQuerySet:
+        """Not over yet, of an active contact point; soonest first. Cancelled ones included."""
+        return self.filter(ends_at__gt=timezone.now(), contact_point__is_active=True).order_by(
+            "starts_at", "pk"
+        )
+
+    def listed(self) -> InformationMeetingQuerySet:
+        """What lists for seekers show: upcoming and not cancelled."""
+        return self.upcoming().filter(cancelled_at__isnull=True)
+
+
+class InformationMeeting(models.Model):
+    """A public meeting where a contact point tells about self-help groups.
+
+    Not a group: nobody joins it and nothing about who comes is stored.
+    Everything on the row is public. Its kommune's point places it in the
+    finder; a digital one has no place (the contact point says how to join
+    in the description or when asked).
+    """
+
+    contact_point = models.ForeignKey(
+        ContactPoint,
+        verbose_name=_("contact point"),
+        on_delete=models.CASCADE,
+        related_name="information_meetings",
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    is_digital = models.BooleanField(_("digital"), default=False)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    kommune = models.ForeignKey(
+        "places.Kommune",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="information_meetings",
+    )
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+    # Bumped on every change, so a calendar that has the meeting takes the new version.
+    change_count = models.PositiveIntegerField(_("changes"), default=0)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = InformationMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("information meeting")
+        verbose_name_plural = _("information meetings")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="organisations_infomeeting_ends_after_start",
+                condition=Q(ends_at__gt=models.F("starts_at")),
+            ),
+            models.CheckConstraint(
+                name="organisations_infomeeting_digital_has_no_place",
+                condition=Q(is_digital=False) | Q(place=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["ends_at"], name="organisations_infomeeting_end")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "directory:information_meeting",
+            kwargs={"slug": self.contact_point.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_over(self) -> bool:
+        return self.ends_at <= timezone.now()

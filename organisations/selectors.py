@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import ContactPoint, District, StaffRole
+from .models import ContactPoint, District, InformationMeeting, StaffRole
 
 
 def is_national_admin(user: Any) -> bool:
@@ -47,3 +47,38 @@ def contact_point_get_for_user(*, slug: str, user: Any) -> ContactPoint:
     if district is not None and districts_for_user(user=user).filter(pk=district.pk).exists():
         return contact_point
     raise Http404
+
+
+# --- Information meetings ----------------------------------------------------------
+
+
+def information_meetings_upcoming(*, contact_point: ContactPoint) -> list[InformationMeeting]:
+    """A contact point's meetings that are not over, soonest first, cancelled ones marked."""
+    return list(
+        InformationMeeting.objects.upcoming()
+        .filter(contact_point=contact_point)
+        .select_related("contact_point", "kommune")
+    )
+
+
+def information_meeting_get_public(*, slug: str, pk: int) -> InformationMeeting:
+    """One meeting of a listed contact point, also when cancelled or over; else 404."""
+    return get_object_or_404(
+        InformationMeeting.objects.select_related("contact_point", "kommune__fylke"),
+        pk=pk,
+        contact_point__slug=slug,
+        contact_point__is_active=True,
+    )
+
+
+def information_meetings_for_staff(*, contact_point: ContactPoint) -> list[InformationMeeting]:
+    """Every meeting of the contact point, the coming ones first, then the past, newest first."""
+    rows = list(
+        InformationMeeting.objects.filter(contact_point=contact_point).select_related(
+            "contact_point", "kommune"
+        )
+    )
+    coming = [m for m in rows if not m.is_over]
+    past = [m for m in rows if m.is_over]
+    past.reverse()
+    return coming + past

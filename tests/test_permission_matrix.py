@@ -54,7 +54,7 @@ from feedback.models import Answer, Answered
 from groups.gate import gate_of
 from groups.models import Group, GroupInvitation, SupportRequest
 from interest.models import InterestRegistration
-from organisations.models import ContactPoint, StaffInvitation, StaffRole
+from organisations.models import ContactPoint, InformationMeeting, StaffInvitation, StaffRole
 from pledges.models import GroupPledgeLines, Pledge, PledgeSignature
 
 from .conftest import PARTICIPANT_ROLES, ROLES, UNSIGNED_ROLES, World, build_world, login
@@ -253,6 +253,38 @@ def change_report_for(contact_point: Any) -> int:
 
 def entry_unchanged(contact_point: Any) -> None:
     assert ContactPoint.objects.get(pk=contact_point.pk).public_phone == contact_point.public_phone
+
+
+def information_meeting_for(contact_point: Any) -> int:
+    """An upcoming information meeting made for the case (rolled back with the test)."""
+    starts = timezone.now() + datetime.timedelta(days=7)
+    return InformationMeeting.objects.get_or_create(
+        contact_point=contact_point,
+        defaults={
+            "kommune": contact_point.kommune,
+            "starts_at": starts,
+            "ends_at": starts + datetime.timedelta(hours=2),
+            "place": "Biblioteket",
+            "description": "Om selvhjelpsgrupper.",
+        },
+    )[0].pk
+
+
+def information_meeting_kwargs(owner: str, *, under: str | None = None) -> Callable:
+    """A meeting of contact point ``owner``, addressed under ``under``'s slug (default: its own)."""
+    return lambda w: {
+        "slug": getattr(w, under or owner).slug,
+        "pk": information_meeting_for(getattr(w, owner)),
+    }
+
+
+def assert_no_information_meetings() -> None:
+    assert not InformationMeeting.objects.exists()
+
+
+def information_meetings_untouched() -> None:
+    assert not InformationMeeting.objects.filter(cancelled_at__isnull=False).exists()
+    assert not InformationMeeting.objects.filter(change_count__gt=0).exists()
 
 
 def group_count_is(n: int) -> None:
@@ -816,6 +848,109 @@ URLS: dict[str, list[Case]] = {
         ]
         for name in ("directory:group_poster", "directory:group_card")
     },
+    # Information meetings are public; a meeting answers only under its own contact point.
+    **{
+        name: [
+            public("CP-A's meeting", kwargs=information_meeting_kwargs("cp_a")),
+            public("CP-B's meeting", kwargs=information_meeting_kwargs("cp_b")),
+            Case(
+                "CP-B's meeting under CP-A's address",
+                everyone(404),
+                kwargs=information_meeting_kwargs("cp_b", under="cp_a"),
+            ),
+            Case("unknown meeting", everyone(404), kwargs=lambda w: {"slug": w.cp_a.slug, "pk": 0}),
+            Case(
+                "POST is not allowed",
+                everyone(405),
+                kwargs=information_meeting_kwargs("cp_a"),
+                method="post",
+            ),
+        ]
+        for name in ("directory:information_meeting", "directory:information_meeting_ics")
+    },
+    # The staff's side of information meetings: the contact point's own staff only.
+    "directory_staff:information_meetings": [
+        Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case("CP-B", staff_area(), kwargs=lambda w: {"slug": w.cp_b.slug}),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "directory_staff:information_meeting_create": [
+        Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),
+        Case("CP-B", staff_area(), kwargs=lambda w: {"slug": w.cp_b.slug}),
+        Case(
+            "empty POST shows the form again",
+            staff_area(contact_point_staff=200),
+            kwargs=lambda w: {"slug": w.cp_a.slug},
+            method="post",
+            check=lambda w: assert_no_information_meetings(),
+        ),
+        Case(
+            "POST by outsiders to CP-B",
+            staff_area(),
+            kwargs=lambda w: {"slug": w.cp_b.slug},
+            method="post",
+            data={"date": "2099-01-01", "start": "18:00", "end": "19:00", "place": "X"},
+            check=lambda w: assert_no_information_meetings(),
+        ),
+        Case("unknown slug", staff_area(), kwargs=lambda w: {"slug": "finnes-ikke"}),
+    ],
+    "directory_staff:information_meeting_edit": [
+        Case(
+            "CP-A's meeting",
+            staff_area(contact_point_staff=200),
+            kwargs=information_meeting_kwargs("cp_a"),
+        ),
+        Case("CP-B's meeting", staff_area(), kwargs=information_meeting_kwargs("cp_b")),
+        Case(
+            "CP-B's meeting through CP-A's address",
+            staff_area(),
+            kwargs=information_meeting_kwargs("cp_b", under="cp_a"),
+        ),
+        Case(
+            "POST by outsiders to CP-B's meeting",
+            staff_area(),
+            kwargs=information_meeting_kwargs("cp_b"),
+            method="post",
+            data={"date": "2099-01-01", "start": "09:00", "end": "10:00", "place": "X"},
+            check=lambda w: information_meetings_untouched(),
+        ),
+        Case(
+            "unknown meeting",
+            staff_area(),
+            kwargs=lambda w: {"slug": w.cp_a.slug, "pk": 0},
+        ),
+    ],
+    "directory_staff:information_meeting_cancel": [
+        Case(
+            "CP-A's meeting",
+            staff_area(
+                contact_point_staff=Redirect(
+                    "/personale/kontaktpunkt/kp-alfa/informasjonsmoter/", exact=True
+                )
+            ),
+            kwargs=information_meeting_kwargs("cp_a"),
+            method="post",
+        ),
+        Case(
+            "CP-B's meeting",
+            staff_area(),
+            kwargs=information_meeting_kwargs("cp_b"),
+            method="post",
+            check=lambda w: information_meetings_untouched(),
+        ),
+        Case(
+            "CP-B's meeting through CP-A's address",
+            staff_area(),
+            kwargs=information_meeting_kwargs("cp_b", under="cp_a"),
+            method="post",
+            check=lambda w: information_meetings_untouched(),
+        ),
+        Case(
+            "GET is not allowed",
+            logged_in(405, **dict.fromkeys(NO_TOTP_STAFF, TO_TOTP_SETUP)),
+            kwargs=information_meeting_kwargs("cp_a"),
+        ),
+    ],
     # A contact point's own entry and reports: its contact-point staff only.
     "directory_staff:entry_edit": [
         Case("CP-A", staff_area(contact_point_staff=200), kwargs=lambda w: {"slug": w.cp_a.slug}),

@@ -8,12 +8,15 @@ reaches included.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
-from organisations.models import StaffInvitation
+from meetings.schedule import aware
+from organisations.models import InformationMeeting, StaffInvitation
 from tests.conftest import MFA_ROLES, World, build_world
 
 pytestmark = [
@@ -21,6 +24,12 @@ pytestmark = [
     pytest.mark.unfolded,
     pytest.mark.django_db(transaction=True),
 ]
+
+
+def information_meeting(w: World) -> int:
+    """CP-A's information meeting, which the test makes beside the world."""
+    return InformationMeeting.objects.get(contact_point=w.cp_a).pk
+
 
 # (role in build_world, the pages it visits); paths are filled from the world.
 TOUR: dict[str, Callable[[World], list[str]]] = {
@@ -39,6 +48,8 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/grupper/{w.group.slug}/meld-fra/",
         f"/grupper/{w.group.slug}/plakat/",
         f"/kontaktpunkter/{w.cp_a.slug}/kort/",
+        f"/kontaktpunkter/{w.cp_a.slug}/informasjonsmoter/{information_meeting(w)}/",
+        "/grupper/?q=Alfakommune",
     ],
     "seeker": lambda w: [
         "/profil/",
@@ -82,6 +93,9 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         "/personale/stotte/",
         f"/personale/kontaktpunkt/{w.cp_a.slug}/oppforing/",
         f"/personale/kontaktpunkt/{w.cp_a.slug}/endringsmeldinger/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/informasjonsmoter/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/informasjonsmoter/ny/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/informasjonsmoter/{information_meeting(w)}/endre/",
     ],
     "district_staff": lambda w: [
         "/personale/",
@@ -111,6 +125,20 @@ def test_every_role_sees_its_pages_in_every_language(
         email="ny.frivillig@example.org",
         kind=StaffInvitation.Kind.INITIATOR,
         contact_point=world.cp_a,
+    )
+    # 18.00 a week ahead of whatever day the walk runs: the pages show it as coming.
+    starts = aware(
+        datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=7), datetime.time(18)
+        )
+    )
+    InformationMeeting.objects.create(
+        contact_point=world.cp_a,
+        kommune=world.cp_a.kommune,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Biblioteket, møterom 2",
+        description="Vi forteller om selvhjelpsgrupper.",
     )
     page = open_as(world.user(role), mfa=role in MFA_ROLES)
     page.context.add_cookies(

@@ -29,6 +29,8 @@ STORED_VALUES = {
     "group.step_back_nudged", "group.support_answered", "group.support_requested",
     "group.updated", "group.place_changed", "group.initiator_added", "group.initiator_invited",
     "group.initiator_handed_over", "group.start_checklist_ticked",
+    "information_meeting.cancelled", "information_meeting.changed",
+    "information_meeting.published",
     "interest.expired", "interest.group_created", "interest.group_started",
     "interest.invitation_accepted", "interest.invitation_declined", "interest.quorum_alert",
     "interest.registered", "interest.withdrawn",

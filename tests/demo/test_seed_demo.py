@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -14,7 +16,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from demo.data import DEMO_DOMAIN
 from groups.models import Group, Membership
-from organisations.models import ContactPoint, District, StaffRole
+from organisations.models import ContactPoint, District, InformationMeeting, StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,18 @@ def test_demo_members_have_signed_and_one_group_has_an_open_proposal():
     # The demo member can answer it: they are in the group and have not answered.
     assert proposal.group.memberships.active().filter(user=member).exists()
     assert not proposal.answers.filter(membership__user=member).exists()
+
+
+def test_a_few_contact_points_have_a_coming_information_meeting():
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 28, 12, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        seed()
+        listed = list(InformationMeeting.objects.listed())
+        assert len(listed) == 3
+        assert sum(m.is_digital for m in listed) == 1
+        # Saturday 28 March + 9 days, at 18.00 in Oslo (summer time from the 29th).
+        drammen = next(m for m in listed if m.contact_point.slug == "friskliv-drammen")
+        assert drammen.starts_at == datetime.datetime(2026, 4, 6, 16, 0, tzinfo=datetime.UTC)
+        seed()
+        assert InformationMeeting.objects.count() == 3

@@ -160,6 +160,17 @@ def make_objects() -> Objects:
         membership=Membership.objects.get(group=world.group_b, user=world.member_b),
         body="Gruppe Bs melding",
     )
+    from organisations.models import InformationMeeting
+
+    starts = timezone.now() + datetime.timedelta(days=7)
+    o.extras["information_meeting_b"] = InformationMeeting.objects.create(
+        contact_point=world.cp_b,
+        kommune=world.cp_b.kommune,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Biblioteket",
+        description="Om selvhjelpsgrupper.",
+    )
     return o
 
 
@@ -232,6 +243,19 @@ def by_another_person(method: str, pk: Callable[[Objects], int], **kw: Any) -> l
         A("by a seeker", "seeker", method, lambda o: {"pk": pk(o)}, **kw),
         A("by a member", "member", method, lambda o: {"pk": pk(o)}, **kw),
     ]
+
+
+def information_meeting_form(o: Objects) -> dict[str, Any]:
+    """A valid form for a meeting a week from now (the attempt must fail for another reason)."""
+    day = (timezone.localtime() + datetime.timedelta(days=7)).date()
+    return {
+        "date": day.isoformat(),
+        "start": "18:00",
+        "end": "20:00",
+        "place": "Overtatt",
+        "kommune": o.world.cp_b.kommune_id,
+        "description": "Overtatt",
+    }
 
 
 def district_a_staff(method: str, kwargs: Callable[[Objects], dict[str, Any]], **kw: Any):
@@ -506,6 +530,54 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             lambda o: {"slug": o.world.cp_a.slug, "pk": o.extras["report_b"].pk},
         ),
     ],
+    # A contact point's information meetings: CP-A's staff (and district A's)
+    # with CP-B's address, or with CP-B's meeting under CP-A's own address.
+    "directory_staff:information_meetings": district_a_staff(
+        "get", lambda o: {"slug": o.world.cp_b.slug}
+    ),
+    "directory_staff:information_meeting_create": district_a_staff(
+        "post",
+        lambda o: {"slug": o.world.cp_b.slug},
+        data=lambda o: information_meeting_form(o),
+    ),
+    "directory_staff:information_meeting_edit": [
+        *district_a_staff(
+            "post",
+            lambda o: {"slug": o.world.cp_b.slug, "pk": o.extras["information_meeting_b"].pk},
+            data=lambda o: information_meeting_form(o),
+        ),
+        A(
+            "CP-A staff, CP-A's address with CP-B's meeting",
+            "contact_point_staff",
+            "post",
+            lambda o: {"slug": o.world.cp_a.slug, "pk": o.extras["information_meeting_b"].pk},
+            data=lambda o: information_meeting_form(o),
+        ),
+    ],
+    "directory_staff:information_meeting_cancel": [
+        *district_a_staff(
+            "post",
+            lambda o: {"slug": o.world.cp_b.slug, "pk": o.extras["information_meeting_b"].pk},
+        ),
+        A(
+            "CP-A staff, CP-A's address with CP-B's meeting",
+            "contact_point_staff",
+            "post",
+            lambda o: {"slug": o.world.cp_a.slug, "pk": o.extras["information_meeting_b"].pk},
+        ),
+    ],
+    # Public pages, but a meeting answers only under its own contact point's address.
+    **{
+        name: [
+            A(
+                "CP-B's meeting under CP-A's address",
+                "seeker",
+                "get",
+                lambda o: {"slug": o.world.cp_a.slug, "pk": o.extras["information_meeting_b"].pk},
+            ),
+        ]
+        for name in ("directory:information_meeting", "directory:information_meeting_ics")
+    },
     "interest_staff:start_group": district_a_staff(
         "post",
         lambda o: {"slug": o.world.cp_b.slug, "theme": o.world.theme.slug, "format": "digital"},

@@ -3,7 +3,8 @@
 Creates contact points of every kind in all seven districts, some 35 groups in
 every lifecycle state, fictional members with pseudonyms who have signed the
 current confidentiality pledge, one login per role, an open proposal in a
-self-run group of the demo member's, then their meetings (``demo.meetings``).
+self-run group of the demo member's, then their meetings (``demo.meetings``)
+and a few contact points' information meetings (``demo.information_meetings``).
 The fictional people, places and groups themselves are listed in
 ``demo.data``; every one is made up.
 
@@ -63,6 +64,7 @@ from demo.data import (
     ascii_slug,
     demo_email,
 )
+from demo.information_meetings import seed_demo_information_meetings
 from demo.meetings import seed_demo_meetings
 from groups.models import Group, Membership, Theme
 from organisations.models import ContactPoint, District, StaffRole
@@ -110,6 +112,7 @@ class Command(BaseCommand):
             self.seed_open_proposal(groups[PROPOSAL_GROUP], logins["member"])
             self.seed_board(groups[PROPOSAL_GROUP], logins["member"])
             seed_demo_meetings(now=self.now)
+            seed_demo_information_meetings(now=self.now)
         self.print_logins()
 
     # --- people ---------------------------------------------------------------
