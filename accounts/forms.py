@@ -102,5 +102,6 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].help_text = _(
             "Optional. Norwegian mobile numbers can be written with 8 digits, others "
-            "with + and country code. Only used for text-message reminders."
+            "with + and country code. Once confirmed with a code, it logs you in and gets "
+            "text-message reminders if you ask for them."
         )

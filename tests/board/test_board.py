@@ -94,7 +94,7 @@ def test_a_member_who_turned_notices_off_gets_none_and_can_turn_them_on_again():
 @time_machine.travel(NOW, tick=False)
 def test_the_notice_goes_by_the_members_chosen_lead_and_names_nothing():
     group, [author, by_sms, by_email] = a_group(3)
-    by_sms.user.phone = "41234567"
+    by_sms.user.phone, by_sms.user.phone_verified = "41234567", True
     by_sms.user.save()
     ReminderPreference.objects.create(user=by_sms.user, channel=ReminderPreference.Channel.SMS)
     services.post_create(membership=author, body="Møtet er flyttet til rom 2")
