@@ -83,6 +83,12 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
         response = redirect("accounts:profile")
         remember_language(response, user.language)
         messages.success(request, _("Your profile has been saved."))
+        if user.phone and not user.phone_verified:
+            # A new number neither logs in nor gets texts until it is confirmed.
+            messages.info(
+                request,
+                _("Your mobile number is not confirmed yet. Press “Send code” to confirm it."),
+            )
         return response
     return render(request, "accounts/profile_form.html", {"form": form})
 

@@ -255,6 +255,22 @@ def test_changing_the_number_meanwhile_voids_the_code(client, clock, member, sms
 
 
 @pytest.mark.django_db
+def test_saving_a_new_number_says_how_to_confirm_it(client, clock):
+    user = UserFactory(phone=NUMBER, phone_verified=True)
+    login(client, user)
+    data = {"display_name": user.display_name, "language": "nb"}
+    response = client.post(reverse("accounts:profile_edit"), {**data, "phone": NUMBER}, follow=True)
+    assert not any("ikke bekreftet" in m for m in page_messages(response))
+    response = client.post(
+        reverse("accounts:profile_edit"), {**data, "phone": "41234567"}, follow=True
+    )
+    assert "Mobilnummeret ditt er ikke bekreftet ennå. Trykk «Send kode» for å bekrefte det." in (
+        page_messages(response)
+    )
+    assert f'action="{SEND}"' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_nothing_to_confirm_goes_back_to_the_profile(client, clock, sms_outbox):
     for user in (
         UserFactory(phone=""),
