@@ -300,3 +300,25 @@ def test_the_code_text_names_no_group_and_follows_the_members_language(client, c
 def test_the_confirmed_number_is_unique_in_the_database():
     constraint = {c.name for c in User._meta.constraints}
     assert "accounts_user_verified_phone_unique" in constraint
+
+
+@pytest.mark.django_db
+def test_a_number_only_account_keeps_its_login_number_until_it_has_an_address(client, clock):
+    user = UserFactory(email=None, verified=False, phone=NUMBER, phone_verified=True)
+    login(client, user)
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": user.display_name, "phone": "41234567", "language": "nb"},
+    )
+    assert response.status_code == 200
+    assert "Du logger inn med dette nummeret" in response.content.decode()
+    user.refresh_from_db()
+    assert (user.phone, user.phone_verified) == (NUMBER, True)
+    # The name can still be changed with the number as it is.
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Nytt Navn", "phone": "912 34 567", "language": "nb"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.phone_verified) == ("Nytt Navn", True)
