@@ -267,6 +267,45 @@ def test_bad_input_keeps_the_text_and_says_why(client):
     assert not Post.objects.exists()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_an_ended_group_takes_no_new_posts_but_its_members_still_read():
+    group, [author, reader] = a_group(2)
+    kept = services.post_create(membership=author, body="Takk for alle torsdagene")
+    Group.objects.filter(pk=group.pk).update(state=Group.State.ENDED)
+    with pytest.raises(DomainError) as refused:
+        services.post_create(membership=reader, body="Takk i like måte")
+    assert refused.value.code == "ended"
+    assert list(Post.objects.all()) == [kept]
+    assert len(notices()) == 1  # the one from before the end, none from the refused post
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_paused_group_keeps_its_board_open():
+    group, [author, _other] = a_group(2)
+    Group.objects.filter(pk=group.pk).update(state=Group.State.PAUSED)
+    services.post_create(membership=author, body="Skal vi starte igjen i mars?")
+    assert Post.objects.count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_board_of_an_ended_group_shows_posts_without_a_form_and_keeps_a_refused_text(client):
+    group, [author, reader] = a_group(2)
+    services.post_create(membership=author, body="Takk for alle torsdagene")
+    Group.objects.filter(pk=group.pk).update(state=Group.State.ENDED)
+    login(client, reader.user)
+    url = group.inside_url("board:board")
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Takk for alle torsdagene" in html
+    assert "Legg ut meldingen" not in html and 'name="body"' not in html
+    assert "Gruppa er avsluttet" in html
+    refused = client.post(url, {"body": "Takk i like måte"})
+    html = refused.content.decode()
+    assert refused.status_code == 409
+    assert "Takk i like måte" in html and "Gruppa er avsluttet" in html
+    assert Post.objects.count() == 1
+
+
 @override_settings(SELVHJELP_RATE_LIMITS={"board_post": "2/h/user"})
 @time_machine.travel(NOW, tick=False)
 def test_posting_is_rate_limited_and_the_text_is_kept(client):
