@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,6 +112,36 @@ def test_the_notice_goes_by_the_members_chosen_lead_and_names_nothing():
     secrets = (group.name, group.slug, group.theme.name_nb, group.theme.name_en, "rom 2")
     secrets += (author.user.display_name, group.description)
     for text in (message.subject, message.body, sms["text"]):
+        for secret in secrets:
+            assert secret not in text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_notice_in_nynorsk_and_english_by_email_and_sms_names_nothing(caplog):
+    group, [author, nynorsk, english] = a_group(3)
+    for membership, language, phone in ((nynorsk, "nn", "41234567"), (english, "en", "41234568")):
+        user = membership.user
+        user.language, user.phone = language, phone
+        user.save()
+        ReminderPreference.objects.create(user=user, channel=ReminderPreference.Channel.BOTH)
+    caplog.set_level(logging.DEBUG)  # from posting on: the test's own set-up is not searched
+    services.post_create(membership=author, body="Møtet er flyttet til rom 2")
+    assert {tuple(sorted(row.params)) for row in notices()} == {("membership", "visits")}
+    outbox_tasks.dispatch()
+
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        nynorsk.user.email: "Det er ei ny melding i ei av gruppene dine",
+        english.user.email: "There is a new message in one of your groups",
+    }
+    sms = {message["to"]: message["text"] for message in LocmemBackend.outbox}
+    assert len(sms) == 2
+    assert sorted(text.splitlines()[0] for text in sms.values()) == sorted(subjects.values())
+    secrets = (group.name, group.slug, group.description, "rom 2", author.user.display_name)
+    secrets += (group.theme.name_nb, group.theme.name_nn, group.theme.name_en)
+    said = [m.subject + m.body for m in mail.outbox] + list(sms.values()) + [caplog.text]
+    said += [json.dumps(row.params) for row in notices()]
+    for text in said:
         for secret in secrets:
             assert secret not in text
 
