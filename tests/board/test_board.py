@@ -237,6 +237,19 @@ def test_export_holds_own_posts_and_deletion_removes_them():
     assert not Reader.objects.filter(membership__user_id=author.user_id).exists()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_posts_and_reading_state_go_with_their_group():
+    group, [author, reader] = a_group(2)
+    _other_group, [other_author] = a_group(1)
+    services.post_create(membership=author, body="Hei")
+    kept = services.post_create(membership=other_author, body="Hei fra en annen gruppe")
+    services.board_visit(membership=reader)
+    assert Reader.objects.count() == 1
+    group.delete()
+    assert list(Post.objects.all()) == [kept]
+    assert Reader.objects.count() == 0
+
+
 @override_settings(SELVHJELP_RETAIN_BOARD_POST_DAYS=90)
 def test_posts_go_after_the_retention_period_in_the_daily_run():
     from privacy.retention import retention_purge
