@@ -1,7 +1,8 @@
 """The message board on a phone: a member posts, another gets a neutral notice
 and reads the post and turns notices off (and gets none for the next post), a
 third posts and then leaves and their post is gone; the first deletes their own
-post after a confirmation. Every page checked with axe; nothing is loaded from
+post after a confirmation; once the group has ended, its board is read but
+takes no new posts. Every page checked with axe; nothing is loaded from
 another site."""
 
 from __future__ import annotations
@@ -114,5 +115,14 @@ def test_post_notice_read_leave_and_delete(open_as, live_server, axe_check, cons
             page.get_by_role("button", name="Slett meldingen").click()
         assert not Post.objects.exists()
         assert "Ingen meldinger ennå." in page.content()
+        axe_check(page)
+
+        # The group ends: what is there can still be read, but nothing new is posted.
+        post(page2, "Takk for alle torsdagene")
+        Group.objects.filter(pk=group.pk).update(state=Group.State.ENDED)
+        page.goto(board)
+        assert "Takk for alle torsdagene" in page.content()
+        assert page.get_by_role("button", name="Legg ut meldingen").count() == 0
+        assert page.get_by_text("Gruppa er avsluttet").is_visible()
         axe_check(page)
         assert hosts == {urlsplit(base).netloc}
