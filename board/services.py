@@ -46,7 +46,8 @@ def accepts_posts(group: Group) -> bool:
 
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
-    if not body:
+    # Zero-width and other invisible characters alone make an empty-looking post.
+    if not any(char.isprintable() and not char.isspace() for char in body):
         raise DomainError(_("Write a message before you post it."), code="empty")
     if len(body) > BODY_MAX_LENGTH:
         raise DomainError(

@@ -173,6 +173,8 @@ def test_empty_or_too_long_posts_are_refused():
     _group, [author, _other] = a_group(2)
     with pytest.raises(DomainError, match="Skriv en melding"):
         services.post_create(membership=author, body="   ")
+    with pytest.raises(DomainError, match="Skriv en melding"):  # zero-width characters only
+        services.post_create(membership=author, body="\u200b\u200b \u2060\ufeff")
     with pytest.raises(DomainError, match=str(BODY_MAX_LENGTH)):
         services.post_create(membership=author, body="x" * (BODY_MAX_LENGTH + 1))
     assert not Post.objects.exists() and notices() == []
