@@ -190,6 +190,7 @@ def test_a_report_on_a_contact_points_entry_may_give_a_reply_address(client):
     [
         ({"message": ""}, "This field is required."),
         ({"message": "   "}, "This field is required."),
+        ({"message": "\u200b\u2060"}, "Write a few words about what has changed."),
         ({"message": "x" * 1001}, "at most 1000 characters"),
         ({"message": "Ok", "reply_email": "ikke en adresse"}, "Enter a valid email address."),
         ({"message": "Null\x00byte"}, "control character"),
