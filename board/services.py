@@ -133,8 +133,11 @@ def notices_set(*, membership: Membership, on: bool) -> Reader:
     return reader
 
 
-def posts_remove_for(*, membership_id: int) -> int:
-    """Remove every post of a membership that has ended; returns how many."""
+def board_leave(*, membership_id: int) -> int:
+    """A membership has ended: its posts go, and so does its reading state (when the
+    member last read, whether they wanted notices), which has no use any more.
+    Returns how many posts went."""
+    Reader.objects.filter(membership_id=membership_id).delete()
     return Post.objects.filter(membership_id=membership_id).delete()[0]
 
 

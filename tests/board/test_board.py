@@ -200,8 +200,12 @@ def test_posts_go_when_their_author_leaves_the_group():
     group, [author, other] = a_group(2)
     services.post_create(membership=author, body="Jeg slutter, takk for meg")
     kept = services.post_create(membership=other, body="Hei")
+    services.notices_set(membership=author, on=False)
+    services.board_visit(membership=other)
     membership_leave(group=group, user=author.user)
     assert list(Post.objects.all()) == [kept]
+    # Their reading state has no use any more either; the others' stays.
+    assert list(Reader.objects.values_list("membership", flat=True)) == [other.pk]
 
 
 @time_machine.travel(NOW, tick=False)
