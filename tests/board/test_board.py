@@ -276,6 +276,20 @@ def test_posts_go_after_the_retention_period_in_the_daily_run():
     assert not Post.objects.filter(pk=old.pk).exists()
 
 
+@override_settings(SELVHJELP_RETAIN_BOARD_POST_DAYS=90)
+def test_a_post_past_the_retention_period_is_not_shown_before_the_daily_run():
+    with time_machine.travel(NOW, tick=False):
+        group, [author, reader] = a_group(2)
+        services.post_create(membership=author, body="Gammel")
+    with time_machine.travel(NOW + datetime.timedelta(days=89), tick=False):
+        assert [post.body for post in selectors.posts_for(group=group)] == ["Gammel"]
+        assert selectors.unread_count(membership=reader) == 1
+    with time_machine.travel(NOW + datetime.timedelta(days=91), tick=False):
+        assert Post.objects.count() == 1  # the daily run has not been yet
+        assert list(selectors.posts_for(group=group)) == []
+        assert selectors.unread_count(membership=reader) == 0
+
+
 @time_machine.travel(NOW, tick=False)
 def test_retention_also_clears_posts_a_bulk_update_left_behind():
     group, [author, _other] = a_group(2)
