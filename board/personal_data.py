@@ -5,7 +5,8 @@ A ``Post`` is the author's: it is in their download under the membership
 account deletion: ``signals.py``), with the account (cascade), and after
 ``SELVHJELP_RETAIN_BOARD_POST_DAYS``. Other members' posts are not in anyone
 else's download. A ``Reader`` (when the member last read the board, whether
-they want notices) is in the download under the membership and goes with it.
+they want notices) is in the download under the membership and goes when the
+membership ends.
 """
 
 from __future__ import annotations

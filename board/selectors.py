@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from core.personal_data import before
 from groups.models import Group, Membership
 
 from .models import Post, Reader
@@ -15,10 +17,20 @@ from .models import Post, Reader
 SHOWN = 100
 
 
+def _on_the_board() -> QuerySet[Post]:
+    """Posts by members still in their group and within the retention period: what
+    the daily run has yet to remove does not show in the meantime."""
+    return Post.objects.filter(
+        membership__status=Membership.Status.ACTIVE,
+        created_at__gte=before(timezone.now(), "SELVHJELP_RETAIN_BOARD_POST_DAYS"),
+    )
+
+
 def posts_for(*, group: Group) -> QuerySet[Post]:
     """The group's posts, newest first, by members who are still in the group."""
     return (
-        Post.objects.filter(group=group, membership__status=Membership.Status.ACTIVE)
+        _on_the_board()
+        .filter(group=group)
         .select_related("membership__user")
         .order_by("-created_at", "-pk")[:SHOWN]
     )
@@ -38,9 +50,7 @@ def reader_for(*, membership: Membership) -> Reader | None:
 
 def unread_count(*, membership: Membership) -> int:
     """Posts by others since the member last opened the board."""
-    posts = Post.objects.filter(
-        group_id=membership.group_id, membership__status=Membership.Status.ACTIVE
-    ).exclude(membership=membership)
+    posts = _on_the_board().filter(group_id=membership.group_id).exclude(membership=membership)
     reader = reader_for(membership=membership)
     if reader is not None and reader.seen_at is not None:
         posts = posts.filter(created_at__gt=reader.seen_at)

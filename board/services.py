@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.personal_data import before
 from core.services import DomainError
-from groups.models import Membership
+from groups.models import Group, Membership
 from meetings.reminders import channels_for
 from notifications.models import OutgoingMessage
 from notifications.services import enqueue
@@ -35,9 +35,19 @@ def notice_key(*, membership_id: int, visits: int, channel: str) -> str:
     return f"{NOTICE_KIND}:ms={membership_id}:v={visits}{suffix}"
 
 
+def accepts_posts(group: Group) -> bool:
+    """Whether the board takes new posts: not once the group has ended.
+
+    Members of an ended group still read what is there until it expires. A
+    paused group keeps its board: that is where a break is talked over.
+    """
+    return group.state != Group.State.ENDED
+
+
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
-    if not body:
+    # Zero-width and other invisible characters alone make an empty-looking post.
+    if not any(char.isprintable() and not char.isspace() for char in body):
         raise DomainError(_("Write a message before you post it."), code="empty")
     if len(body) > BODY_MAX_LENGTH:
         raise DomainError(
@@ -59,6 +69,14 @@ def post_create(*, membership: Membership, body: str) -> Post:
     text = _clean_body(body)
     if not Membership.objects.active().filter(pk=membership.pk).exists():
         raise DomainError(_("You are not a member of this group any more."), code="not_member")
+    if not accepts_posts(Group.objects.only("state").get(pk=membership.group_id)):
+        raise DomainError(
+            _(
+                "The group has ended, so the board takes no new messages. "
+                "You can still read what is here until it goes."
+            ),
+            code="ended",
+        )
     post = Post.objects.create(group_id=membership.group_id, membership=membership, body=text)
     others = (
         Membership.objects.active()
@@ -115,8 +133,11 @@ def notices_set(*, membership: Membership, on: bool) -> Reader:
     return reader
 
 
-def posts_remove_for(*, membership_id: int) -> int:
-    """Remove every post of a membership that has ended; returns how many."""
+def board_leave(*, membership_id: int) -> int:
+    """A membership has ended: its posts go, and so does its reading state (when the
+    member last read, whether they wanted notices), which has no use any more.
+    Returns how many posts went."""
+    Reader.objects.filter(membership_id=membership_id).delete()
     return Post.objects.filter(membership_id=membership_id).delete()[0]
 
 

@@ -1,10 +1,11 @@
-"""A post goes when its author's membership ends.
+"""A post, and the reader's place on the board, go when the membership ends.
 
 A membership ends in more than one place below this app (leaving in
 ``joining``, stepping back and handing over in ``groups``, the steps of an
 account's deletion), all of them by saving the membership with its new status.
 This app cannot be called from there, so it listens: when a membership is
-saved as no longer active, its posts are removed in the same transaction.
+saved as no longer active, its posts and reading state are removed in the
+same transaction.
 The retention run (``services.posts_expire``) removes any that a bulk update
 left behind, and the board never shows a post by someone who has left.
 """
@@ -27,4 +28,4 @@ def remove_posts_when_membership_ends(
 ) -> None:
     if created or instance.status == Membership.Status.ACTIVE:
         return
-    services.posts_remove_for(membership_id=instance.pk)
+    services.board_leave(membership_id=instance.pk)

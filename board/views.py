@@ -37,9 +37,20 @@ def board(request: AuthenticatedHttpRequest, group: Group, membership: Membershi
     status, retry_after = 200, 0
     reader = selectors.reader_for(membership=membership)
     seen_before = reader.seen_at if reader is not None else None
+    open_for_posts = services.accepts_posts(group)
     if request.method == "POST":
         form = _form(request.POST)
-        if form.is_valid():
+        if not open_for_posts:
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "The group has ended, so the board takes no new messages. "
+                    "You can still read what is here until it goes."
+                ),
+            )
+            status = 409
+        elif form.is_valid():
             wait = consume(request, "board_post")
             if wait is not None:
                 form.add_error(
@@ -79,6 +90,7 @@ def board(request: AuthenticatedHttpRequest, group: Group, membership: Membershi
             "posts": posts,
             "new_ids": new_ids,
             "notices_on": reader.notices if reader is not None else True,
+            "open_for_posts": open_for_posts,
             "retention_days": settings.SELVHJELP_RETAIN_BOARD_POST_DAYS,
         },
         status=status,

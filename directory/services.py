@@ -72,7 +72,8 @@ def change_report_create(
     if group is not None and group.contact_point_id != contact_point.pk:
         raise DomainError(_("This group belongs to another contact point."), code="invalid")
     message = message.strip()
-    if not message:
+    # Zero-width and other invisible characters alone say nothing either.
+    if not any(char.isprintable() and not char.isspace() for char in message):
         raise DomainError(_("Write a few words about what has changed."), code="invalid")
     report = ChangeReport.objects.create(
         contact_point=contact_point,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from core.ratelimit import rate_limit
+from core.ratelimit import consume
 from core.services import DomainError
 from groups import selectors as group_selectors
 from groups.finder import contact_points_by_distance
@@ -24,6 +26,8 @@ from . import selectors, services
 from .forms import ChangeReportForm, ContactPointEntryForm
 from .models import ChangeReport
 from .outreach import Sheet, qr_svg
+
+logger = logging.getLogger(__name__)
 
 # A poster lists this many of a contact point's groups; the rest are on its page.
 POSTER_GROUPS = 5
@@ -80,8 +84,24 @@ def directory_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _report(
     request: HttpRequest, *, contact_point: ContactPoint, group: Group | None
 ) -> HttpResponse:
+    """The form and its sending. Over the rate limit the form comes back with the
+    words kept (429), so someone who wrote a long report does not lose it."""
     form = ChangeReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    status, retry_after = 200, None
+    if request.method == "POST":
+        retry_after = consume(request, "change_report")
+    if retry_after is not None:
+        logger.warning("rate limit exceeded: action=%s", "change_report")
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Many reports have been sent from here in a short time. "
+                "Wait a little and send again: what you wrote is kept below."
+            ),
+        )
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             services.change_report_create(
                 contact_point=contact_point,
@@ -98,15 +118,18 @@ def _report(
             if group is not None:
                 return redirect("groups:detail", slug=group.slug)
             return redirect("directory:detail", slug=contact_point.slug)
-    return render(
+    response = render(
         request,
         "directory/changereport_form.html",
         {"form": form, "contact_point": contact_point, "group": group},
+        status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limit("change_report")
 def report_contact_point(request: HttpRequest, slug: str) -> HttpResponse:
     """«Meld fra om endring» about a contact point's entry; no account needed."""
     contact_point = selectors.contact_point_get_public(slug=slug)
@@ -114,7 +137,6 @@ def report_contact_point(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limit("change_report")
 def report_group(request: HttpRequest, slug: str) -> HttpResponse:
     """«Meld fra om endring» about a group's public page; to the group's contact point."""
     group = group_selectors.group_get_public(slug=slug, user=request.user)

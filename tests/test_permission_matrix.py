@@ -1469,6 +1469,14 @@ URLS: dict[str, list[Case]] = {
             kwargs=group_token("digital_group"),
         ),
         Case("draft group", logged_in(404), kwargs=group_token("draft_group")),
+        Case(
+            "ended group, nobody in it",
+            logged_in(404),
+            kwargs=group_token("ended_group"),
+            method="post",
+            data={"body": "Hei"},
+            check=board_posts_are(0),
+        ),
         Case("unknown token", logged_in(404), kwargs=lambda w: {"token": "finnes-ikke"}),
     ],
     "board:delete": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,6 +117,36 @@ def test_the_notice_goes_by_the_members_chosen_lead_and_names_nothing():
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_notice_in_nynorsk_and_english_by_email_and_sms_names_nothing(caplog):
+    group, [author, nynorsk, english] = a_group(3)
+    for membership, language, phone in ((nynorsk, "nn", "41234567"), (english, "en", "41234568")):
+        user = membership.user
+        user.language, user.phone, user.phone_verified = language, phone, True
+        user.save()
+        ReminderPreference.objects.create(user=user, channel=ReminderPreference.Channel.BOTH)
+    caplog.set_level(logging.DEBUG)  # from posting on: the test's own set-up is not searched
+    services.post_create(membership=author, body="Møtet er flyttet til rom 2")
+    assert {tuple(sorted(row.params)) for row in notices()} == {("membership", "visits")}
+    outbox_tasks.dispatch()
+
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        nynorsk.user.email: "Det er ei ny melding i ei av gruppene dine",
+        english.user.email: "There is a new message in one of your groups",
+    }
+    sms = {message["to"]: message["text"] for message in LocmemBackend.outbox}
+    assert len(sms) == 2
+    assert sorted(text.splitlines()[0] for text in sms.values()) == sorted(subjects.values())
+    secrets = (group.name, group.slug, group.description, "rom 2", author.user.display_name)
+    secrets += (group.theme.name_nb, group.theme.name_nn, group.theme.name_en)
+    said = [m.subject + m.body for m in mail.outbox] + list(sms.values()) + [caplog.text]
+    said += [json.dumps(row.params) for row in notices()]
+    for text in said:
+        for secret in secrets:
+            assert secret not in text
+
+
+@time_machine.travel(NOW, tick=False)
 def test_a_notice_is_dropped_when_the_member_has_read_the_board_or_left_before_it_went():
     _group, [author, reader, leaver] = a_group(3)
     services.post_create(membership=author, body="Hei")
@@ -142,6 +173,8 @@ def test_empty_or_too_long_posts_are_refused():
     _group, [author, _other] = a_group(2)
     with pytest.raises(DomainError, match="Skriv en melding"):
         services.post_create(membership=author, body="   ")
+    with pytest.raises(DomainError, match="Skriv en melding"):  # zero-width characters only
+        services.post_create(membership=author, body="\u200b\u200b \u2060\ufeff")
     with pytest.raises(DomainError, match=str(BODY_MAX_LENGTH)):
         services.post_create(membership=author, body="x" * (BODY_MAX_LENGTH + 1))
     assert not Post.objects.exists() and notices() == []
@@ -167,8 +200,12 @@ def test_posts_go_when_their_author_leaves_the_group():
     group, [author, other] = a_group(2)
     services.post_create(membership=author, body="Jeg slutter, takk for meg")
     kept = services.post_create(membership=other, body="Hei")
+    services.notices_set(membership=author, on=False)
+    services.board_visit(membership=other)
     membership_leave(group=group, user=author.user)
     assert list(Post.objects.all()) == [kept]
+    # Their reading state has no use any more either; the others' stays.
+    assert list(Reader.objects.values_list("membership", flat=True)) == [other.pk]
 
 
 @time_machine.travel(NOW, tick=False)
@@ -206,6 +243,19 @@ def test_export_holds_own_posts_and_deletion_removes_them():
     assert not Reader.objects.filter(membership__user_id=author.user_id).exists()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_posts_and_reading_state_go_with_their_group():
+    group, [author, reader] = a_group(2)
+    _other_group, [other_author] = a_group(1)
+    services.post_create(membership=author, body="Hei")
+    kept = services.post_create(membership=other_author, body="Hei fra en annen gruppe")
+    services.board_visit(membership=reader)
+    assert Reader.objects.count() == 1
+    group.delete()
+    assert list(Post.objects.all()) == [kept]
+    assert Reader.objects.count() == 0
+
+
 @override_settings(SELVHJELP_RETAIN_BOARD_POST_DAYS=90)
 def test_posts_go_after_the_retention_period_in_the_daily_run():
     from privacy.retention import retention_purge
@@ -224,6 +274,20 @@ def test_posts_go_after_the_retention_period_in_the_daily_run():
         assert list(Post.objects.all()) == [young]
         assert services.posts_expire(later) == 0
     assert not Post.objects.filter(pk=old.pk).exists()
+
+
+@override_settings(SELVHJELP_RETAIN_BOARD_POST_DAYS=90)
+def test_a_post_past_the_retention_period_is_not_shown_before_the_daily_run():
+    with time_machine.travel(NOW, tick=False):
+        group, [author, reader] = a_group(2)
+        services.post_create(membership=author, body="Gammel")
+    with time_machine.travel(NOW + datetime.timedelta(days=89), tick=False):
+        assert [post.body for post in selectors.posts_for(group=group)] == ["Gammel"]
+        assert selectors.unread_count(membership=reader) == 1
+    with time_machine.travel(NOW + datetime.timedelta(days=91), tick=False):
+        assert Post.objects.count() == 1  # the daily run has not been yet
+        assert list(selectors.posts_for(group=group)) == []
+        assert selectors.unread_count(membership=reader) == 0
 
 
 @time_machine.travel(NOW, tick=False)
@@ -265,6 +329,45 @@ def test_bad_input_keeps_the_text_and_says_why(client):
     empty = client.post(url, {"body": "  "})
     assert empty.status_code == 200 and "Skriv en melding" in empty.content.decode()
     assert not Post.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_ended_group_takes_no_new_posts_but_its_members_still_read():
+    group, [author, reader] = a_group(2)
+    kept = services.post_create(membership=author, body="Takk for alle torsdagene")
+    Group.objects.filter(pk=group.pk).update(state=Group.State.ENDED)
+    with pytest.raises(DomainError) as refused:
+        services.post_create(membership=reader, body="Takk i like måte")
+    assert refused.value.code == "ended"
+    assert list(Post.objects.all()) == [kept]
+    assert len(notices()) == 1  # the one from before the end, none from the refused post
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_paused_group_keeps_its_board_open():
+    group, [author, _other] = a_group(2)
+    Group.objects.filter(pk=group.pk).update(state=Group.State.PAUSED)
+    services.post_create(membership=author, body="Skal vi starte igjen i mars?")
+    assert Post.objects.count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_board_of_an_ended_group_shows_posts_without_a_form_and_keeps_a_refused_text(client):
+    group, [author, reader] = a_group(2)
+    services.post_create(membership=author, body="Takk for alle torsdagene")
+    Group.objects.filter(pk=group.pk).update(state=Group.State.ENDED)
+    login(client, reader.user)
+    url = group.inside_url("board:board")
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Takk for alle torsdagene" in html
+    assert "Legg ut meldingen" not in html and 'name="body"' not in html
+    assert "Gruppa er avsluttet" in html
+    refused = client.post(url, {"body": "Takk i like måte"})
+    html = refused.content.decode()
+    assert refused.status_code == 409
+    assert "Takk i like måte" in html and "Gruppa er avsluttet" in html
+    assert Post.objects.count() == 1
 
 
 @override_settings(SELVHJELP_RATE_LIMITS={"board_post": "2/h/user"})

@@ -1,6 +1,9 @@
 """The message board on a phone: a member posts, another gets a neutral notice
-and reads the post, a third posts and then leaves and their post is gone; the
-first deletes their own post after a confirmation. Every page checked with axe."""
+and reads the post and turns notices off (and gets none for the next post), a
+third posts and then leaves and their post is gone; the first deletes their own
+post after a confirmation; once the group has ended, its board is read but
+takes no new posts. Every page checked with axe; nothing is loaded from
+another site."""
 
 from __future__ import annotations
 
@@ -25,6 +28,12 @@ FIRST = "Jeg tar med kaffe og boller på torsdag."
 LEAVING = "Takk for meg, dette blir min siste uke."
 
 
+def watched(page, hosts: set[str]):
+    """``page``, with the host of every request it makes added to ``hosts``."""
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    return page
+
+
 def post(page, text: str) -> None:
     page.get_by_label("Meldingen din").fill(text)
     with page.expect_navigation():
@@ -40,10 +49,11 @@ def test_post_notice_read_leave_and_delete(open_as, live_server, axe_check, cons
             MembershipFactory(group=group, pledge_signed=True) for _ in range(3)
         )
         base = live_server.url
+        hosts: set[str] = set()
         board = f"{base}{group.inside_url('board:board')}"
 
         # A member finds the board on the group's page and posts.
-        page = open_as(writer.user)
+        page = watched(open_as(writer.user), hosts)
         page.set_viewport_size(PHONE)
         page.goto(f"{base}{group.inside_url()}")
         with page.expect_navigation():
@@ -68,7 +78,7 @@ def test_post_notice_read_leave_and_delete(open_as, live_server, axe_check, cons
         link = next(line for line in notice.body.splitlines() if "/tavle/" in line)
 
         # The second member follows the link from the notice and reads the post.
-        page2 = open_as(reader.user)
+        page2 = watched(open_as(reader.user), hosts)
         page2.set_viewport_size(PHONE)
         page2.goto(f"{base}{urlsplit(link.strip()).path}")
         assert FIRST in page2.content() and writer.user.display_name in page2.content()
@@ -79,7 +89,7 @@ def test_post_notice_read_leave_and_delete(open_as, live_server, axe_check, cons
         axe_check(page2)
 
         # The third posts, then leaves the group: their post goes with them.
-        page3 = open_as(leaver.user)
+        page3 = watched(open_as(leaver.user), hosts)
         page3.set_viewport_size(PHONE)
         page3.goto(board)
         post(page3, LEAVING)
@@ -90,6 +100,9 @@ def test_post_notice_read_leave_and_delete(open_as, live_server, axe_check, cons
         assert not Post.objects.filter(membership=leaver).exists()
         page2.goto(board)
         assert LEAVING not in page2.content() and FIRST in page2.content()
+        # Notices stay off: the page still says so, and the leaver's post told them nothing.
+        assert "Du får ingen varsler fra denne tavla." in page2.content()
+        assert not [m for m in mail.outbox if reader.user.email in m.to and m is not notice]
         axe_check(page2)
 
         # The first member deletes their own post after a confirmation.
@@ -103,3 +116,13 @@ def test_post_notice_read_leave_and_delete(open_as, live_server, axe_check, cons
         assert not Post.objects.exists()
         assert "Ingen meldinger ennå." in page.content()
         axe_check(page)
+
+        # The group ends: what is there can still be read, but nothing new is posted.
+        post(page2, "Takk for alle torsdagene")
+        Group.objects.filter(pk=group.pk).update(state=Group.State.ENDED)
+        page.goto(board)
+        assert "Takk for alle torsdagene" in page.content()
+        assert page.get_by_role("button", name="Legg ut meldingen").count() == 0
+        assert page.get_by_text("Gruppa er avsluttet").is_visible()
+        axe_check(page)
+        assert hosts == {urlsplit(base).netloc}

@@ -1,8 +1,10 @@
 """Three members answer the questions on a phone; the contact point reads their
 lines and the district office the counts, and with two answers neither sees
-anything. Every page checked with axe-core."""
+anything. Every page checked with axe-core; nothing is loaded from another site."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -34,9 +36,14 @@ def test_three_answers_show_to_the_contact_point_and_the_district(open_as, live_
             contact_point=None,
         )
         base = live_server.url
+        hosts: set[str] = set()
+
+        def watched(page):
+            page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+            return page
 
         def member_answers(index: int) -> None:
-            page = open_as(memberships[index].user)
+            page = watched(open_as(memberships[index].user))
             page.set_viewport_size(PHONE)
             page.goto(f"{base}{group.inside_url()}")
             page.get_by_role("link", name="Svar på spørsmålene").click()
@@ -49,10 +56,10 @@ def test_three_answers_show_to_the_contact_point_and_the_district(open_as, live_
             axe_check(page)
 
         def staff_pages() -> tuple[str, str]:
-            cp = open_as(contact_point_staff, mfa=True)
+            cp = watched(open_as(contact_point_staff, mfa=True))
             cp.goto(f"{base}/personale/kontaktpunkt/{group.contact_point.slug}/tilbakemeldinger/")
             axe_check(cp)
-            dist = open_as(district_staff, mfa=True)
+            dist = watched(open_as(district_staff, mfa=True))
             dist.goto(f"{base}/personale/statistikk/tilbakemeldinger/")
             axe_check(dist)
             return cp.content(), dist.content()
@@ -75,3 +82,4 @@ def test_three_answers_show_to_the_contact_point_and_the_district(open_as, live_
         table = district_page[district_page.index("<tbody>") : district_page.index("</tbody>")]
         assert ">3<" in table
         assert not any(line in district_page for line in LINES)
+        assert hosts == {urlsplit(base).netloc}

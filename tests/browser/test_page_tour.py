@@ -31,6 +31,18 @@ def information_meeting(w: World) -> int:
     return InformationMeeting.objects.get(contact_point=w.cp_a).pk
 
 
+def own_board_post_deletion(w: World) -> str:
+    """The page that asks before the member deletes a post of their own on G's board."""
+    from board.services import post_create
+    from groups.models import Membership
+
+    post = post_create(
+        membership=Membership.objects.get(group=w.group, user=w.user("member")),
+        body="Jeg tar med kaffe på torsdag.",
+    )
+    return f"/inne/{w.group.inside_token}/tavle/{post.pk}/slett/"
+
+
 # (role in build_world, the pages it visits); paths are filled from the world.
 TOUR: dict[str, Callable[[World], list[str]]] = {
     "anonymous": lambda w: [
@@ -47,6 +59,8 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/kontaktpunkter/{w.cp_a.slug}/meld-fra/",
         f"/grupper/{w.group.slug}/meld-fra/",
         f"/grupper/{w.group.slug}/plakat/",
+        f"/grupper/{w.group.slug}/kort/",
+        f"/kontaktpunkter/{w.cp_a.slug}/plakat/",
         f"/kontaktpunkter/{w.cp_a.slug}/kort/",
         f"/kontaktpunkter/{w.cp_a.slug}/informasjonsmoter/{information_meeting(w)}/",
         "/grupper/?q=Alfakommune",
@@ -70,12 +84,15 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/inne/{w.group.inside_token}/taushetserklaering/gruppas-linjer/",
         f"/inne/{w.group.inside_token}/stotte/",
         f"/inne/{w.group.inside_token}/tavle/",
+        own_board_post_deletion(w),
         f"/inne/{w.digital_group.inside_token}/",
         "/kalender/",
         "/profil/varsler/",
         "/profil/mine-data/",
         "/profil/slett/",
     ],
+    # Left group G just now: the questions on leaving are open.
+    "former_member": lambda w: [f"/tilbakemelding/{w.group.inside_token}/"],
     "initiator": lambda w: [
         f"/inne/{w.group.inside_token}/",
         f"/inne/{w.group.inside_token}/foresporsler/",
@@ -96,6 +113,7 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/personale/kontaktpunkt/{w.cp_a.slug}/informasjonsmoter/",
         f"/personale/kontaktpunkt/{w.cp_a.slug}/informasjonsmoter/ny/",
         f"/personale/kontaktpunkt/{w.cp_a.slug}/informasjonsmoter/{information_meeting(w)}/endre/",
+        f"/personale/kontaktpunkt/{w.cp_a.slug}/tilbakemeldinger/",
     ],
     "district_staff": lambda w: [
         "/personale/",
@@ -103,6 +121,8 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         f"/personale/kontaktpunkt/{w.cp_a.slug}/",
         f"/personale/kontaktpunkt/{w.cp_a.slug}/invitasjoner/",
         "/personale/statistikk/",
+        "/personale/statistikk/?kart=venter",
+        "/personale/statistikk/tilbakemeldinger/",
     ],
     "national_admin": lambda w: [
         "/personale/",
@@ -110,6 +130,7 @@ TOUR: dict[str, Callable[[World], list[str]]] = {
         "/personale/statistikk/",
         f"/personale/statistikk/?distrikt={w.district_a.slug}",
         "/personale/revisjon/",
+        "/personale/statistikk/tilbakemeldinger/",
     ],
 }
 

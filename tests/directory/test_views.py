@@ -190,6 +190,7 @@ def test_a_report_on_a_contact_points_entry_may_give_a_reply_address(client):
     [
         ({"message": ""}, "This field is required."),
         ({"message": "   "}, "This field is required."),
+        ({"message": "\u200b\u2060"}, "Write a few words about what has changed."),
         ({"message": "x" * 1001}, "at most 1000 characters"),
         ({"message": "Ok", "reply_email": "ikke en adresse"}, "Enter a valid email address."),
         ({"message": "Null\x00byte"}, "control character"),
@@ -223,8 +224,14 @@ def test_unknown_and_hidden_things_answer_404(client):
 def test_reports_are_rate_limited(client):
     cp = ContactPointFactory()
     url = reverse("directory:report", kwargs={"slug": cp.slug})
-    statuses = [client.post(url, {"message": f"Endring {i}"}).status_code for i in range(3)]
-    assert statuses == [302, 302, 429]
+    statuses = [client.post(url, {"message": f"Endring {i}"}).status_code for i in range(2)]
+    assert statuses == [302, 302]
+    long_report = "Telefonnummeret er byttet, og åpningstidene stemmer ikke lenger. " * 10
+    refused = client.post(url, {"message": long_report, "reply_email": "meg@example.org"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    page = refused.content.decode()
+    assert "Vent litt" in page
+    assert long_report.strip() in page and "meg@example.org" in page  # nothing is lost
     assert ChangeReport.objects.count() == 2
     assert client.get(url).status_code == 200  # reading the form costs nothing
 

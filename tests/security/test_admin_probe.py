@@ -16,7 +16,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from board.services import post_create
 from core.models import AuditEvent, names_group
+from feedback.models import Answer
 from groups.models import Membership
 from joining.services import join_request_create, membership_leave
 from meetings.models import Meeting
@@ -37,6 +39,9 @@ SKIP = re.compile(
     r"/logout/|/delete/|/password/|/password_change/|^/admin/r/|[?&](o|_changelist_filters)="
 )
 LINK = re.compile(r'href="([^"#]+)')
+# What members wrote to each other and to their contact point: no staff page shows it.
+BOARD_TEXT = "Jeg tar med kaffe til torsdagsmøtet"
+FEEDBACK_TEXT = "Godt å bli hørt i denne gruppa"
 # Of the gazetteer's thousands of rows a sample shows every field.
 PER_MODEL = 25
 MAX_PAGES = 1500
@@ -59,6 +64,16 @@ def _life_in_groups(world) -> None:
     meeting_cancel(meeting=meeting, actor=world.user("member"))
     join_request_create(group=world.group_b, user=world.user("seeker"))
     membership_leave(group=world.digital_group, user=world.other_member)
+    member = Membership.objects.get(group=group, user=world.user("member"))
+    post_create(membership=member, body=BOARD_TEXT)
+    for works in (3, 4, 5):  # enough answers for the contact point to read the line
+        Answer.objects.create(
+            group=group,
+            month=timezone.localdate().replace(day=1),
+            works=works,
+            safe="yes",
+            text=f"{FEEDBACK_TEXT} ({works})",
+        )
 
 
 def _crawl(client) -> dict[str, str]:
@@ -98,6 +113,7 @@ def test_a_national_admin_finds_no_member_beside_their_group():
         world = build_world()
         _life_in_groups(world)
         assert OutgoingMessage.objects.filter(recipient__isnull=False).exists()
+        assert OutgoingMessage.objects.filter(kind="board_post").exists()
         client = client_for(world, "national_admin")
         pages = _crawl(client)
 
@@ -117,6 +133,9 @@ def test_a_national_admin_finds_no_member_beside_their_group():
                 pairs.append((url, membership.user.email, membership.group.slug))
     assert pairs == []
     assert len(pages) > 100
+    said = [url for url, body in pages.items() if BOARD_TEXT in body or FEEDBACK_TEXT in body]
+    assert said == []
+    assert "/personale/statistikk/tilbakemeldinger/" in pages
 
 
 def test_no_audit_row_names_both_a_person_and_a_group():
