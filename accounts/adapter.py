@@ -59,6 +59,10 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
         "select_only_one": _("Choose only one."),
         "same_as_current": _("The new one must be different from the one you have now."),
+        "phone_taken": _(
+            "This number is already confirmed on another account, so it cannot be "
+            "confirmed on this one. Use another number, or log in with this one."
+        ),
         "rate_limited": _("Too many attempts in a short time. Wait a little and try again."),
     }
 

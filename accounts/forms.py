@@ -96,11 +96,25 @@ class ProfileForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         value = str(self.cleaned_data.get("phone") or "").strip()
-        return normalise_phone(value) if value else ""
+        number = normalise_phone(value) if value else ""
+        user = self.instance
+        if user.pk and not user.email and user.phone_verified and number != user.phone:
+            # The confirmed number is this account's only way in: a new one is
+            # unconfirmed until its code is typed in, and a lost session would
+            # lock the person out. An e-mail address first keeps a way in.
+            raise ValidationError(
+                _(
+                    "You log in with this number, so it cannot be changed yet. Add an "
+                    "e-mail address under Security first, then change the number."
+                ),
+                code="only_login",
+            )
+        return number
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phone"].help_text = _(
             "Optional. Norwegian mobile numbers can be written with 8 digits, others "
-            "with + and country code. Only used for text-message reminders."
+            "with + and country code. Once confirmed with a code, it logs you in and gets "
+            "text-message reminders if you ask for them."
         )

@@ -23,6 +23,9 @@ FLOORED = frozenset(
         "account_login",
         "account_reset_password",
         "account_request_login_code",
+        # Confirming the profile's number: a number held by another account
+        # is refused in the same time as a wrong code.
+        "phone_confirm",
     }
 )
 

@@ -111,6 +111,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.phone:
             self.phone = normalise_phone(self.phone)
 
+    @property
+    def sms_number(self) -> str:
+        """The number texts may go to: only a confirmed one.
+
+        A number typed on the profile may hold a typo; until a code sent to
+        it has been typed in, nothing else is texted to it either
+        (``notifications.sending`` checks ``phone_verified`` as well).
+        """
+        return self.phone if self.phone and self.phone_verified else ""
+
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.models import AuditEvent
 from core.permissions import is_staff_user
@@ -42,6 +42,42 @@ def user_update_profile(*, user: User, display_name: str, phone: str, language: 
             data={"fields": changed},
         )
     return user
+
+
+class PhoneTaken(Exception):
+    """Another account holds this number confirmed; it logs in to that one."""
+
+
+class PhoneChanged(Exception):
+    """The number on the profile is no longer the one the code was sent to."""
+
+
+@transaction.atomic
+def user_confirm_phone(*, user: User, phone: str) -> User:
+    """Mark ``phone`` as confirmed on ``user``, who typed in the code texted to it.
+
+    A confirmed number logs in, so one account holds it: if another account
+    already has it confirmed, the number is refused (``PhoneTaken``) and that
+    account keeps it. Which account it is, is never said. ``PhoneChanged``
+    when the profile's number is no longer ``phone`` (changed meanwhile).
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.phone != phone:
+        raise PhoneChanged
+    if locked.phone_verified:
+        return locked
+    if User.objects.filter(phone=phone, phone_verified=True).exclude(pk=user.pk).exists():
+        raise PhoneTaken
+    locked.phone_verified = True
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["phone_verified"])
+    except IntegrityError:
+        # Another account confirmed the same number a moment ago.
+        raise PhoneTaken from None
+    user.phone_verified = True
+    audit(actor=user, event=AuditEvent.Event.ACCOUNT_PHONE_CONFIRMED, target=user)
+    return locked
 
 
 @transaction.atomic

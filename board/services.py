@@ -91,7 +91,7 @@ def post_create(*, membership: Membership, body: str) -> Post:
         visits = reader.visits if reader is not None else 0
         user = other.user
         preference = getattr(user, "reminder_preference", None)
-        for channel in channels_for(phone=user.phone, preference=preference):
+        for channel in channels_for(phone=user.sms_number, preference=preference):
             enqueue(
                 key=notice_key(membership_id=other.pk, visits=visits, channel=channel),
                 kind=NOTICE_KIND,

@@ -199,4 +199,12 @@ class ReminderPreferenceForm(forms.Form):
                     ),
                     code="invalid_phone",
                 )
+            if not self.user.phone_verified:
+                raise forms.ValidationError(
+                    _(
+                        "Confirm your mobile number on your profile first: we send a code "
+                        "to it, and you type it in."
+                    ),
+                    code="unconfirmed_phone",
+                )
         return channel

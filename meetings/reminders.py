@@ -32,7 +32,9 @@ MAX_LEAD_HOURS = max(ReminderPreference.LEAD_HOURS)
 def channels_for(*, phone: str, preference: ReminderPreference | None) -> list[str]:
     """The channels a member's reminders and notices go out on.
 
-    E-mail unless the member chose SMS (or both) and has a phone number.
+    E-mail unless the member chose SMS (or both) and has a confirmed
+    number (``User.sms_number``; callers pass "" for an unconfirmed one): a
+    member whose number is not confirmed gets e-mail instead of nothing.
     """
     wanted = preference.channel if preference else ReminderPreference.Channel.EMAIL
     if wanted in (ReminderPreference.Channel.SMS, ReminderPreference.Channel.BOTH) and phone:
@@ -68,11 +70,14 @@ def reminder_scan(*, now: datetime.datetime | None = None) -> int:
     memberships = (
         Membership.objects.active()
         .filter(group_id__in=set(group_of.values()), reminder_opt_out__isnull=True)
-        .values_list("pk", "group_id", "user_id", "user__phone")
+        .values_list("pk", "group_id", "user_id", "user__phone", "user__phone_verified")
     )
     by_group: dict[int, list[tuple[int, int, str]]] = {}
-    for membership_id, group_id, user_id, phone in memberships:
-        by_group.setdefault(group_id, []).append((membership_id, user_id, phone))
+    for membership_id, group_id, user_id, phone, phone_verified in memberships:
+        # As User.sms_number: only a confirmed number is texted.
+        by_group.setdefault(group_id, []).append(
+            (membership_id, user_id, phone if phone_verified else "")
+        )
     user_ids = {u for rows in by_group.values() for _m, u, _p in rows}
     prefs = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=user_ids)}
     rows: list[OutgoingMessage] = []

@@ -160,7 +160,7 @@ def _notify_others(meeting: Meeting, actor: Any, kind: str, key: str) -> int:
     for membership in others:
         user = membership.user
         preference = getattr(user, "reminder_preference", None)
-        for channel in channels_for(phone=user.phone, preference=preference):
+        for channel in channels_for(phone=user.sms_number, preference=preference):
             enqueue(
                 key=key.format(u=membership.user_id)
                 + ("" if channel == OutgoingMessage.Channel.EMAIL else f":{channel}"),

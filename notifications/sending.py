@@ -296,6 +296,10 @@ def _address(row: OutgoingMessage, batch: _Batch) -> tuple[str | None, str]:
     if row.channel == OutgoingMessage.Channel.SMS:
         if user is None or not user.phone:
             return None, "no phone number"
+        if not getattr(user, "phone_verified", False):
+            # A number nobody has proved with a code may be a typo: someone
+            # else's phone. Only the login code itself goes to it (accounts).
+            return None, "number not confirmed"
         phone = sms.normalise_phone(user.phone)
         if phone is None:
             return None, "invalid phone number"

@@ -1247,6 +1247,17 @@ URLS: dict[str, list[Case]] = {
             data={"display_name": "Nytt Kallenavn", "phone": "41234567", "language": "nb"},
         ),
     ],
+    # Confirming one's own mobile number: no ids in the URL, only the session's
+    # own account and number. Nobody in the world has an unconfirmed number, so
+    # everyone logged in is sent back to the profile.
+    "accounts:phone_send_code": [
+        Case("GET is not allowed", logged_in(405)),
+        Case("send", logged_in(TO_PROFILE), method="post"),
+    ],
+    "accounts:phone_confirm": [
+        Case("page", logged_in(TO_PROFILE)),
+        Case("confirm", logged_in(TO_PROFILE), method="post", data={"code": "BBBB-BBBB"}),
+    ],
     # Data rights: the page explains; the download and the deletion ask for the
     # password again first (allauth reauthentication), whoever asks.
     "privacy:data_export": [

@@ -338,6 +338,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Selvhjelp: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Confirming a number typed on the profile (accounts.views.phone_confirm):
+# allauth's defaults, spelled out: three wrong codes end the attempt, and a
+# code is good for 15 minutes.
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 15 * 60
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth's defaults, spelled out so that nobody switches them off unnoticed.
 ACCOUNT_RATE_LIMITS = {

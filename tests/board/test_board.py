@@ -95,7 +95,7 @@ def test_a_member_who_turned_notices_off_gets_none_and_can_turn_them_on_again():
 @time_machine.travel(NOW, tick=False)
 def test_the_notice_goes_by_the_members_chosen_lead_and_names_nothing():
     group, [author, by_sms, by_email] = a_group(3)
-    by_sms.user.phone = "41234567"
+    by_sms.user.phone, by_sms.user.phone_verified = "41234567", True
     by_sms.user.save()
     ReminderPreference.objects.create(user=by_sms.user, channel=ReminderPreference.Channel.SMS)
     services.post_create(membership=author, body="Møtet er flyttet til rom 2")
@@ -121,7 +121,7 @@ def test_the_notice_in_nynorsk_and_english_by_email_and_sms_names_nothing(caplog
     group, [author, nynorsk, english] = a_group(3)
     for membership, language, phone in ((nynorsk, "nn", "41234567"), (english, "en", "41234568")):
         user = membership.user
-        user.language, user.phone = language, phone
+        user.language, user.phone, user.phone_verified = language, phone, True
         user.save()
         ReminderPreference.objects.create(user=user, channel=ReminderPreference.Channel.BOTH)
     caplog.set_level(logging.DEBUG)  # from posting on: the test's own set-up is not searched

@@ -49,7 +49,7 @@ def test_lead_time_opt_out_and_sms_follow_the_members_choice(soon):
     short, opted_out, texter = (m.user for m in mg.members)
     ReminderPreference.objects.create(user=short, lead_hours=2)
     ReminderOptOut.objects.create(membership=mg.members[1])
-    texter.phone = "412 34 567"
+    texter.phone, texter.phone_verified = "412 34 567", True
     texter.save()
     ReminderPreference.objects.create(user=texter, lead_hours=24, channel="both")
     assert reminder_scan() == 2  # the texter, by e-mail and SMS
@@ -108,7 +108,7 @@ def test_member_sets_lead_time_channel_and_opts_out_of_one_group(client, soon):
     mg, _meeting = soon
     membership = mg.members[1]
     user = membership.user
-    user.phone = "98765432"
+    user.phone, user.phone_verified = "98765432", True
     user.save()
     other = MembershipFactory(group=GroupFactory(), user=user)
     client.force_login(user)

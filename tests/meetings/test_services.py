@@ -57,7 +57,7 @@ def test_cancel_notice_goes_by_sms_to_members_who_chose_it(meeting_group):
         (both, "both", "+4791234568"),
         (no_phone, "sms", ""),
     ):
-        user.phone = phone
+        user.phone, user.phone_verified = phone, bool(phone)
         user.save()
         ReminderPreference.objects.create(user=user, channel=channel)
     services.meeting_cancel(meeting=meeting, actor=meeting_group.member.user, note="")

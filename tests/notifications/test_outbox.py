@@ -73,7 +73,7 @@ def test_a_later_message_waits_for_the_dispatcher(world, django_capture_on_commi
 
 def test_reminder_is_sent_once_with_a_neutral_subject_and_absence_link(world, sms_outbox):
     texter = world.members[2]
-    texter.phone = "98765432"
+    texter.phone, texter.phone_verified = "98765432", True
     texter.save()
     ReminderPreference.objects.create(user=texter, channel="sms")
     reminder_scan()
@@ -173,7 +173,7 @@ def test_meeting_cancelled_or_deleted_before_sending_cancels_the_reminder(world)
 def test_unverified_address_and_invalid_phone_fail_visibly_without_stopping_the_batch(world):
     unverified, bad_phone, fine = world.members
     unverified.emailaddress_set.update(verified=False)
-    bad_phone.phone = "12"
+    bad_phone.phone, bad_phone.phone_verified = "12", True
     bad_phone.save()
     ReminderPreference.objects.create(user=bad_phone, channel="sms")
     reminder_scan()

@@ -102,8 +102,8 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
 
     monkeypatch.setattr(tasks.send_batch, "delay", spy)
 
-    initiator = UserFactory(phone="98765432", language="nn")
-    member = UserFactory(phone="41234567", language="en")
+    initiator = UserFactory(phone="98765432", phone_verified=True, language="nn")
+    member = UserFactory(phone="41234567", phone_verified=True, language="en")
     staff = UserFactory()
     for user in (initiator, member):
         ReminderPreference.objects.create(user=user, channel="both")
@@ -233,8 +233,10 @@ def test_no_kind_names_the_group_in_subject_sms_params_task_args_or_logs(
             name=group.name,
             description=group.description,
         )
-        proposer = MembershipFactory(group=twin, user=UserFactory(phone="41234568"))
-        MembershipFactory(group=twin, user=UserFactory(phone="41234569"))
+        proposer = MembershipFactory(
+            group=twin, user=UserFactory(phone="41234568", phone_verified=True)
+        )
+        MembershipFactory(group=twin, user=UserFactory(phone="41234569", phone_verified=True))
         proposal_create(group=twin, user=proposer.user, kind="pause", note=group.theme.name_nb)
         ended = proposal_create(group=twin, user=proposer.user, kind="end")
         proposal_withdraw(proposal=ended, user=proposer.user)

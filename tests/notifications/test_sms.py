@@ -125,7 +125,7 @@ def test_a_refused_number_is_marked_bounced_and_retries_are_scheduled(
     settings.SELVHJELP_SMS_BACKEND = "notifications.sms.HttpBackend"
     texter, busy, _other = world.members
     for user, phone in ((texter, "98765432"), (busy, "41234567")):
-        user.phone = phone
+        user.phone, user.phone_verified = phone, True
         user.save()
         ReminderPreference.objects.create(user=user, channel="sms")
     reminder_scan()
