@@ -399,8 +399,8 @@ def ensure_contact_points(conn: psycopg.Connection, towns: list[Town]) -> dict[i
                 kind = CONTACT_POINT_KINDS[n % len(CONTACT_POINT_KINDS)]
                 conn.execute(
                     "INSERT INTO organisations_contactpoint (slug, name, kind, kommune_id, "
-                    "public_email, public_phone, website, is_active) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, '', true) ON CONFLICT (slug) DO NOTHING",
+                    "public_email, public_phone, website, opening_hours, is_active) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, '', '', true) ON CONFLICT (slug) DO NOTHING",
                     [
                         f"bench-{fylke_id}-{n}",
                         f"{kind.replace('_', ' ').capitalize()} {town.name}",
@@ -529,7 +529,8 @@ def secondary_indexes(conn: psycopg.Connection) -> list[tuple[str, str]]:
 
 def extra_columns(conn: psycopg.Connection) -> list[tuple[str, Any]]:
     """Required columns the generator does not know (added since): the value a new model
-    instance gets (its default, or "" for a text field that may be blank)."""
+    instance gets (its default, or "" for a text field that may be blank). A unique
+    column gets its default's callable, called for every row."""
     from django.db import connection
 
     from groups.models import Group
@@ -547,7 +548,10 @@ def extra_columns(conn: psycopg.Connection) -> list[tuple[str, Any]]:
         value = None if field is None else field.get_default()
         if field is None or value is None:
             raise SystemExit(f"groups_group.{column} is required and has no default to fill in")
-        extras.append((column, field.get_db_prep_save(value, connection)))
+        if field.unique and callable(field.default):
+            extras.append((column, field.default))
+        else:
+            extras.append((column, field.get_db_prep_save(value, connection)))
     return extras
 
 
@@ -574,13 +578,17 @@ def load_groups(conn: psycopg.Connection, target: int, make_rows: Callable) -> d
             conn.execute(pgsql.SQL("DROP INDEX {}").format(pgsql.Identifier(name)))
         extras = extra_columns(conn)
         names = [*GROUP_COLUMNS, *(name for name, _value in extras)]
-        tail = tuple(value for _name, value in extras)
+        fixed = tuple(value for _name, value in extras)
+        fresh = [i for i, value in enumerate(fixed) if callable(value)]
         columns = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in names)
         with conn.cursor().copy(
             pgsql.SQL("COPY groups_group ({}) FROM STDIN").format(columns)
         ) as copy:
             for row in make_rows(current, target):
-                copy.write_row(row + tail)
+                tail = list(fixed)
+                for i in fresh:
+                    tail[i] = fixed[i]()
+                copy.write_row(row + tuple(tail))
         t_copy = time.perf_counter()
         log(f"  copied in {t_copy - t0:.1f} s, rebuilding {len(indexes)} indexes")
         for _name, definition in indexes:
