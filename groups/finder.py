@@ -42,6 +42,11 @@ class FinderResult:
         return self.page is not None and self.page.paginator.count > search.COUNT_CAP
 
     @property
+    def digital_many(self) -> bool:
+        """More digital groups than are counted exactly."""
+        return self.digital_total > search.COUNT_CAP
+
+    @property
     def nothing_found(self) -> bool:
         return (self.page is None or not self.page.object_list) and not self.digital
 
@@ -101,17 +106,19 @@ def run(form: GroupSearchForm, *, page_size: int, digital_preview: int) -> dict[
             result.page = _page(search.nearby_results(query), page_number, page_size)
         else:
             result.page = _page(
-                search.in_person_groups_without_place(query), page_number, page_size
+                search.CappedCount(search.in_person_groups_without_place(query)),
+                page_number,
+                page_size,
             )
     if query.wants_digital:
         digital = search.digital_groups(query)
         if digital_only:
-            result.page = _page(digital, page_number, page_size)
+            result.page = _page(search.CappedCount(digital), page_number, page_size)
         else:
             result.digital = list(digital[: digital_preview + 1])
             result.digital_total = len(result.digital)
             if result.digital_total > digital_preview:
-                result.digital_total = digital.count()
+                result.digital_total = search.digital_count(query)
                 result.digital = result.digital[:digital_preview]
 
     nothing_near = result.page is not None and not result.page.object_list

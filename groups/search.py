@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import FloatField, Q, QuerySet
@@ -253,6 +254,49 @@ def nearby_results(query: SearchQuery) -> QuerySet[Group] | KnnPages:
     if connection.vendor == "postgresql":
         return KnnPages(query)
     return nearby_groups(query)
+
+
+class CappedCount:
+    """A queryset for a paginator that counts no further than ``COUNT_CAP + 1``.
+
+    A page of 20 needs no exact count of 100,000 rows: the count is a
+    ``LIMIT`` subquery, so it stops once it knows there are more than the
+    cap, and the page shows «more than 1,000».
+    """
+
+    def __init__(self, queryset: QuerySet[Group]) -> None:
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Group]:
+        return list(self.queryset[key])
+
+
+DIGITAL_COUNT_SECONDS = 60
+
+
+def digital_count(query: SearchQuery) -> int:
+    """How many digital groups match the filters, capped like the radius count.
+
+    It does not depend on the place, so it is cached per set of filters for a
+    minute in the shared cache: no position goes into the key. A minute late
+    is fine for «see all 312 digital groups»; the list itself is always read
+    fresh.
+    """
+    key = "groups:digital-count:" + ":".join(
+        ",".join(sorted(str(value) for value in values))
+        for values in (query.themes, query.weekdays, query.times, query.statuses)
+    )
+    count = cache.get(key)
+    if count is None:
+        count = CappedCount(digital_groups(query)).count()
+        cache.set(key, count, DIGITAL_COUNT_SECONDS)
+    return int(count)
 
 
 def digital_groups(query: SearchQuery) -> QuerySet[Group]:
