@@ -38,8 +38,13 @@ class FinderResult:
 
     @property
     def many(self) -> bool:
-        """More hits than are counted exactly (see ``search.COUNT_CAP``)."""
-        return self.page is not None and self.page.paginator.count > search.COUNT_CAP
+        """More hits than are counted (see ``search.NEAR_CAP`` and ``search.COUNT_CAP``)."""
+        return self.page is not None and self.page.paginator.object_list.capped
+
+    @property
+    def count_cap(self) -> int:
+        """How far the listed count goes."""
+        return self.page.paginator.object_list.cap if self.page is not None else 0
 
     @property
     def digital_many(self) -> bool:
