@@ -850,7 +850,7 @@ def finder_request(client: Any, search: Search) -> Any:
     return client.post("/grupper/", data)
 
 
-PYTHON_TARGET_S = 0.008
+PYTHON_TARGET_MS = 8.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -1110,7 +1110,7 @@ def summarize(samples: list[Sample]) -> dict[str, Any]:
         "python_per_request": python.summary(),
         "cpu": {
             layer: {
-                "mean": statistics.fmean(getattr(s, f"{layer}_cpu") for s in samples)
+                "mean": 1000 * statistics.fmean(getattr(s, f"{layer}_cpu") for s in samples)
                 if samples
                 else 0.0,
                 "total": sum(getattr(s, f"{layer}_cpu") for s in samples),
@@ -1162,6 +1162,7 @@ def measure_query_counts() -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from groups import search as finder_search
     from groups.models import Group, Theme
     from organisations.models import ContactPoint
     from places.models import Kommune
@@ -1211,7 +1212,8 @@ def measure_query_counts() -> dict[str, Any]:
             # Savepoints only exist because this measurement runs in a transaction.
             kinds.pop("savepoint", None)
             out[name] = {"queries": sum(kinds.values()), "kinds": dict(kinds)}
-            if name == "api" and json.loads(response.content)["count"] != expected:
+            listed = min(expected, getattr(finder_search, "NEAR_CAP", expected))
+            if name == "api" and json.loads(response.content)["count"] != listed:
                 raise SystemExit("the query-count page did not find the groups it added")
         return out
 
@@ -1660,7 +1662,7 @@ def render(report: dict[str, Any]) -> str:
                 ms(s["p50"]),
                 ms(s["p95"]),
                 ms(cpu),
-                "PASS" if s["p50"] <= PYTHON_TARGET_S else "FAIL",
+                "PASS" if s["p50"] <= PYTHON_TARGET_MS else "FAIL",
             ]
         )
     out += table(["groups", "Python p50", "Python p95", "CPU mean", "≤ 8 ms p50"], "rrrrl", rows)
@@ -1687,7 +1689,7 @@ def render(report: dict[str, Any]) -> str:
                     label,
                     n,
                     ms(cpu),
-                    f"{1 / cpu:.0f}" if cpu else "–",
+                    f"{1000 / cpu:.0f}" if cpu else "–",
                 ]
             )
     out += table(
