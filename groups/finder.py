@@ -8,7 +8,7 @@ nothing is near, the nearest contact points.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -99,9 +99,17 @@ def contact_points_by_distance(
     return [(cp, round(metres / 1000, 1)) for metres, _name, _pk, cp in measured[:limit]]
 
 
-def run(form: GroupSearchForm, *, page_size: int, digital_preview: int) -> dict[str, Any]:
-    """Run a validated search; returns the template context of the results."""
+def run(
+    form: GroupSearchForm, *, page_size: int, digital_preview: int, cards: bool = False
+) -> dict[str, Any]:
+    """Run a validated search; returns the template context of the results.
+
+    ``cards``: the groups are shown as the finder's result cards, which need
+    no contact point or fylke, so those are not fetched.
+    """
     query = form.to_query()
+    if cards:
+        query = replace(query, with_contacts=False)
     page_number = form.cleaned_data.get("page")
     result = FinderResult(query=query, place_label=form.place.label if form.place else "")
     digital_only = query.wants_digital and not query.wants_in_person

@@ -82,6 +82,9 @@ class SearchQuery:
     times: frozenset[str] = field(default_factory=frozenset)
     formats: frozenset[str] = field(default_factory=frozenset)
     statuses: frozenset[str] = field(default_factory=frozenset)
+    # Fetch each group's contact point and fylke too: the API shows them, the
+    # finder's result cards do not (theme and kommune are all a card needs).
+    with_contacts: bool = True
 
     @property
     def has_point(self) -> bool:
@@ -97,7 +100,12 @@ class SearchQuery:
 
 
 def _filtered(query: SearchQuery) -> QuerySet[Group]:
-    qs = Group.objects.public().select_related("theme", "kommune__fylke", "contact_point")
+    related = (
+        ("theme", "kommune__fylke", "contact_point")
+        if query.with_contacts
+        else ("theme", "kommune")
+    )
+    qs = Group.objects.public().select_related(*related)
     if query.themes:
         qs = qs.filter(theme_id__in=query.themes)
     if query.weekdays:

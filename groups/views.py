@@ -39,7 +39,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "used_position": False}
     if form.is_valid():
         context.update(
-            finder.run(form, page_size=FINDER_PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
+            finder.run(
+                form, page_size=FINDER_PAGE_SIZE, digital_preview=DIGITAL_PREVIEW, cards=True
+            )
         )
         context["used_position"] = form.cleaned_data.get("lat") is not None
     response = render(request, "groups/group_list.html", context)
