@@ -39,12 +39,17 @@ class FinderResult:
     @property
     def many(self) -> bool:
         """More hits than are counted (see ``search.NEAR_CAP`` and ``search.COUNT_CAP``)."""
-        return self.page is not None and self.page.paginator.object_list.capped
+        return self.page is not None and bool(self._listed().capped)
 
     @property
     def count_cap(self) -> int:
         """How far the listed count goes."""
-        return self.page.paginator.object_list.cap if self.page is not None else 0
+        return int(self._listed().cap) if self.page is not None else 0
+
+    def _listed(self) -> Any:
+        """What the paginator pages: ``search.KnnPages`` or ``search.CappedCount``."""
+        assert self.page is not None
+        return self.page.paginator.object_list
 
     @property
     def digital_many(self) -> bool:
