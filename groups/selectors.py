@@ -115,14 +115,12 @@ def theme_choices() -> list[ThemeChoice]:
     (``theme_choices_forget``, connected in ``apps.py``) in the shared cache,
     so every worker process sees the change on its next request.
     """
-    cached = cache.get(THEMES_CACHE_KEY)
-    if cached is None:
-        cached = [
-            ThemeChoice(*row)
-            for row in Theme.objects.values_list("pk", "slug", "name_nb", "name_nn", "name_en")
-        ]
-        cache.set(THEMES_CACHE_KEY, cached, THEMES_CACHE_SECONDS)
-    return list(cached)
+    rows = cache.get(THEMES_CACHE_KEY)
+    if rows is None:
+        # Plain tuples in the cache, so that a new release reads what an old one wrote.
+        rows = list(Theme.objects.values_list("pk", "slug", "name_nb", "name_nn", "name_en"))
+        cache.set(THEMES_CACHE_KEY, rows, THEMES_CACHE_SECONDS)
+    return [ThemeChoice(*row) for row in rows]
 
 
 def theme_choices_forget(**kwargs: object) -> None:
