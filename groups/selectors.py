@@ -91,7 +91,9 @@ def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
 # --- Theme choices, shared between requests -----------------------------------
 
 THEMES_CACHE_KEY = "groups:themes:v1"
-THEMES_CACHE_SECONDS = 24 * 60 * 60
+# Saving or deleting a theme drops the cache at once; a data migration does not
+# (no signal), so the cached list lives ten minutes at most.
+THEMES_CACHE_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
