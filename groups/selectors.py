@@ -90,7 +90,8 @@ def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
 
 # --- Theme choices, shared between requests -----------------------------------
 
-THEMES_CACHE_KEY = "groups:themes:v1"
+# A new name whenever the cached rows change shape (v1 held objects).
+THEMES_CACHE_KEY = "groups:themes:v2"
 # Saving or deleting a theme drops the cache at once; a data migration does not
 # (no signal), so the cached list lives ten minutes at most.
 THEMES_CACHE_SECONDS = 10 * 60
