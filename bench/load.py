@@ -11,9 +11,14 @@ Two kinds of visitors, each from an address of its own (sent as
 
 - a seeker (3 in 5) searches by place, opens group pages and pages through
   results, without an account;
-- a member (2 in 5) logs in, opens the group's inside page, sends and
-  withdraws a notice of absence for the next meeting, and now and then logs
-  out and in again.
+- a member (2 in 5) comes for a visit: logs in once, then opens the group's
+  inside page, sends and withdraws a notice of absence for the next meeting,
+  looks at the group's public page and the finder; after a visit of
+  ``VISIT_ACTIONS`` actions the member logs out and the next visit logs in
+  again. Members stay logged in for weeks, so logins are at most about 1 in
+  50 requests (``bench/load_run.py`` reports the share). Members arrive
+  spread over the first ``ARRIVAL_SPREAD_S`` seconds (reading public pages
+  until then), not all in the two seconds it takes to start them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 from locust import HttpUser, between, task
@@ -67,19 +73,50 @@ class Seeker(Visitor):
         self.client.get("/", name="/")
 
 
+# Actions per member visit (each a page or two), drawn for every visit.
+VISIT_ACTIONS = (25, 45)
+# Members are spread over their visits, as at any moment of a normal day: the first
+# login of each simulated member comes at a random moment within this many seconds
+# (until then the member reads public pages), instead of all 20 in the two seconds
+# Locust takes to start them.
+ARRIVAL_SPREAD_S = 30.0
+
+
 class Member(Visitor):
     weight = 2
 
     def on_start(self) -> None:
         super().on_start()
         self.member = next(MEMBERS)
-        self.login()
+        self.logged_in = False
+        self.arrives_at = time.monotonic() + random.uniform(0, ARRIVAL_SPREAD_S)
+
+    def arrived(self) -> bool:
+        """Whether the visit has begun (logged in); before that, a public page."""
+        if self.logged_in:
+            return True
+        if time.monotonic() >= self.arrives_at:
+            self.login()
+            self.logged_in = True
+            return True
+        place = random.choice(DATA["places"])
+        self.client.get("/grupper/", params={"q": place}, name="/grupper/?q=[place]")
+        return False
+
+    def login(self) -> None:
+        self.actions_left = random.randint(*VISIT_ACTIONS)
+        self._login()
+
+    def count_action(self) -> None:
+        self.actions_left -= 1
+        if self.actions_left <= 0:
+            self.log_out_and_in()
 
     def csrf_from(self, html: str) -> str:
         match = CSRF_INPUT.search(html)
         return match.group(1) if match else self.client.cookies.get("csrftoken", "")
 
-    def login(self) -> None:
+    def _login(self) -> None:
         page = self.client.get("/konto/login/", name="/konto/login/ (form)")
         with self.client.post(
             "/konto/login/",
@@ -97,10 +134,31 @@ class Member(Visitor):
 
     @task(4)
     def inside(self) -> None:
+        if not self.arrived():
+            return
         self.client.get(self.member["inside"], name="/inne/[token]/")
+        self.count_action()
+
+    @task(1)
+    def group_page(self) -> None:
+        if not self.arrived():
+            return
+        slug = random.choice(DATA["group_slugs"])
+        self.client.get(f"/grupper/{slug}/", name="/grupper/[slug]/")
+        self.count_action()
+
+    @task(1)
+    def search(self) -> None:
+        if not self.arrived():
+            return
+        place = random.choice(DATA["places"])
+        self.client.get("/grupper/", params={"q": place}, name="/grupper/?q=[place]")
+        self.count_action()
 
     @task(2)
     def absence(self) -> None:
+        if not self.arrived():
+            return
         page = self.client.get(self.member["inside"], name="/inne/[token]/")
         token = self.csrf_from(page.text)
         for action in ("register", "undo"):
@@ -113,9 +171,10 @@ class Member(Visitor):
             ) as response:
                 if response.status_code != 302:
                     response.failure(f"absence answered {response.status_code}")
+        self.count_action()
 
-    @task(1)
     def log_out_and_in(self) -> None:
+        """The end of a visit; the next one starts with a login."""
         page = self.client.get("/konto/logout/", name="/konto/logout/ (form)")
         self.client.post(
             "/konto/logout/",

@@ -46,7 +46,7 @@ def seed(*, groups: int, users: int) -> dict[str, object]:
     from django.utils import timezone
 
     from accounts.models import User
-    from groups.models import Group, Membership
+    from groups.models import Group, Membership, inside_token_new
     from meetings.models import Meeting
     from meetings.services import meetings_materialise
     from pledges.models import GroupPledgeLines, Pledge, PledgeSignature
@@ -64,6 +64,7 @@ def seed(*, groups: int, users: int) -> dict[str, object]:
             copy.slug = f"last-{index}"
             copy.name = f"{source.name} {index}"
             copy.member_count = 0
+            copy.inside_token = inside_token_new()
             copies.append(copy)
         Group.objects.bulk_create(copies, batch_size=500)
 

@@ -226,7 +226,10 @@ def declare_position(schema: dict[str, Any]) -> dict[str, Any]:
 class SearchOut(Schema):
     place: str | None
     radius_km: int
-    count: int = Field(description="exact up to 1,000; see count_is_lower_bound")
+    count: int = Field(
+        description="exact up to 100 around a place (the nearest 100 are listed) and up to "
+        "1,000 otherwise; see count_is_lower_bound"
+    )
     count_is_lower_bound: bool = False
     page: int
     pages: int

@@ -7,11 +7,18 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Self-help groups")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from organisations.invitations import accept_hook_register
 
         # Registers the SQLite distance function on every new connection.
         from . import search  # noqa: F401
+        from .models import Theme
+        from .selectors import theme_choices_forget
         from .services import initiator_invitation_accepted
 
         # An accepted invitation to guide a group makes its initiator.
         accept_hook_register(initiator_invitation_accepted)
+        # The finder's theme choices are cached between requests.
+        post_save.connect(theme_choices_forget, sender=Theme, dispatch_uid="groups-theme-saved")
+        post_delete.connect(theme_choices_forget, sender=Theme, dispatch_uid="groups-theme-deleted")

@@ -8,7 +8,7 @@ nothing is near, the nearest contact points.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -38,8 +38,23 @@ class FinderResult:
 
     @property
     def many(self) -> bool:
-        """More hits than are counted exactly (see ``search.COUNT_CAP``)."""
-        return self.page is not None and self.page.paginator.count > search.COUNT_CAP
+        """More hits than are counted (see ``search.NEAR_CAP`` and ``search.COUNT_CAP``)."""
+        return self.page is not None and bool(self._listed().capped)
+
+    @property
+    def count_cap(self) -> int:
+        """How far the listed count goes."""
+        return int(self._listed().cap) if self.page is not None else 0
+
+    def _listed(self) -> Any:
+        """What the paginator pages: ``search.KnnPages`` or ``search.CappedCount``."""
+        assert self.page is not None
+        return self.page.paginator.object_list
+
+    @property
+    def digital_many(self) -> bool:
+        """More digital groups than are counted exactly."""
+        return self.digital_total > search.COUNT_CAP
 
     @property
     def nothing_found(self) -> bool:
@@ -89,9 +104,17 @@ def contact_points_by_distance(
     return [(cp, round(metres / 1000, 1)) for metres, _name, _pk, cp in measured[:limit]]
 
 
-def run(form: GroupSearchForm, *, page_size: int, digital_preview: int) -> dict[str, Any]:
-    """Run a validated search; returns the template context of the results."""
+def run(
+    form: GroupSearchForm, *, page_size: int, digital_preview: int, cards: bool = False
+) -> dict[str, Any]:
+    """Run a validated search; returns the template context of the results.
+
+    ``cards``: the groups are shown as the finder's result cards, which need
+    no contact point or fylke, so those are not fetched.
+    """
     query = form.to_query()
+    if cards:
+        query = replace(query, with_contacts=False)
     page_number = form.cleaned_data.get("page")
     result = FinderResult(query=query, place_label=form.place.label if form.place else "")
     digital_only = query.wants_digital and not query.wants_in_person
@@ -101,17 +124,19 @@ def run(form: GroupSearchForm, *, page_size: int, digital_preview: int) -> dict[
             result.page = _page(search.nearby_results(query), page_number, page_size)
         else:
             result.page = _page(
-                search.in_person_groups_without_place(query), page_number, page_size
+                search.CappedCount(search.in_person_groups_without_place(query)),
+                page_number,
+                page_size,
             )
     if query.wants_digital:
         digital = search.digital_groups(query)
         if digital_only:
-            result.page = _page(digital, page_number, page_size)
+            result.page = _page(search.CappedCount(digital), page_number, page_size)
         else:
             result.digital = list(digital[: digital_preview + 1])
             result.digital_total = len(result.digital)
             if result.digital_total > digital_preview:
-                result.digital_total = digital.count()
+                result.digital_total = search.digital_count(query)
                 result.digital = result.digital[:digital_preview]
 
     nothing_near = result.page is not None and not result.page.object_list

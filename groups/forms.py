@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from typing import Any
 
 from django import forms
@@ -9,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import ContactPoint
 from places.selectors import Place, resolve_place
 
-from .models import Group, Theme
+from .models import Group
 from .search import (
     DEFAULT_RADIUS_KM,
     RADIUS_CHOICES_KM,
     SearchQuery,
     Status,
 )
+from .selectors import theme_choices
 from .services import EDITABLE_FIELDS
 
 MAX_PAGE = 1000
@@ -24,11 +26,6 @@ UNKNOWN_PLACE = "unknown_place"
 # Norway with a margin: a point outside is not a place we can search around.
 LATITUDE_RANGE = (57.0, 72.0)
 LONGITUDE_RANGE = (3.0, 33.0)
-
-
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
 
 
 class GroupSearchForm(forms.Form):
@@ -57,10 +54,9 @@ class GroupSearchForm(forms.Form):
         empty_value=DEFAULT_RADIUS_KM,  # type: ignore[arg-type]
         initial=DEFAULT_RADIUS_KM,
     )
-    theme = ThemeChoiceField(
+    # Slugs; the choices are set in __init__ from the themes cached between requests.
+    theme = forms.MultipleChoiceField(
         label=_("Theme"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -102,6 +98,13 @@ class GroupSearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.place: Place | None = None
+        self.themes = theme_choices()
+        self.fields["theme"].choices = [(theme.slug, theme.name) for theme in self.themes]  # type: ignore[attr-defined]
+
+    @property
+    def themes_version(self) -> int:
+        """Changes whenever a theme does: part of the cached filters' key."""
+        return zlib.crc32(repr(self.themes).encode())
 
     def clean_q(self) -> str:
         text = " ".join(str(self.cleaned_data.get("q") or "").split())
@@ -156,7 +159,9 @@ class GroupSearchForm(forms.Form):
             latitude=lat,
             longitude=lon,
             radius_km=data.get("radius") or DEFAULT_RADIUS_KM,
-            themes=frozenset(theme.pk for theme in data.get("theme") or []),
+            themes=frozenset(
+                theme.pk for theme in self.themes if theme.slug in (data.get("theme") or [])
+            ),
             weekdays=frozenset(data.get("weekday") or []),
             times=frozenset(data.get("time") or []),
             formats=frozenset(data.get("format") or []),

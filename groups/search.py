@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import FloatField, Q, QuerySet
@@ -81,6 +82,9 @@ class SearchQuery:
     times: frozenset[str] = field(default_factory=frozenset)
     formats: frozenset[str] = field(default_factory=frozenset)
     statuses: frozenset[str] = field(default_factory=frozenset)
+    # Fetch each group's contact point and fylke too: the API shows them, the
+    # finder's result cards do not (theme and kommune are all a card needs).
+    with_contacts: bool = True
 
     @property
     def has_point(self) -> bool:
@@ -96,7 +100,12 @@ class SearchQuery:
 
 
 def _filtered(query: SearchQuery) -> QuerySet[Group]:
-    qs = Group.objects.public().select_related("theme", "kommune__fylke", "contact_point")
+    related = (
+        ("theme", "kommune__fylke", "contact_point")
+        if query.with_contacts
+        else ("theme", "kommune")
+    )
+    qs = Group.objects.public().select_related(*related)
     if query.themes:
         qs = qs.filter(theme_id__in=query.themes)
     if query.weekdays:
@@ -167,27 +176,55 @@ def nearby_groups(query: SearchQuery) -> QuerySet[Group]:
     return qs
 
 
+# Lists without a place (digital groups, filters only) count up to this many.
 COUNT_CAP = 1000
+# A place search lists at most this many groups, nearest first: five pages of 20.
+NEAR_CAP = 100
 
 
 class KnnPages:
-    """The nearby groups for a paginator, fast on PostgreSQL at any size.
+    """The nearby groups for a paginator: at most ``NEAR_CAP``, fast at any size.
 
-    ``ORDER BY distance, id`` has two keys, so PostgreSQL cannot take it from
-    the GiST index and sorts every group in the radius. Here the index orders
-    by distance alone, ``FETCH FIRST n ROWS WITH TIES`` keeps every group tied
-    at the page's edge, and the outer query breaks ties by id: the same rows
-    in the same order as the two-key query, read from the index (with bitmap
-    scans off for that statement, see ``read_in_index_order``). The count is
-    capped, since counting every group within 100 km of Oslo is what costs.
+    One statement reads the ids of the first ``NEAR_CAP + 1`` groups in the
+    radius, nearest first; it is both the count (up to the cap; more reads as
+    «more than 100») and every page, so a search sends no separate count.
+    Counting every group within 100 km of Oslo is what costs at a million
+    groups, and a seeker who has not found a group in the nearest hundred is
+    better helped by a filter than by page 51.
+
+    On PostgreSQL ``ORDER BY distance, id`` has two keys, so it cannot be
+    taken from the GiST index and would sort every group in the radius. Here
+    the index orders by distance alone, ``FETCH FIRST n ROWS WITH TIES`` keeps
+    every group tied at the edge, and the outer query breaks ties by id: the
+    same rows in the same order as the two-key query, read from the index
+    (with bitmap scans off for that statement, see ``read_in_index_order``).
+    SQLite reads the ids from the ordered queryset.
     """
+
+    cap = NEAR_CAP
 
     def __init__(self, query: SearchQuery) -> None:
         self.query = query
         self.queryset = nearby_groups(query)
+        self._ids: list[int] | None = None
+
+    def _first_ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = self._read_ids(0, NEAR_CAP + 1)
+        return self._ids
+
+    def _read_ids(self, start: int, stop: int) -> list[int]:
+        if connection.vendor == "postgresql":
+            return read_in_index_order(*self.page_sql(start, stop))
+        return list(self.queryset.values_list("pk", flat=True)[start:stop])
+
+    @property
+    def capped(self) -> bool:
+        """More groups in the radius than are listed."""
+        return len(self._first_ids()) > NEAR_CAP
 
     def count(self) -> int:
-        return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return min(len(self._first_ids()), NEAR_CAP)
 
     def __len__(self) -> int:
         return self.count()
@@ -212,10 +249,10 @@ class KnnPages:
 
     def __getitem__(self, key: slice) -> list[Group]:
         assert isinstance(key, slice) and key.step is None
-        start, stop = key.start or 0, key.stop
-        if stop is None or stop <= start:
+        start, stop = key.start or 0, min(key.stop or 0, NEAR_CAP)
+        if stop <= start:
             return []
-        ids = read_in_index_order(*self.page_sql(start, stop))
+        ids = self._first_ids()[start:stop]
         groups = _filtered(self.query).in_bulk(ids)
         page = [groups[pk] for pk in ids]
         lat, lon = float(self.query.latitude), float(self.query.longitude)  # type: ignore[arg-type]
@@ -248,11 +285,65 @@ def read_in_index_order(sql: str, params: tuple[Any, ...]) -> list[Any]:
     return rows
 
 
-def nearby_results(query: SearchQuery) -> QuerySet[Group] | KnnPages:
-    """What the finder paginates: the queryset, or on PostgreSQL the index-ordered pages."""
-    if connection.vendor == "postgresql":
-        return KnnPages(query)
-    return nearby_groups(query)
+def nearby_results(query: SearchQuery) -> KnnPages:
+    """What the finder paginates: the nearest ``NEAR_CAP`` groups, in pages."""
+    return KnnPages(query)
+
+
+class CappedCount:
+    """A queryset for a paginator that counts no further than ``COUNT_CAP + 1``.
+
+    A page of 20 needs no exact count of 100,000 rows: the count is a
+    ``LIMIT`` subquery, so it stops once it knows there are more than the
+    cap, and the page shows «more than 1,000».
+    """
+
+    cap = COUNT_CAP
+
+    def __init__(self, queryset: QuerySet[Group]) -> None:
+        self.queryset = queryset
+        self._count: int | None = None
+
+    def count_past_cap(self) -> int:
+        """The count up to ``COUNT_CAP + 1``: more than the cap reads as ``COUNT_CAP + 1``."""
+        if self._count is None:
+            self._count = self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return self._count
+
+    @property
+    def capped(self) -> bool:
+        return self.count_past_cap() > COUNT_CAP
+
+    def count(self) -> int:
+        return min(self.count_past_cap(), COUNT_CAP)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Group]:
+        return list(self.queryset[key])
+
+
+DIGITAL_COUNT_SECONDS = 60
+
+
+def digital_count(query: SearchQuery) -> int:
+    """How many digital groups match the filters, capped like the radius count.
+
+    It does not depend on the place, so it is cached per set of filters for a
+    minute in the shared cache: no position goes into the key. A minute late
+    is fine for «see all 312 digital groups»; the list itself is always read
+    fresh.
+    """
+    key = "groups:digital-count:" + ":".join(
+        ",".join(sorted(str(value) for value in values))
+        for values in (query.themes, query.weekdays, query.times, query.statuses)
+    )
+    count = cache.get(key)
+    if count is None:
+        count = CappedCount(digital_groups(query)).count_past_cap()
+        cache.set(key, count, DIGITAL_COUNT_SECONDS)
+    return int(count)
 
 
 def digital_groups(query: SearchQuery) -> QuerySet[Group]:

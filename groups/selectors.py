@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core import languages
 from organisations.models import ContactPoint, District, StaffRole
 
-from .models import Group, Membership
+from .models import Group, Membership, Theme
 
 
 def group_get_public(*, slug: str, user: Any) -> Group:
@@ -82,3 +86,51 @@ def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
         .select_related("theme", "kommune")
         .order_by("state", "name")
     )
+
+
+# --- Theme choices, shared between requests -----------------------------------
+
+# A new name whenever the cached rows change shape (v1 held objects).
+THEMES_CACHE_KEY = "groups:themes:v2"
+# Saving or deleting a theme drops the cache at once; a data migration does not
+# (no signal), so the cached list lives ten minutes at most.
+THEMES_CACHE_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True)
+class ThemeChoice:
+    pk: int
+    slug: str
+    name_nb: str
+    name_nn: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        return languages.pick(nb=self.name_nb, nn=self.name_nn, en=self.name_en)
+
+
+def theme_choices() -> list[ThemeChoice]:
+    """Every theme in the finder's order, from the shared cache (a query only when it is cold).
+
+    The finder shows the themes on every search; they change a few times a
+    year, through the admin. Saving or deleting a theme drops the cached list
+    (``theme_choices_forget``, connected in ``apps.py``) in the shared cache,
+    so every worker process sees the change on its next request.
+    """
+    rows = cache.get(THEMES_CACHE_KEY)
+    if rows is None:
+        # Plain tuples in the cache, so that a new release reads what an old one wrote.
+        rows = list(Theme.objects.values_list("pk", "slug", "name_nb", "name_nn", "name_en"))
+        cache.set(THEMES_CACHE_KEY, rows, THEMES_CACHE_SECONDS)
+    return [ThemeChoice(*row) for row in rows]
+
+
+def theme_choices_forget(**kwargs: object) -> None:
+    """Drop the cached themes now and again once the change has committed.
+
+    The second time covers a request that read the old rows and filled the
+    cache between the save and the commit.
+    """
+    cache.delete(THEMES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(THEMES_CACHE_KEY))

@@ -39,7 +39,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
     form = GroupSearchForm(data)
     context: dict[str, object] = {"form": form, "used_position": False}
     if form.is_valid():
-        found = finder.run(form, page_size=FINDER_PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
+        found = finder.run(
+            form, page_size=FINDER_PAGE_SIZE, digital_preview=DIGITAL_PREVIEW, cards=True
+        )
         context.update(found)
         # Not groups: shown beside them, labelled as what they are.
         context["information_meetings"] = information_meetings_near(found["result"].query)

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils import formats
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext
+
+from core.templatetags.when import times_nowrap
+from groups.models import PublicStatus
 
 register = template.Library()
 
@@ -12,3 +19,63 @@ def distance_km(metres: float | None) -> str:
     if metres is None or metres == "":
         return ""
     return str(formats.number_format(round(float(metres) / 1000, 1), 1))
+
+
+# The colour of a public status's tag (Designsystemet data-color); neutral otherwise.
+STATUS_COLOURS = {
+    "open": "success",
+    "starting_soon": "info",
+    "waiting_list": "warning",
+    "full": "warning",
+    "paused": "warning",
+}
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS.get(str(status), "neutral")
+
+
+@register.simple_tag
+def group_card(group: Any) -> str:
+    """A group's card in the finder's results, built here rather than in a template.
+
+    The finder shows up to 26 cards per page; through the template engine they
+    took about a third of the request's CPU. The markup is the one
+    ``groups/includes/state_tag.html`` and the former card template made.
+    """
+    status = group.public_status
+    if group.is_digital:
+        place = conditional_escape(gettext("Digital"))
+    elif group.area:
+        place = format_html("{}, {}", group.kommune.name, group.area)
+    else:
+        place = conditional_escape(group.kommune.name)
+    distance = ""
+    if group.distance_m is not None:
+        distance = format_html(
+            ' · <span class="card__distance">{}</span>',
+            gettext("%(km)s km away") % {"km": distance_km(group.distance_m)},
+        )
+    seats = ""
+    if status in PublicStatus.ASK_TO_JOIN:
+        seats = format_html(
+            ' <span class="card__seats">{}</span>', group.get_availability_display()
+        )
+    return format_html(
+        '\n<h3 class="card__title"><a href="{}">{}</a></h3>\n'
+        '<p class="card__meta">\n'
+        '  <span class="card__place">{}{}</span>\n'
+        '  <span class="card__time">{}</span>\n'
+        "</p>\n"
+        '<p class="card__status">'
+        '<span class="ds-tag" data-size="sm" data-color="{}">{}</span>\n{}</p>\n',
+        group.get_absolute_url(),
+        group.theme.name,
+        place,
+        distance,
+        times_nowrap(group.cadence_text),
+        status_colour(status),
+        PublicStatus(status).label,
+        seats,
+    )

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -118,6 +119,8 @@ SAVEPOINT_CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT 
 
 
 def _queries(client, **params):
+    # Cold: the theme choices and the digital count come from the database too.
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, params).status_code == 200
     return [q["sql"] for q in captured if not q["sql"].startswith(SAVEPOINT_CONTROL)]
@@ -149,12 +152,34 @@ def test_query_count_is_constant_at_10_and_1000_results(client, make_group):
     _information_meetings(template.contact_point, 20)
     large = (_queries(client, q="Drammen"), _queries(client), _queries(client, format="digital"))
     assert [len(q) for q in small] == [len(q) for q in large]
-    # Theme choices, radius count, knn page, page rows, digital preview and count,
-    # the information meetings nearby; on PostgreSQL also the knn page's SET LOCAL.
+    # Theme choices, the nearest ids (count and pages in one), page rows, digital
+    # preview and count, the information meetings nearby; on PostgreSQL also the
+    # nearest ids' SET LOCAL.
     near = large[0]
-    assert len(near) <= 8, near
+    assert len(near) <= 7, near
+    assert not [sql for sql in near if "COUNT(" in sql and "earth" in sql], "no radius count"
     if connection.vendor == "postgresql":
         assert sum(sql.startswith("SET LOCAL enable_bitmapscan") for sql in near) == 1
+    # Warm, the theme choices and the digital count come from the cache.
+    client.get(URL, {"q": "Drammen"})
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, {"q": "Drammen"}).status_code == 200
+    warm = [q["sql"] for q in captured if not q["sql"].startswith(SAVEPOINT_CONTROL)]
+    assert len(warm) == len(near) - 2, warm
+
+
+def test_a_place_search_lists_the_nearest_hundred_and_says_there_are_more(client, make_group):
+    template = make_group("3301")
+    _bulk_groups(template, 120, 0)
+    response = client.get(URL, {"q": "Drammen"})
+    result = response.context["result"]
+    assert result.many and result.page.paginator.count == 100
+    assert result.page.paginator.num_pages == 5
+    assert "Over 100 grupper innenfor 25 km fra Drammen" in response.content.decode()
+    last = client.get(URL, {"q": "Drammen", "page": 5}).context["result"].page
+    assert len(last.object_list) == 20
+    api = client.get("/api/v1/groups", {"q": "Drammen"}).json()
+    assert api["count"] == 100 and api["count_is_lower_bound"] is True and api["pages"] == 5
 
 
 param_text = st.text(max_size=30)

@@ -1,0 +1,87 @@
+"""What the finder keeps between requests: theme choices, the filters' HTML, digital counts."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groups import search
+from groups.models import Group
+
+URL = "/grupper/"
+
+
+def _theme_queries(client, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in captured if 'FROM "groups_theme"' in q["sql"]]
+
+
+def test_theme_choices_come_from_the_cache_and_a_renamed_theme_shows_at_once(
+    client, make_group, theme
+):
+    make_group("5501", theme=theme)
+    client.get(URL)  # fills the cache
+    response, queries = _theme_queries(client)
+    assert "Sorg" in response.content.decode()
+    assert queries == []
+    theme.name_nb = "Sorg og tap"
+    theme.save()
+    response, queries = _theme_queries(client)
+    assert "Sorg og tap" in response.content.decode()
+    assert queries, "the renamed theme is read again"
+
+
+def test_filters_shared_between_searches_keep_each_search_own_choices(client, make_group, theme):
+    make_group("5501", theme=theme)
+    checked = f'value="{theme.slug}"'
+    with_theme = client.get(URL, {"q": "Tromso", "theme": theme.slug}).content.decode()
+    without = client.get(URL, {"q": "Tromso"}).content.decode()
+    again = client.get(URL, {"q": "Tromso", "theme": theme.slug}).content.decode()
+
+    def is_checked(html: str) -> bool:
+        return " checked" in _input(html, checked)
+
+    assert is_checked(with_theme) and is_checked(again)
+    assert not is_checked(without)
+    english = client.get(URL, {"q": "Tromso"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Grief" in english and "Grief" not in without
+
+
+def _input(html: str, marker: str) -> str:
+    at = html.index(marker)
+    return html[html.rindex("<input", 0, at) : html.index(">", at)]
+
+
+def test_an_invalid_filter_is_shown_with_its_message_not_from_the_cache(client, make_group):
+    make_group("5501")
+    client.get(URL, {"q": "Tromso"})
+    html = client.get(URL, {"q": "Tromso", "weekday": "9"}).content.decode()
+    assert "id_weekday_error" in html
+
+
+def test_digital_count_stops_at_the_cap_and_is_cached(client, make_group, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 7)
+    for _ in range(9):
+        make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    make_group("5501")
+    client.get(URL, {"q": "Tromso"})  # fills the caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": "Tromso"})
+    html = response.content.decode()
+    # 9 groups against a cap of 7: «more than», not an exact number.
+    assert response.context["result"].digital_many
+    assert "Se over 1000 digitale grupper" in html
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"] and "'digital'" in q["sql"]]
+    assert counts == [], "the digital count comes from the cache"
+
+    digital_only = client.get("/api/v1/groups", {"format": "digital"}).json()
+    assert digital_only["count"] == 7 and digital_only["count_is_lower_bound"] is True
+
+
+def test_digital_count_under_the_cap_is_exact(client, make_group):
+    for _ in range(9):
+        make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    html = client.get(URL, {"q": "Tromso"}).content.decode()
+    assert "Se alle 9 digitale grupper" in html
