@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from groups.models import Group, Membership
 from meetings.models import Meeting
+from monitoring.filters import this_month
 from monitoring.suppression import PeopleCount, people, published_cell, threshold
 
 from .models import Answer, Answered, Occasion
@@ -109,8 +110,7 @@ def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFe
 
     A base cell is one group and one answer value; cells of 1 or 2 contribute
     nothing and show as "<3". A group's texts show only to its contact point
-    (``with_texts``) and only once the group has at least ``threshold()``
-    answers; they come sorted, never in the order they were given.
+    (``with_texts``), and only as ``released_texts`` lets them out.
     """
     answers = Answer.objects.filter(group__in=groups)
     totals: dict[int, int] = dict(
@@ -128,14 +128,7 @@ def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFe
         safe.setdefault(group_id, {})[answer] = n
     texts: dict[int, list[str]] = {}
     if with_texts:
-        shown_groups = [pk for pk, total in totals.items() if total >= threshold()]
-        for group_id, text in (
-            answers.filter(group__in=shown_groups)
-            .exclude(text="")
-            .order_by("text")
-            .values_list("group", "text")
-        ):
-            texts.setdefault(group_id, []).append(text)
+        texts = released_texts(answers=answers, before=this_month())
     result = []
     for group in groups.filter(pk__in=totals).order_by("name"):
         total = totals[group.pk]
@@ -155,6 +148,54 @@ def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFe
             )
         )
     return result
+
+
+def released_months(counts: dict[datetime.date, int]) -> set[datetime.date]:
+    """The months whose lines may show, from each month's number of answers.
+
+    Only months that are over are passed in. Oldest first, months are taken
+    together until they hold at least ``threshold()`` answers (texts or not);
+    then those months are let out as one batch, and the next batch starts.
+    Months after the last full batch wait for later months. So every batch
+    that appears at once comes from at least ``threshold()`` answers, and
+    nobody who knows who left in a given month can tie a new line to them.
+    A month that is over never gains answers, so a batch, once out, stays out.
+    """
+    released: set[datetime.date] = set()
+    batch: list[datetime.date] = []
+    answered = 0
+    for month in sorted(counts):
+        batch.append(month)
+        answered += counts[month]
+        if answered >= threshold():
+            released.update(batch)
+            batch, answered = [], 0
+    return released
+
+
+def released_texts(*, answers: QuerySet[Answer], before: datetime.date) -> dict[int, list[str]]:
+    """Per group: the lines of its released months before ``before``, sorted by text.
+
+    Never in the order they were given, nor by month: the lines of all
+    released months are sorted together.
+    """
+    over = answers.filter(month__lt=before)
+    counts: dict[int, dict[datetime.date, int]] = {}
+    for group_id, month, n in (
+        over.values("group", "month").annotate(n=Count("pk")).values_list("group", "month", "n")
+    ):
+        counts.setdefault(group_id, {})[month] = n
+    released = {group_id: released_months(months) for group_id, months in counts.items()}
+    texts: dict[int, list[str]] = {}
+    for group_id, month, text in (
+        over.filter(group__in=[pk for pk, months in released.items() if months])
+        .exclude(text="")
+        .order_by("text")
+        .values_list("group", "month", "text")
+    ):
+        if month in released[group_id]:
+            texts.setdefault(group_id, []).append(text)
+    return texts
 
 
 def _cell(count: int) -> PeopleCount:

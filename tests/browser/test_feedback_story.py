@@ -1,9 +1,11 @@
-"""Three members answer the questions on a phone; the contact point reads their
-lines and the district office the counts, and with two answers neither sees
-anything. Every page checked with axe-core; nothing is loaded from another site."""
+"""Three members answer the questions on a phone; the district office reads the
+counts, and the contact point the lines once the month is over, sorted; with
+two answers neither sees anything. Every page checked with axe-core; nothing is
+loaded from another site."""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,12 +14,13 @@ import time_machine
 from feedback.models import Answer
 from organisations.models import StaffRole
 from tests.factories import StaffRoleFactory, UserFactory, give_totp
-from tests.feedback.test_feedback import NOW, a_group, hold_meetings
+from tests.feedback.test_feedback import NOW, OSLO, a_group, hold_meetings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 800}
-LINES = ["Godt å bli hørt", "Skulle ønske vi startet presis", "Trygt selv de tunge kveldene"]
+# Given in this order; shown sorted.
+LINES = ["Trygt selv de tunge kveldene", "Godt å bli hørt", "Skulle ønske vi startet presis"]
 
 
 def test_three_answers_show_to_the_contact_point_and_the_district(open_as, live_server, axe_check):
@@ -76,10 +79,18 @@ def test_three_answers_show_to_the_contact_point_and_the_district(open_as, live_
         member_answers(2)
         assert Answer.objects.count() == 3
         cp_page, district_page = staff_pages()
-        for line in LINES:
-            assert line in cp_page
+        # Three answers: the counts show, but this month's lines wait for its end.
         assert "Færre enn" not in cp_page
+        assert not any(line in cp_page for line in LINES)
+        assert "Svar fra denne måneden vises når måneden er omme" in cp_page
         table = district_page[district_page.index("<tbody>") : district_page.index("</tbody>")]
         assert ">3<" in table
         assert not any(line in district_page for line in LINES)
-        assert hosts == {urlsplit(base).netloc}
+
+    # Just after midnight on 1 April in Oslo, March is over: its lines show, sorted.
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 0, 10, tzinfo=OSLO), tick=True):
+        cp_page, district_page = staff_pages()
+        positions = [cp_page.index(line) for line in sorted(LINES)]
+        assert positions == sorted(positions)
+        assert not any(line in district_page for line in LINES)
+    assert hosts == {urlsplit(base).netloc}

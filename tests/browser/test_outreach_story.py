@@ -2,7 +2,8 @@
 
 At 375 px, in Bokmål: every sheet is axe-clean, fits the phone's width on
 screen, prints to exactly one page of its paper size (A4 for a poster, A6
-for a card) with nothing cut off, and loads nothing from another site.
+for a card) with nothing cut off, and loads nothing from another site. Each
+sheet's QR code, screenshot and decoded, is the public page's full address.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from playwright.sync_api import Page
 
 from groups.models import Group
 from organisations.models import ContactPoint
+from tests.browser.qr import scanned_qr
 from tests.factories import ContactPointFactory, GroupFactory, ThemeFactory
 from tests.finder.conftest import gazetteer, kommune  # noqa: F401  (fixtures)
 
@@ -86,23 +88,27 @@ def test_a_seeker_prints_a_poster_and_cards_on_a_phone(
     page = context.new_page()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+    group_url = f"{live_server.url}/grupper/tirsdagsgruppa/"
+    contact_point_url = f"{live_server.url}/kontaktpunkter/kp-tromso/"
     try:
         page.goto(f"{live_server.url}{group.get_absolute_url()}")
         with page.expect_navigation():
             page.get_by_role("link", name="Skriv ut plakat").click()
         axe_check(page)
         assert page.get_by_text("Telefon 77 79 00 00").is_visible()
-        assert page.get_by_text(f"{live_server.url}/grupper/tirsdagsgruppa/").is_visible()
+        assert page.get_by_text(group_url).is_visible()
         assert PLACE not in page.content()
         assert page.get_by_role("button", name="Skriv ut").is_visible()  # the script shows it
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert_one_sheet(page, A4)
+        assert scanned_qr(page) == [group_url]
 
         with page.expect_navigation():
             page.get_by_role("link", name="Skriv ut et kort i stedet").click()
         axe_check(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert_one_sheet(page, A6)
+        assert scanned_qr(page) == [group_url]
 
         page.goto(f"{live_server.url}{tromso.get_absolute_url()}")
         with page.expect_navigation():
@@ -111,11 +117,13 @@ def test_a_seeker_prints_a_poster_and_cards_on_a_phone(
         assert page.get_by_text("Og 2 grupper til på siden.").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert_one_sheet(page, A4)
+        assert scanned_qr(page) == [contact_point_url]
 
         with page.expect_navigation():
             page.get_by_role("link", name="Skriv ut et kort i stedet").click()
         axe_check(page)
         assert_one_sheet(page, A6)
+        assert scanned_qr(page) == [contact_point_url]
     finally:
         context.close()
     assert hosts == {urlsplit(live_server.url).netloc}

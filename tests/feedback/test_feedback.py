@@ -198,32 +198,91 @@ def test_someone_who_never_answers_leaves_for_their_list_of_groups(client):
     assert response["Location"] == reverse("groups:mine")
 
 
-def give_answers(group, texts):
-    for index, text in enumerate(texts):
-        Answer.objects.create(
-            group=group, month=datetime.date(2026, 3, 1), works=4, safe="yes", text=text
-        )
-        del index
+def give_answers(group, texts, month=datetime.date(2026, 3, 1)):
+    for text in texts:
+        Answer.objects.create(group=group, month=month, works=4, safe="yes", text=text)
+
+
+FEBRUARY = datetime.date(2026, 2, 1)
+MARCH = datetime.date(2026, 3, 1)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_contact_point_reads_the_lines_only_from_three_answers(client):
+def test_the_contact_point_reads_the_lines_of_months_over_from_three_answers(client):
     group, _memberships, _district = a_group(0)
     staff = UserFactory()
     give_totp(staff)
     StaffRoleFactory(user=staff, contact_point=group.contact_point)
     login(client, staff, mfa=True)
     url = reverse("feedback:contact_point", kwargs={"slug": group.contact_point.slug})
-    give_answers(group, ["Trygt og godt", "Savner mer struktur"])
+    give_answers(group, ["Trygt og godt", "Savner mer struktur"], month=FEBRUARY)
 
     page = client.get(url).content.decode()
     assert "Trygt og godt" not in page and "Savner mer struktur" not in page
     assert "Fewer than 3 answers" in page or "Færre enn 3" in page
 
-    give_answers(group, ["Aller første gang jeg snakker"])
-    page = client.get(url).content.decode()
-    # Sorted, never in the order they came.
+    # Three answers this month: the counts show, but no line of this month,
+    # and February's two lines are still fewer than three answers.
+    give_answers(group, ["Aller første gang jeg snakker", "", ""])
+    response = client.get(url)
+    page = response.content.decode()
+    assert [row.answers for row in response.context["rows"]] == [5]
+    assert response.context["rows"][0].texts == []
+    for line in ("Aller første", "Savner mer", "Trygt og godt"):
+        assert line not in page
+    assert (
+        "Svar fra denne måneden vises når måneden er omme" in page
+        or "Lines from this month show when the month is over" in page
+    )
+
+    # 23:30 on the last day of March in Oslo: still March.
+    with time_machine.travel(datetime.datetime(2026, 3, 31, 23, 30, tzinfo=OSLO), tick=False):
+        login(client, staff, mfa=True)  # a fortnight on: signed in afresh
+        assert client.get(url).context["rows"][0].texts == []
+    # Half past midnight on 1 April in Oslo (still 31 March in UTC): March is over.
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 0, 30, tzinfo=OSLO), tick=False):
+        login(client, staff, mfa=True)
+        page = client.get(url).content.decode()
+    # Sorted, never in the order they came nor by month.
     assert page.index("Aller første") < page.index("Savner mer") < page.index("Trygt og godt")
+
+
+@pytest.mark.parametrize(
+    ("counts", "released"),
+    [
+        ({}, set()),
+        ({FEBRUARY: 2}, set()),
+        ({FEBRUARY: 3}, {FEBRUARY}),
+        # A single answer after a full month waits: it never shows on its own.
+        ({FEBRUARY: 3, MARCH: 1}, {FEBRUARY}),
+        (
+            {datetime.date(2026, 1, 1): 1, FEBRUARY: 1, MARCH: 1},
+            {datetime.date(2026, 1, 1), FEBRUARY, MARCH},
+        ),
+        (
+            {datetime.date(2026, 1, 1): 4, FEBRUARY: 1, MARCH: 2},
+            {datetime.date(2026, 1, 1), FEBRUARY, MARCH},
+        ),
+    ],
+)
+def test_months_are_let_out_in_batches_of_at_least_three_answers(counts, released):
+    assert selectors.released_months(counts) == released
+
+
+@time_machine.travel(datetime.datetime(2026, 4, 2, 12, 0, tzinfo=OSLO), tick=False)
+def test_a_line_from_the_one_member_who_answered_last_month_waits_for_two_more():
+    group, _memberships, _district = a_group(0)
+    give_answers(group, ["a", "b", "c"], month=FEBRUARY)
+    give_answers(group, ["bare meg i mars"], month=MARCH)
+    groups = Group.objects.filter(pk=group.pk)
+
+    [row] = selectors.group_feedback(groups=groups, with_texts=True)
+    assert row.texts == ["a", "b", "c"]
+
+    give_answers(group, ["", "d"], month=datetime.date(2026, 4, 1))
+    with time_machine.travel(datetime.datetime(2026, 5, 1, 0, 5, tzinfo=OSLO), tick=False):
+        [row] = selectors.group_feedback(groups=groups, with_texts=True)
+    assert row.texts == ["a", "b", "bare meg i mars", "c", "d"]
 
 
 @time_machine.travel(NOW, tick=False)
