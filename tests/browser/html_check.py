@@ -122,7 +122,9 @@ class PageCapture:
         self.last_document: dict[Any, tuple[PageKind, str]] = {}
         # Bodies still being read, per browser context.
         self.pending: Counter[Any] = Counter()
-        self.problems: list[str] = []
+        # Documents whose body was gone before it could be read (the test had
+        # already moved on), with the kind they would have been saved as.
+        self.lost: list[tuple[PageKind, str]] = []
         self._clear()
 
     def _clear(self) -> None:
@@ -167,16 +169,21 @@ class PageCapture:
         content_type = response.headers.get("content-type", "")
         if not content_type.startswith("text/html"):
             return  # CSV and JSON downloads, the API
+        path = urlsplit(response.url).path
+        role = role_of_user(user_id_from_cookie_header(request.header_value("cookie")))
         try:
             body = response.body()
         except Exception as exc:  # the page navigated on before the body arrived
-            self.problems.append(f"{request.method} {response.url}: body not available ({exc})")
+            language = (response.headers.get("content-language") or "unknown").lower()
+            kind = PageKind(
+                route_of(path), role, language, request.method, response.status, "served"
+            )
+            self.lost.append((kind, f"{request.method} {response.url}: body not available ({exc})"))
             return
         html = body.decode("utf-8", errors="replace")
-        path = urlsplit(response.url).path
         kind = PageKind(
             route=route_of(path),
-            role=role_of_user(user_id_from_cookie_header(request.header_value("cookie"))),
+            role=role,
             lang=self._language(html, response.headers.get("content-language")),
             method=request.method,
             status=response.status,
@@ -193,6 +200,16 @@ class PageCapture:
             return  # a document that was not saved (a download, say)
         kind = PageKind(**{**asdict(served), "source": "dom"})
         self._save(kind, path, page.content())
+
+    @property
+    def problems(self) -> list[str]:
+        """Lost bodies of a kind that no other response gave: pages never checked.
+
+        A test that moves on at once (a click right after ``goto``) can leave
+        Chromium without the body of the page it left. That page is checked all
+        the same when another visit of the same kind was saved.
+        """
+        return [message for kind, message in self.lost if kind not in self.pages]
 
     @staticmethod
     def _language(html: str, header: str | None) -> str:

@@ -14,6 +14,7 @@ import time_machine
 from places.shapes import kommune_shapes
 from tests.browser.conftest import use_session
 from tests.conftest import build_world
+from tests.finder.conftest import gazetteer  # noqa: F401  (fixture)
 from tests.monitoring.conftest import NOW, build_map_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +22,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 800}
 
 
-def test_district_officer_reads_the_map_and_its_table(page, open_as, live_server, axe_check):
+def test_district_officer_reads_the_map_and_its_table(
+    gazetteer,  # noqa: F811  (the real kommuner, reloaded if a transactional test flushed them)
+    page,
+    open_as,
+    live_server,
+    axe_check,
+):
     with time_machine.travel(NOW, tick=True):
         world = build_world()
         build_map_world(world)
