@@ -40,18 +40,8 @@ def board(request: AuthenticatedHttpRequest, group: Group, membership: Membershi
     open_for_posts = services.accepts_posts(group)
     if request.method == "POST":
         form = _form(request.POST)
-        if not open_for_posts:
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "The group has ended, so the board takes no new messages. "
-                    "You can still read what is here until it goes."
-                ),
-            )
-            status = 409
-        elif form.is_valid():
-            wait = consume(request, "board_post")
+        if form.is_valid():
+            wait = consume(request, "board_post") if open_for_posts else None
             if wait is not None:
                 form.add_error(
                     None,
@@ -65,7 +55,10 @@ def board(request: AuthenticatedHttpRequest, group: Group, membership: Membershi
                 try:
                     services.post_create(membership=membership, body=form.cleaned_data["body"])
                 except DomainError as error:
-                    form.add_error("body", error.message)
+                    # An ended group's refusal concerns the board, not what was written.
+                    ended = error.code == "ended"
+                    form.add_error(None if ended else "body", error.message)
+                    status = 409 if ended else status
                 else:
                     messages.success(request, _("Your message is on the board."))
                     return redirect(group.inside_url("board:board"))
