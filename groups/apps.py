@@ -10,9 +10,11 @@ class GroupsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from organisations.invitations import accept_hook_register
+        from organisations.models import ContactPoint, InformationMeeting
 
         # Registers the SQLite distance function on every new connection.
         from . import search  # noqa: F401
+        from .information_meetings import listed_points_forget
         from .models import Theme
         from .selectors import theme_choices_forget
         from .services import initiator_invitation_accepted
@@ -22,3 +24,8 @@ class GroupsConfig(AppConfig):
         # The finder's theme choices are cached between requests.
         post_save.connect(theme_choices_forget, sender=Theme, dispatch_uid="groups-theme-saved")
         post_delete.connect(theme_choices_forget, sender=Theme, dispatch_uid="groups-theme-deleted")
+        # So are the points of the information meetings it shows beside them.
+        for sender in (InformationMeeting, ContactPoint):
+            for signal, when in ((post_save, "saved"), (post_delete, "deleted")):
+                uid = f"groups-information-meetings-{sender.__name__}-{when}"
+                signal.connect(listed_points_forget, sender=sender, dispatch_uid=uid)

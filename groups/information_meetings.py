@@ -1,17 +1,22 @@
 """The information meetings the finder shows beside the groups near a searched place.
 
-One query: the upcoming, not cancelled meetings of active contact points whose
-kommune lies in the search's bounding box, nearest first by a flat
-approximation of the distance and only a few more than are shown; these are
-then measured here like the groups (``search.great_circle_m`` to the
-kommune's point), and the nearest few within the search's radius are kept.
+There are a few hundred listed meetings at most, so their points (the point of
+each meeting's kommune) are kept in the shared cache and measured here, like
+the contact points (``search.great_circle_m``): a search with no meeting
+within its radius sends no query at all. When some are near, the nearest few
+are read by id through ``InformationMeeting.objects.listed()``, so a meeting
+that ended, was cancelled or lost its contact point since the points were
+cached is still left out.
+
+Publishing, changing, cancelling or deleting a meeting, and any change to a
+contact point, drop the cached points (``listed_points_forget``, connected in
+``apps.py``).
 """
 
 from __future__ import annotations
 
-import math
-
-from django.db.models import ExpressionWrapper, F, FloatField
+from django.core.cache import cache
+from django.db import transaction
 
 from organisations.models import InformationMeeting
 
@@ -19,9 +24,41 @@ from . import search
 from .search import SearchQuery
 
 NEAREST_INFORMATION_MEETINGS = 3
-# Candidates the database hands over for each meeting shown: the flat order
-# may differ from the exact one between places at almost the same distance.
-CANDIDATES_PER_SHOWN = 5
+# Candidates read from the database for each meeting shown: a cached one may
+# have ended or been cancelled since.
+CANDIDATES_PER_SHOWN = 3
+
+LISTED_POINTS_CACHE_KEY = "groups:information-meetings:points:v1"
+LISTED_POINTS_CACHE_SECONDS = 300
+
+
+def listed_points() -> list[tuple[int, float, float, float]]:
+    """``(pk, latitude, longitude, starts_at as a POSIX timestamp)`` of every listed meeting
+    with a place, from the shared cache (a query only when it is cold).
+
+    Plain tuples in the cache, so that a new release reads what an old one wrote.
+    """
+    rows = cache.get(LISTED_POINTS_CACHE_KEY)
+    if rows is None:
+        rows = [
+            (pk, lat, lon, starts_at.timestamp())
+            for pk, lat, lon, starts_at in InformationMeeting.objects.listed()
+            .filter(kommune__latitude__isnull=False, kommune__longitude__isnull=False)
+            .order_by()
+            .values_list("pk", "kommune__latitude", "kommune__longitude", "starts_at")
+        ]
+        cache.set(LISTED_POINTS_CACHE_KEY, rows, LISTED_POINTS_CACHE_SECONDS)
+    return rows
+
+
+def listed_points_forget(**kwargs: object) -> None:
+    """Drop the cached points now and again once the change has committed.
+
+    The second time covers a request that read the old rows and filled the
+    cache between the save and the commit.
+    """
+    cache.delete(LISTED_POINTS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(LISTED_POINTS_CACHE_KEY))
 
 
 def information_meetings_near(
@@ -29,33 +66,31 @@ def information_meetings_near(
 ) -> list[tuple[InformationMeeting, float]]:
     """Up to ``limit`` coming meetings within the radius, nearest first, with their km.
 
-    Ties by time, then primary key. No point, no meetings (and no query).
+    Ties by time, then primary key. No point, no meetings (and no query);
+    no meeting within the radius, no query either once the points are cached.
     """
     if query.latitude is None or query.longitude is None:
         return []
     lat, lon = float(query.latitude), float(query.longitude)
     radius_m = query.radius_km * 1000.0
     south, north, west, east = search._point_bounds(lat, lon, radius_m)
-    # Degrees of longitude shrink towards the pole: scaled, the squared sum
-    # orders places as the great circle does, to within a fraction of a per cent
-    # at the finder's radii.
-    dlat = F("kommune__latitude") - lat
-    dlon = (F("kommune__longitude") - lon) * math.cos(math.radians(lat))
-    rows = (
-        InformationMeeting.objects.listed()
-        .filter(kommune__latitude__range=(south, north), kommune__longitude__range=(west, east))
-        .annotate(
-            flat_distance=ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
-        )
-        .select_related("contact_point", "kommune")
-        .order_by("flat_distance", "starts_at", "pk")[: limit * CANDIDATES_PER_SHOWN]
-    )
-    measured = []
-    for meeting in rows:
-        kommune = meeting.kommune
-        assert kommune.latitude is not None and kommune.longitude is not None
-        metres = search.great_circle_m(lat, lon, kommune.latitude, kommune.longitude)
+    near = []
+    for pk, p_lat, p_lon, starts in listed_points():
+        if not (south <= p_lat <= north and west <= p_lon <= east):
+            continue
+        metres = search.great_circle_m(lat, lon, p_lat, p_lon)
         if metres <= radius_m:
-            measured.append((metres, meeting.starts_at, meeting.pk, meeting))
-    measured.sort(key=lambda item: item[:3])
-    return [(meeting, round(metres / 1000, 1)) for metres, _at, _pk, meeting in measured[:limit]]
+            near.append((metres, starts, pk))
+    if not near:
+        return []
+    near.sort()
+    distance = {pk: metres for metres, _starts, pk in near[: limit * CANDIDATES_PER_SHOWN]}
+    meetings = InformationMeeting.objects.listed().select_related("contact_point", "kommune")
+    found = sorted(
+        (
+            (distance[meeting.pk], meeting.starts_at, meeting.pk, meeting)
+            for meeting in meetings.filter(pk__in=distance)
+        ),
+        key=lambda item: item[:3],
+    )
+    return [(meeting, round(metres / 1000, 1)) for metres, _at, _pk, meeting in found[:limit]]

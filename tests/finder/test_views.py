@@ -153,19 +153,26 @@ def test_query_count_is_constant_at_10_and_1000_results(client, make_group):
     large = (_queries(client, q="Drammen"), _queries(client), _queries(client, format="digital"))
     assert [len(q) for q in small] == [len(q) for q in large]
     # Theme choices, the nearest ids (count and pages in one), page rows, digital
-    # preview and count, the information meetings nearby; on PostgreSQL also the
-    # nearest ids' SET LOCAL.
+    # preview and count, the information meetings' points and the nearby ones; on
+    # PostgreSQL also the nearest ids' SET LOCAL.
     near = large[0]
-    assert len(near) <= 7, near
+    assert len(near) <= 8, near
     assert not [sql for sql in near if "COUNT(" in sql and "earth" in sql], "no radius count"
     if connection.vendor == "postgresql":
         assert sum(sql.startswith("SET LOCAL enable_bitmapscan") for sql in near) == 1
-    # Warm, the theme choices and the digital count come from the cache.
+    # Warm, the theme choices, the digital count and the meetings' points come from
+    # the cache.
     client.get(URL, {"q": "Drammen"})
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, {"q": "Drammen"}).status_code == 200
     warm = [q["sql"] for q in captured if not q["sql"].startswith(SAVEPOINT_CONTROL)]
-    assert len(warm) == len(near) - 2, warm
+    assert len(warm) == len(near) - 3, warm
+    # Far from every information meeting, a warm search reads none.
+    client.get(URL, {"q": "Tromsø"})
+    with CaptureQueriesContext(connection) as captured:
+        far = client.get(URL, {"q": "Tromsø"})
+    assert far.context["result"].query.has_point
+    assert not [q for q in captured if "informationmeeting" in q["sql"]], captured
 
 
 def test_a_place_search_lists_the_nearest_hundred_and_says_there_are_more(client, make_group):

@@ -194,8 +194,14 @@ def test_the_finder_shows_the_nearest_three_within_the_radius(django_assert_num_
     services.information_meeting_cancel(meeting=cancelled, actor=UserFactory())
     query = SearchQuery(latitude=here[0], longitude=here[1], radius_km=25)
 
-    with django_assert_num_queries(1):
+    # Cold: the listed meetings' points, then the nearest few by id.
+    with django_assert_num_queries(2):
         found = information_meetings_near(query)
+    with django_assert_num_queries(1):
+        assert information_meetings_near(query) == found
+    far = SearchQuery(latitude=69.65, longitude=18.96, radius_km=25)  # Tromsø
+    with django_assert_num_queries(0):
+        assert information_meetings_near(far) == []
 
     assert [m for m, _km in found] == [same_place_sooner, nearer, near]
     assert [km for _m, km in found] == [1.1, 1.1, 4.5]
@@ -207,6 +213,27 @@ def test_no_place_searched_no_meetings_and_no_query(django_assert_num_queries):
     publish()
     with django_assert_num_queries(0):
         assert information_meetings_near(SearchQuery()) == []
+
+
+def test_a_published_changed_or_cancelled_meeting_shows_at_once():
+    """The cached points are dropped by every change, so the finder never lags."""
+    query = SearchQuery(latitude=59.91, longitude=10.75, radius_km=25)
+    assert information_meetings_near(query) == []
+    meeting = publish(kommune=at(59.92, 10.75))
+    assert [m for m, _km in information_meetings_near(query)] == [meeting]
+    meeting.kommune = at(60.80, 10.75)  # moved out of reach
+    meeting.save()
+    assert information_meetings_near(query) == []
+    meeting.kommune = at(59.92, 10.75)
+    meeting.save()
+    assert [m for m, _km in information_meetings_near(query)] == [meeting]
+    services.information_meeting_cancel(meeting=meeting, actor=UserFactory())
+    assert information_meetings_near(query) == []
+    other = publish(kommune=at(59.93, 10.75))
+    assert [m for m, _km in information_meetings_near(query)] == [other]
+    other.contact_point.is_active = False
+    other.contact_point.save()
+    assert information_meetings_near(query) == []
 
 
 def test_the_finder_forgets_a_meeting_once_it_is_over():
