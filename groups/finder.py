@@ -16,8 +16,8 @@ from django.core.paginator import Page, Paginator
 from organisations.models import ContactPoint
 
 from . import search
+from .cards import read as card_read
 from .forms import GroupSearchForm
-from .models import Group
 from .search import RADIUS_CHOICES_KM, SearchQuery
 
 
@@ -26,7 +26,8 @@ class FinderResult:
     query: SearchQuery
     place_label: str = ""
     page: Page | None = None
-    digital: list[Group] = field(default_factory=list)
+    # ``Group`` instances for the API; ``cards.Card`` for the finder's page.
+    digital: list[Any] = field(default_factory=list)
     digital_total: int = 0
     wider_radius_km: int | None = None
     # The nearest contact points with their distance in km, when nothing is near.
@@ -109,8 +110,11 @@ def run(
 ) -> dict[str, Any]:
     """Run a validated search; returns the template context of the results.
 
-    ``cards``: the groups are shown as the finder's result cards, which need
-    no contact point or fylke, so those are not fetched.
+    ``cards``: the groups are shown as the finder's result cards
+    (``cards.Card``), read by id in one statement for the whole page; the
+    digital preview's ids come from the shared cache. Otherwise the lists hold
+    ``Group`` instances with their theme, kommune, fylke and contact point (the
+    API).
     """
     query = form.to_query()
     if cards:
@@ -118,26 +122,29 @@ def run(
     page_number = form.cleaned_data.get("page")
     result = FinderResult(query=query, place_label=form.place.label if form.place else "")
     digital_only = query.wants_digital and not query.wants_in_person
+    nearby = query.wants_in_person and query.has_point
 
     if query.wants_in_person:
-        if query.has_point:
-            result.page = _page(search.nearby_results(query), page_number, page_size)
+        if nearby:
+            pages: Any = search.nearby_results(query, ids_only=cards)
         else:
-            result.page = _page(
-                search.CappedCount(search.in_person_groups_without_place(query)),
-                page_number,
-                page_size,
-            )
+            pages = search.CappedCount(search.in_person_groups_without_place(query), ids_only=cards)
+        result.page = _page(pages, page_number, page_size)
     if query.wants_digital:
-        digital = search.digital_groups(query)
         if digital_only:
-            result.page = _page(search.CappedCount(digital), page_number, page_size)
+            digital = search.CappedCount(search.digital_groups(query), ids_only=cards)
+            result.page = _page(digital, page_number, page_size)
         else:
-            result.digital = list(digital[: digital_preview + 1])
+            if cards:
+                result.digital = search.digital_preview_ids(query, digital_preview + 1)
+            else:
+                result.digital = list(search.digital_groups(query)[: digital_preview + 1])
             result.digital_total = len(result.digital)
             if result.digital_total > digital_preview:
                 result.digital_total = search.digital_count(query)
                 result.digital = result.digital[:digital_preview]
+    if cards:
+        _read_cards(result, nearby=nearby and not digital_only)
 
     nothing_near = result.page is not None and not result.page.object_list
     if nothing_near and not digital_only and query.latitude is not None:
@@ -148,3 +155,15 @@ def run(
             query.latitude, query.longitude, limit=NEAREST_CONTACT_POINTS
         )
     return {"result": result, "digital_only": digital_only}
+
+
+def _read_cards(result: FinderResult, *, nearby: bool) -> None:
+    """Turn the page's and the digital preview's ids into cards, in one statement."""
+    page_ids: list[int] = list(result.page.object_list) if result.page is not None else []
+    digital_ids: list[int] = list(result.digital)
+    query = result.query
+    near = (float(query.latitude), float(query.longitude)) if nearby else None  # type: ignore[arg-type]
+    found = card_read([*page_ids, *digital_ids], near=near, near_ids=page_ids)
+    if result.page is not None:
+        result.page.object_list = [found[pk] for pk in page_ids if pk in found]
+    result.digital = [found[pk] for pk in digital_ids if pk in found]

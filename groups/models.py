@@ -8,6 +8,7 @@ meeting link and the member list are group-internal.
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import languages, when
@@ -381,31 +382,23 @@ class Group(models.Model):
 
     @property
     def end_time(self) -> datetime.time:
-        start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.start_time)
-        return (start + datetime.timedelta(minutes=self.duration_minutes)).time()
+        return end_time_of(self.start_time, self.duration_minutes)
 
     @property
     def meeting_weekdays(self) -> list[int]:
         """The weekdays the group meets on (Monday 0)."""
-        if self.cadence == self.Cadence.CUSTOM:
-            return parse_byday(self.custom_days) or [self.weekday]
-        return [self.weekday]
+        return weekdays_of(self.cadence, self.weekday, self.custom_days)
 
     @property
     def cadence_text(self) -> str:
         """The schedule in plain words, e.g. «tirsdager kl. 18.00–20.00, hver uke»."""
-        if self.cadence == self.Cadence.CUSTOM:
-            return _("%(days)s %(start)s–%(end)s") % {
-                "days": _(" and ").join(str(WEEKDAYS_PLURAL[day]) for day in self.meeting_weekdays),
-                "start": when.clock(self.start_time),
-                "end": when.clock(self.end_time),
-            }
-        return _("%(days)s %(start)s–%(end)s, %(cadence)s") % {
-            "days": WEEKDAYS_PLURAL[self.weekday],
-            "start": when.clock(self.start_time),
-            "end": when.clock(self.end_time),
-            "cadence": self.get_cadence_display(),
-        }
+        return cadence_text_of(
+            cadence=self.cadence,
+            weekday=self.weekday,
+            custom_days=self.custom_days,
+            start_time=self.start_time,
+            duration_minutes=self.duration_minutes,
+        )
 
     @property
     def is_full(self) -> bool:
@@ -500,6 +493,64 @@ PUBLIC_STATUS_RULE: tuple[tuple[PublicStatus, Facts], ...] = (
     (PublicStatus.OPEN, Facts(open_for_new_members=True)),
     (PublicStatus.CLOSED, Facts()),
 )
+
+
+def cadence_text_of(
+    *,
+    cadence: str,
+    weekday: int,
+    custom_days: str,
+    start_time: datetime.time,
+    duration_minutes: int,
+) -> str:
+    """A schedule in plain words in the active language (``Group.cadence_text``)."""
+    return _cadence_text(
+        translation.get_language(), cadence, weekday, custom_days, start_time, duration_minutes
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _cadence_text(
+    language: str | None,
+    cadence: str,
+    weekday: int,
+    custom_days: str,
+    start_time: datetime.time,
+    duration_minutes: int,
+) -> str:
+    # A few thousand schedules in three languages: each is worded once per process.
+    end_time = end_time_of(start_time, duration_minutes)
+    if cadence == Group.Cadence.CUSTOM:
+        days = weekdays_of(cadence, weekday, custom_days)
+        return str(
+            _("%(days)s %(start)s–%(end)s")
+            % {
+                "days": _(" and ").join(str(WEEKDAYS_PLURAL[day]) for day in days),
+                "start": when.clock(start_time),
+                "end": when.clock(end_time),
+            }
+        )
+    return str(
+        _("%(days)s %(start)s–%(end)s, %(cadence)s")
+        % {
+            "days": WEEKDAYS_PLURAL[weekday],
+            "start": when.clock(start_time),
+            "end": when.clock(end_time),
+            "cadence": Group.Cadence(cadence).label,
+        }
+    )
+
+
+def end_time_of(start_time: datetime.time, duration_minutes: int) -> datetime.time:
+    start = datetime.datetime.combine(datetime.date(2000, 1, 3), start_time)
+    return (start + datetime.timedelta(minutes=duration_minutes)).time()
+
+
+def weekdays_of(cadence: str, weekday: int, custom_days: str) -> list[int]:
+    """The weekdays a schedule meets on (Monday 0)."""
+    if cadence == Group.Cadence.CUSTOM:
+        return parse_byday(custom_days) or [weekday]
+    return [weekday]
 
 
 def public_status_of(*, state: str, full: bool, open_for_new_members: bool) -> PublicStatus:

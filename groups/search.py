@@ -203,9 +203,11 @@ class KnnPages:
 
     cap = NEAR_CAP
 
-    def __init__(self, query: SearchQuery) -> None:
+    def __init__(self, query: SearchQuery, *, ids_only: bool = False) -> None:
         self.query = query
         self.queryset = nearby_groups(query)
+        # Pages of ids rather than groups: the finder reads its cards itself (``cards``).
+        self.ids_only = ids_only
         self._ids: list[int] | None = None
 
     def _first_ids(self) -> list[int]:
@@ -247,12 +249,14 @@ class KnnPages:
         )
         return page_sql, tuple(params)
 
-    def __getitem__(self, key: slice) -> list[Group]:
+    def __getitem__(self, key: slice) -> list[Any]:
         assert isinstance(key, slice) and key.step is None
         start, stop = key.start or 0, min(key.stop or 0, NEAR_CAP)
         if stop <= start:
             return []
         ids = self._first_ids()[start:stop]
+        if self.ids_only:
+            return ids
         groups = _filtered(self.query).in_bulk(ids)
         page = [groups[pk] for pk in ids]
         lat, lon = float(self.query.latitude), float(self.query.longitude)  # type: ignore[arg-type]
@@ -285,9 +289,9 @@ def read_in_index_order(sql: str, params: tuple[Any, ...]) -> list[Any]:
     return rows
 
 
-def nearby_results(query: SearchQuery) -> KnnPages:
+def nearby_results(query: SearchQuery, *, ids_only: bool = False) -> KnnPages:
     """What the finder paginates: the nearest ``NEAR_CAP`` groups, in pages."""
-    return KnnPages(query)
+    return KnnPages(query, ids_only=ids_only)
 
 
 class CappedCount:
@@ -300,8 +304,9 @@ class CappedCount:
 
     cap = COUNT_CAP
 
-    def __init__(self, queryset: QuerySet[Group]) -> None:
+    def __init__(self, queryset: QuerySet[Group], *, ids_only: bool = False) -> None:
         self.queryset = queryset
+        self.ids_only = ids_only
         self._count: int | None = None
 
     def count_past_cap(self) -> int:
@@ -320,7 +325,9 @@ class CappedCount:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Group]:
+    def __getitem__(self, key: slice) -> list[Any]:
+        if self.ids_only:
+            return list(self.queryset.values_list("pk", flat=True)[key])
         return list(self.queryset[key])
 
 
@@ -335,15 +342,35 @@ def digital_count(query: SearchQuery) -> int:
     is fine for «see all 312 digital groups»; the list itself is always read
     fresh.
     """
-    key = "groups:digital-count:" + ":".join(
-        ",".join(sorted(str(value) for value in values))
-        for values in (query.themes, query.weekdays, query.times, query.statuses)
-    )
+    key = "groups:digital-count:" + _filters_key(query)
     count = cache.get(key)
     if count is None:
         count = CappedCount(digital_groups(query)).count_past_cap()
         cache.set(key, count, DIGITAL_COUNT_SECONDS)
     return int(count)
+
+
+def _filters_key(query: SearchQuery) -> str:
+    """The search's filters as a cache key: no place, no position."""
+    return ":".join(
+        ",".join(sorted(str(value) for value in values))
+        for values in (query.themes, query.weekdays, query.times, query.statuses)
+    )
+
+
+def digital_preview_ids(query: SearchQuery, size: int) -> list[int]:
+    """The ids of the first ``size`` digital groups by name, cached like ``digital_count``.
+
+    The same for every seeker with the same filters, wherever they are. A
+    group that stops being public within the minute is left out when its card
+    is read (``cards.read``); a new one shows within the minute.
+    """
+    key = f"groups:digital-preview:{size}:" + _filters_key(query)
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(digital_groups(query).values_list("pk", flat=True)[:size])
+        cache.set(key, ids, DIGITAL_COUNT_SECONDS)
+    return [int(pk) for pk in ids]
 
 
 def digital_groups(query: SearchQuery) -> QuerySet[Group]:

@@ -1,0 +1,107 @@
+"""The finder's cards, read by id in one statement, say what the group's own model says."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from groups import cards, search
+from groups.models import Group
+from groups.templatetags.group_tags import group_card
+from tests.factories import GroupFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHEDULES = [
+    {"cadence": Group.Cadence.WEEKLY, "weekday": 1, "start_time": datetime.time(18, 0)},
+    {"cadence": Group.Cadence.FORTNIGHTLY, "weekday": 3, "start_time": datetime.time(9, 30)},
+    {
+        "cadence": Group.Cadence.CUSTOM,
+        "weekday": 0,
+        "custom_days": "MO,TH",
+        "start_time": datetime.time(12, 15),
+        "duration_minutes": 75,
+    },
+]
+
+
+def test_a_card_says_what_the_group_says_in_every_language():
+    groups = [
+        GroupFactory(
+            **schedule,
+            state=state,
+            capacity=capacity,
+            area=area,
+            theme__name_nn="Tema på nynorsk",
+        )
+        for schedule in SCHEDULES
+        for state, capacity, area in (
+            (Group.State.FORMING, 8, "Sentrum"),
+            (Group.State.SELF_RUN, 2, ""),
+            (Group.State.PAUSED, 3, "Nord"),
+        )
+    ]
+    digital = GroupFactory(format=Group.Format.DIGITAL, kommune=None, area="")
+    for group in groups:
+        for _ in range(min(group.capacity, 2)):  # capacity 2: full; 3: few seats
+            MembershipFactory(group=group)
+    groups.append(digital)
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            found = cards.read([g.pk for g in groups])
+            for group in groups:
+                group.refresh_from_db()
+                card = found[group.pk]
+                assert card.public_status == group.public_status
+                assert card.availability_label == group.get_availability_display()
+                assert card.cadence_text == group.cadence_text
+                assert card.theme_name == group.theme.name
+                assert card.get_absolute_url() == group.get_absolute_url()
+                assert card.is_digital == group.is_digital
+                assert card.kommune_name == (group.kommune.name if group.kommune else "")
+                assert card.start_time == group.start_time
+                assert group.name not in group_card(card)  # the theme names a card, not the name
+
+
+def test_only_groups_anyone_may_see_are_read():
+    shown = GroupFactory()
+    ended = GroupFactory(state=Group.State.ENDED)
+    draft = GroupFactory(state=Group.State.DRAFT)
+    assert set(cards.read([shown.pk, ended.pk, draft.pk, 999_999])) == {shown.pk}
+
+
+def test_no_ids_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert cards.read([]) == {}
+
+
+def test_one_statement_for_any_number_of_cards(django_assert_num_queries):
+    ids = [GroupFactory().pk for _ in range(30)]
+    cache.clear()
+    cards.read(ids[:1])  # the theme choices
+    with django_assert_num_queries(1):
+        assert len(cards.read(ids)) == 30
+
+
+def test_only_the_nearby_cards_get_a_distance():
+    near = GroupFactory(latitude=59.92, longitude=10.75)
+    digital = GroupFactory(format=Group.Format.DIGITAL, kommune=None, latitude=None, longitude=None)
+    found = cards.read([near.pk, digital.pk], near=(59.91, 10.75), near_ids=[near.pk])
+    assert found[near.pk].distance_m == pytest.approx(
+        search.great_circle_m(59.91, 10.75, 59.92, 10.75)
+    )
+    assert found[digital.pk].distance_m is None
+    assert cards.read([near.pk])[near.pk].distance_m is None
+
+
+def test_a_digital_group_that_ends_leaves_the_preview_at_once(client):
+    """The preview's ids are cached for a minute; the cards are read fresh."""
+    first = GroupFactory(format=Group.Format.DIGITAL, kommune=None, name="A")
+    GroupFactory(format=Group.Format.DIGITAL, kommune=None, name="B")
+    assert len(client.get("/grupper/").context["result"].digital) == 2
+    Group.objects.filter(pk=first.pk).update(state=Group.State.ENDED)
+    digital = client.get("/grupper/").context["result"].digital
+    assert [card.pk for card in digital] == [g.pk for g in Group.objects.public() if g.is_digital]
