@@ -105,14 +105,25 @@ class GroupFeedback:
     texts: list[str]
 
 
+def answers_over(*, groups: QuerySet[Group]) -> QuerySet[Answer]:
+    """The answers staff may count: those of ``groups`` from months that are over.
+
+    The month that is running never counts (Europe/Oslo: ``this_month``).
+    Otherwise whoever reads a number before and after a member answers could
+    tell from the difference how that member answered; a month that is over
+    gains no answers, so its numbers, once shown, never move.
+    """
+    return Answer.objects.filter(group__in=groups, month__lt=this_month())
+
+
 def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFeedback]:
-    """Per group with any answer: the answers' counts, each a published base cell.
+    """Per group with any answer from a month that is over: counts, each a published base cell.
 
     A base cell is one group and one answer value; cells of 1 or 2 contribute
     nothing and show as "<3". A group's texts show only to its contact point
     (``with_texts``), and only as ``released_texts`` lets them out.
     """
-    answers = Answer.objects.filter(group__in=groups)
+    answers = answers_over(groups=groups)
     totals: dict[int, int] = dict(
         answers.values("group").annotate(n=Count("pk")).values_list("group", "n")
     )
@@ -213,8 +224,8 @@ def _summed(answers: QuerySet[Answer], key: str) -> dict[Any, PeopleCount]:
 
 
 def district_totals(*, groups: QuerySet[Group]) -> dict[str, Any]:
-    """All groups together: sums of whole published cells, so never a hidden one."""
-    answers = Answer.objects.filter(group__in=groups)
+    """All groups together, months over only: sums of whole published cells, never a hidden one."""
+    answers = answers_over(groups=groups)
     published_total = raw_total = 0
     for row in answers.values("group").annotate(n=Count("pk")):
         published_total += published_cell(row["n"])
