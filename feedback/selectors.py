@@ -42,36 +42,75 @@ def meetings_attended(*, membership: Membership, now: datetime.datetime | None =
     )
 
 
-def open_occasion(
+def due_occasion(
     *, membership: Membership, now: datetime.datetime | None = None
 ) -> Occasion | None:
-    """The occasion ``membership`` may answer on now, or None."""
+    """The occasion ``membership`` has reached now, answered or not, or None."""
     now = now or timezone.now()
     if membership.role != Membership.Role.MEMBER:
         return None
     if membership.status == Membership.Status.ACTIVE:
-        occasion = Occasion.FIFTH_MEETING
         if meetings_attended(membership=membership, now=now) < MEETINGS_BEFORE_ASKING:
             return None
-    elif membership.status == Membership.Status.LEFT:
-        occasion = Occasion.LEAVING
+        return Occasion.FIFTH_MEETING
+    if membership.status == Membership.Status.LEFT:
         if membership.ended_at is None or membership.ended_at < now - LEAVING_WINDOW:
             return None
-    else:
-        return None
-    if Answered.objects.filter(membership=membership, occasion=occasion).exists():
+        return Occasion.LEAVING
+    return None
+
+
+def has_answered(*, membership: Membership, occasion: str) -> bool:
+    """Whether the person has answered (or said no thanks) on ``occasion`` in this group.
+
+    Asked of all their memberships of the group, not only this one: a member
+    who leaves, is taken back and leaves again gets a new membership, and is
+    still asked once per occasion. The markers hold no answer, so this says
+    nothing about what they said.
+    """
+    return Answered.objects.filter(
+        membership__group_id=membership.group_id,
+        membership__user_id=membership.user_id,
+        occasion=occasion,
+    ).exists()
+
+
+def open_occasion(
+    *, membership: Membership, now: datetime.datetime | None = None
+) -> Occasion | None:
+    """The occasion ``membership`` may answer on now, or None."""
+    occasion = due_occasion(membership=membership, now=now)
+    if occasion is None or has_answered(membership=membership, occasion=occasion):
         return None
     return occasion
+
+
+def _memberships_newest_first(*, group: Group, user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(group=group, user=user).order_by("-joined_at", "-pk")[:5]
 
 
 def membership_to_ask(
     *, group: Group, user: Any, now: datetime.datetime | None = None
 ) -> tuple[Membership, Occasion] | None:
     """The user's membership of ``group`` that may answer now, newest first, or None."""
-    memberships = Membership.objects.filter(group=group, user=user).order_by("-joined_at", "-pk")
-    for membership in memberships[:5]:
+    for membership in _memberships_newest_first(group=group, user=user):
         occasion = open_occasion(membership=membership, now=now)
         if occasion is not None:
+            return membership, occasion
+    return None
+
+
+def membership_answered(
+    *, group: Group, user: Any, now: datetime.datetime | None = None
+) -> tuple[Membership, Occasion] | None:
+    """The user's membership of ``group`` whose occasion is due but already answered.
+
+    For the questions' page: the person who comes back to it is told that
+    they have answered, rather than shown a page that is not there.
+    """
+    for membership in _memberships_newest_first(group=group, user=user):
+        occasion = due_occasion(membership=membership, now=now)
+        if occasion is not None and has_answered(membership=membership, occasion=occasion):
             return membership, occasion
     return None
 

@@ -125,10 +125,17 @@ def test_an_answer_keeps_the_group_and_month_only_and_the_marker_no_answer(clien
         (membership.pk, "fifth_meeting")
     ]
     assert {f.name for f in Answered._meta.concrete_fields} == {"id", "membership", "occasion"}
-    # Once per occasion: the page is gone, and a second post stores nothing.
-    assert client.get(group.inside_url("feedback:answer")).status_code == 404
-    assert answer(client, group, works="1", safe="no").status_code == 404
-    assert Answer.objects.count() == 1
+    # Once per occasion: the invitation is gone, the page says so, and a second
+    # post is refused with a message and stores nothing.
+    inside = client.get(group.inside_url())
+    assert group.inside_url("feedback:answer") not in inside.content.decode()
+    again = client.get(group.inside_url("feedback:answer"), follow=True)
+    assert again.redirect_chain == [(group.inside_url(), 302)]
+    assert "You have already had these questions" in again.content.decode() or (
+        "Du har allerede fått disse spørsmålene" in again.content.decode()
+    )
+    assert answer(client, group, works="1", safe="no")["Location"] == group.inside_url()
+    assert Answer.objects.count() == 1 and Answered.objects.count() == 1
 
 
 @time_machine.travel(NOW, tick=False)

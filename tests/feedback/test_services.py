@@ -1,5 +1,6 @@
-"""Numbers only from months that are over, so that nobody can tie an answer to
-the one who gave it by watching the numbers move."""
+"""The two rules that keep an answer from being tied to the one who gave it:
+numbers only from months that are over, and one answer per person, group and
+occasion however often they leave and come back."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import datetime
 import pytest
 import time_machine
 
+from core.services import DomainError
 from feedback import selectors, services
-from feedback.models import Answer
+from feedback.models import Answer, Answered
 from groups.models import Group
-from tests.feedback.test_feedback import NOW, OSLO, a_group, give_answers, hold_meetings
+from joining.services import membership_add, membership_leave
+from tests.feedback.test_feedback import JOINED, NOW, OSLO, a_group, give_answers, hold_meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,71 @@ def test_a_group_with_answers_only_this_month_shows_nothing():
     with time_machine.travel(NOW, tick=False):
         totals, rows, _ = shown(group)
     assert rows == [] and totals["answers"] == 0
+
+
+def leave_and_come_back(membership):
+    """The member leaves and is taken back: a new membership of the same person."""
+    membership_leave(group=membership.group, user=membership.user)
+    return membership_add(group=membership.group, user=membership.user)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_member_who_leaves_is_taken_back_and_leaves_again_answers_leaving_once():
+    group, [first], _district = a_group(1)
+    membership_leave(group=group, user=first.user)
+    first.refresh_from_db()
+    services.feedback_answer(membership=first, works=3, safe="yes")
+
+    second = membership_add(group=group, user=first.user)
+    second = membership_leave(group=group, user=first.user)
+
+    assert selectors.open_occasion(membership=second) is None
+    assert selectors.url_after_leaving(second) is None
+    assert selectors.membership_to_ask(group=group, user=first.user) is None
+    with pytest.raises(DomainError) as refused:
+        services.feedback_answer(membership=second, works=1, safe="no")
+    assert refused.value.code == "answered"
+    with pytest.raises(DomainError):
+        services.feedback_decline(membership=second)
+    assert Answer.objects.count() == 1
+    assert list(Answered.objects.values_list("membership", "occasion")) == [(first.pk, "leaving")]
+
+
+def test_a_member_taken_back_is_not_asked_after_the_fifth_meeting_again():
+    group, [first], _district = a_group(1)
+    with time_machine.travel(NOW, tick=False):
+        hold_meetings(group, 5)
+        services.feedback_decline(membership=first)  # «No thanks» closes it too
+        second = leave_and_come_back(first)
+    later = NOW + datetime.timedelta(days=45)
+    hold_meetings(group, 5, first=NOW)
+    with time_machine.travel(later, tick=False):
+        assert selectors.meetings_attended(membership=second) == 5
+        assert selectors.open_occasion(membership=second) is None
+        assert selectors.inside_page_part(group, second) == {}
+        with pytest.raises(DomainError):
+            services.feedback_answer(membership=second, works=5, safe="yes")
+    assert not Answer.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_member_who_never_answered_on_leaving_is_asked_when_leaving_the_second_time():
+    group, [first], _district = a_group(1)
+    second = leave_and_come_back(first)
+    first.refresh_from_db()
+    first.ended_at = NOW - datetime.timedelta(days=60)  # that time, the window passed
+    first.save(update_fields=["ended_at"])
+
+    second = membership_leave(group=group, user=first.user)
+
+    assert selectors.open_occasion(membership=second) == "leaving"
+    services.feedback_answer(membership=second, works=4, safe="yes")
+    assert selectors.membership_to_ask(group=group, user=first.user) is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_person_in_the_same_group_is_not_closed_by_someone_elses_marker():
+    group, [one, other], _district = a_group(2)
+    hold_meetings(group, 5, first=JOINED)
+    services.feedback_answer(membership=one, works=4, safe="yes")
+    assert selectors.open_occasion(membership=other) == "fifth_meeting"
