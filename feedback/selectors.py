@@ -42,36 +42,75 @@ def meetings_attended(*, membership: Membership, now: datetime.datetime | None =
     )
 
 
-def open_occasion(
+def due_occasion(
     *, membership: Membership, now: datetime.datetime | None = None
 ) -> Occasion | None:
-    """The occasion ``membership`` may answer on now, or None."""
+    """The occasion ``membership`` has reached now, answered or not, or None."""
     now = now or timezone.now()
     if membership.role != Membership.Role.MEMBER:
         return None
     if membership.status == Membership.Status.ACTIVE:
-        occasion = Occasion.FIFTH_MEETING
         if meetings_attended(membership=membership, now=now) < MEETINGS_BEFORE_ASKING:
             return None
-    elif membership.status == Membership.Status.LEFT:
-        occasion = Occasion.LEAVING
+        return Occasion.FIFTH_MEETING
+    if membership.status == Membership.Status.LEFT:
         if membership.ended_at is None or membership.ended_at < now - LEAVING_WINDOW:
             return None
-    else:
-        return None
-    if Answered.objects.filter(membership=membership, occasion=occasion).exists():
+        return Occasion.LEAVING
+    return None
+
+
+def has_answered(*, membership: Membership, occasion: str) -> bool:
+    """Whether the person has answered (or said no thanks) on ``occasion`` in this group.
+
+    Asked of all their memberships of the group, not only this one: a member
+    who leaves, is taken back and leaves again gets a new membership, and is
+    still asked once per occasion. The markers hold no answer, so this says
+    nothing about what they said.
+    """
+    return Answered.objects.filter(
+        membership__group_id=membership.group_id,
+        membership__user_id=membership.user_id,
+        occasion=occasion,
+    ).exists()
+
+
+def open_occasion(
+    *, membership: Membership, now: datetime.datetime | None = None
+) -> Occasion | None:
+    """The occasion ``membership`` may answer on now, or None."""
+    occasion = due_occasion(membership=membership, now=now)
+    if occasion is None or has_answered(membership=membership, occasion=occasion):
         return None
     return occasion
+
+
+def _memberships_newest_first(*, group: Group, user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(group=group, user=user).order_by("-joined_at", "-pk")[:5]
 
 
 def membership_to_ask(
     *, group: Group, user: Any, now: datetime.datetime | None = None
 ) -> tuple[Membership, Occasion] | None:
     """The user's membership of ``group`` that may answer now, newest first, or None."""
-    memberships = Membership.objects.filter(group=group, user=user).order_by("-joined_at", "-pk")
-    for membership in memberships[:5]:
+    for membership in _memberships_newest_first(group=group, user=user):
         occasion = open_occasion(membership=membership, now=now)
         if occasion is not None:
+            return membership, occasion
+    return None
+
+
+def membership_answered(
+    *, group: Group, user: Any, now: datetime.datetime | None = None
+) -> tuple[Membership, Occasion] | None:
+    """The user's membership of ``group`` whose occasion is due but already answered.
+
+    For the questions' page: the person who comes back to it is told that
+    they have answered, rather than shown a page that is not there.
+    """
+    for membership in _memberships_newest_first(group=group, user=user):
+        occasion = due_occasion(membership=membership, now=now)
+        if occasion is not None and has_answered(membership=membership, occasion=occasion):
             return membership, occasion
     return None
 
@@ -105,14 +144,25 @@ class GroupFeedback:
     texts: list[str]
 
 
+def answers_over(*, groups: QuerySet[Group]) -> QuerySet[Answer]:
+    """The answers staff may count: those of ``groups`` from months that are over.
+
+    The month that is running never counts (Europe/Oslo: ``this_month``).
+    Otherwise whoever reads a number before and after a member answers could
+    tell from the difference how that member answered; a month that is over
+    gains no answers, so its numbers, once shown, never move.
+    """
+    return Answer.objects.filter(group__in=groups, month__lt=this_month())
+
+
 def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFeedback]:
-    """Per group with any answer: the answers' counts, each a published base cell.
+    """Per group with any answer from a month that is over: counts, each a published base cell.
 
     A base cell is one group and one answer value; cells of 1 or 2 contribute
     nothing and show as "<3". A group's texts show only to its contact point
     (``with_texts``), and only as ``released_texts`` lets them out.
     """
-    answers = Answer.objects.filter(group__in=groups)
+    answers = answers_over(groups=groups)
     totals: dict[int, int] = dict(
         answers.values("group").annotate(n=Count("pk")).values_list("group", "n")
     )
@@ -213,8 +263,8 @@ def _summed(answers: QuerySet[Answer], key: str) -> dict[Any, PeopleCount]:
 
 
 def district_totals(*, groups: QuerySet[Group]) -> dict[str, Any]:
-    """All groups together: sums of whole published cells, so never a hidden one."""
-    answers = Answer.objects.filter(group__in=groups)
+    """All groups together, months over only: sums of whole published cells, never a hidden one."""
+    answers = answers_over(groups=groups)
     published_total = raw_total = 0
     for row in answers.values("group").annotate(n=Count("pk")):
         published_total += published_cell(row["n"])

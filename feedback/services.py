@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.services import DomainError
 from groups.models import Membership
@@ -13,17 +14,37 @@ from monitoring.filters import this_month
 from . import selectors
 from .models import Answer, Answered, Occasion
 
+ALREADY_ANSWERED = gettext_lazy(
+    "You have already had these questions in this group, so we will not ask again."
+)
+
+
+def _already_answered() -> DomainError:
+    return DomainError(str(ALREADY_ANSWERED), code="answered")
+
 
 def _mark_answered(*, membership: Membership) -> Occasion:
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
-    occasion = selectors.open_occasion(membership=locked, now=timezone.now())
-    if occasion is None:
+    # All the person's memberships of the group, in one order: the marker of an
+    # earlier membership closes the occasion too (left, taken back, left again),
+    # and two answers sent at once from two memberships wait for each other.
+    rows = (
+        Membership.objects.select_for_update()
+        .filter(group_id=membership.group_id, user_id=membership.user_id)
+        .order_by("pk")
+    )
+    locked = {row.pk: row for row in rows}.get(membership.pk)
+    occasion = None
+    if locked is not None:
+        occasion = selectors.due_occasion(membership=locked, now=timezone.now())
+    if locked is None or occasion is None:
         raise DomainError(_("These questions are not open for you now."), code="closed")
+    if selectors.has_answered(membership=locked, occasion=occasion):
+        raise _already_answered()
     try:
         with transaction.atomic():
             Answered.objects.create(membership=locked, occasion=occasion)
     except IntegrityError:
-        raise DomainError(_("These questions are not open for you now."), code="closed") from None
+        raise _already_answered() from None
     return occasion
 
 

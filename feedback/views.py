@@ -2,8 +2,9 @@
 
 The questions live at ``/tilbakemelding/<token>/``: by the group's opaque
 token like its inside pages, never its slug, but outside them and their
-gate, because a member who has just left answers them too; anyone else
-gets 404.
+gate, because a member who has just left answers them too. Someone who has
+already answered them in the group (on this membership or an earlier one) is
+told so and sent on; anyone else gets 404.
 The contact point reads its groups' texts at
 ``/personale/kontaktpunkt/<slug>/tilbakemeldinger/`` (its own staff only, not
 the district office); district offices see the counts at
@@ -40,12 +41,15 @@ def feedback_answer(request: AuthenticatedHttpRequest, token: str) -> HttpRespon
     group = get_object_or_404(Group, inside_token=token)
     asked = selectors.membership_to_ask(group=group, user=request.user)
     if asked is None:
-        raise Http404
+        # The person who has answered already is told so (their own answer is
+        # no secret to them); everyone else learns nothing about the group.
+        answered = selectors.membership_answered(group=group, user=request.user)
+        if answered is None:
+            raise Http404
+        messages.error(request, services.ALREADY_ANSWERED)
+        return _done(group, answered[1])
     membership, occasion = asked
-    if occasion == Occasion.FIFTH_MEETING:
-        done = redirect(group.inside_url())
-    else:
-        done = redirect("groups:mine")
+    done = _done(group, occasion)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -66,6 +70,13 @@ def feedback_answer(request: AuthenticatedHttpRequest, token: str) -> HttpRespon
         "feedback/answer_form.html",
         {"group": group, "form": form, "leaving": occasion == Occasion.LEAVING},
     )
+
+
+def _done(group: Group, occasion: str) -> HttpResponse:
+    """Where the questions lead on: the group for a member, their groups for one who left."""
+    if occasion == Occasion.FIFTH_MEETING:
+        return redirect(group.inside_url())
+    return redirect("groups:mine")
 
 
 @login_required

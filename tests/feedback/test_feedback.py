@@ -125,10 +125,17 @@ def test_an_answer_keeps_the_group_and_month_only_and_the_marker_no_answer(clien
         (membership.pk, "fifth_meeting")
     ]
     assert {f.name for f in Answered._meta.concrete_fields} == {"id", "membership", "occasion"}
-    # Once per occasion: the page is gone, and a second post stores nothing.
-    assert client.get(group.inside_url("feedback:answer")).status_code == 404
-    assert answer(client, group, works="1", safe="no").status_code == 404
-    assert Answer.objects.count() == 1
+    # Once per occasion: the invitation is gone, the page says so, and a second
+    # post is refused with a message and stores nothing.
+    inside = client.get(group.inside_url())
+    assert group.inside_url("feedback:answer") not in inside.content.decode()
+    again = client.get(group.inside_url("feedback:answer"), follow=True)
+    assert again.redirect_chain == [(group.inside_url(), 302)]
+    assert "You have already had these questions" in again.content.decode() or (
+        "Du har allerede fått disse spørsmålene" in again.content.decode()
+    )
+    assert answer(client, group, works="1", safe="no")["Location"] == group.inside_url()
+    assert Answer.objects.count() == 1 and Answered.objects.count() == 1
 
 
 @time_machine.travel(NOW, tick=False)
@@ -221,28 +228,36 @@ def test_the_contact_point_reads_the_lines_of_months_over_from_three_answers(cli
     assert "Trygt og godt" not in page and "Savner mer struktur" not in page
     assert "Fewer than 3 answers" in page or "Færre enn 3" in page
 
-    # Three answers this month: the counts show, but no line of this month,
-    # and February's two lines are still fewer than three answers.
+    # Three answers this month: neither the counts nor the lines move while
+    # March runs, and February's two answers are still fewer than three.
     give_answers(group, ["Aller første gang jeg snakker", "", ""])
     response = client.get(url)
     page = response.content.decode()
-    assert [row.answers for row in response.context["rows"]] == [5]
-    assert response.context["rows"][0].texts == []
+    [row] = response.context["rows"]
+    assert (row.answers, row.shown, row.texts) == ("<3", False, [])
     for line in ("Aller første", "Savner mer", "Trygt og godt"):
         assert line not in page
     assert (
-        "Svar fra denne måneden vises når måneden er omme" in page
-        or "Lines from this month show when the month is over" in page
+        "Tala gjeld berre månader som er omme" in page
+        or "Tallene gjelder bare måneder som er omme" in page
+        or "The numbers cover only months that are over" in page
     )
 
     # 23:30 on the last day of March in Oslo: still March.
     with time_machine.travel(datetime.datetime(2026, 3, 31, 23, 30, tzinfo=OSLO), tick=False):
         login(client, staff, mfa=True)  # a fortnight on: signed in afresh
-        assert client.get(url).context["rows"][0].texts == []
+        [row] = client.get(url).context["rows"]
+        assert (row.answers, row.texts) == ("<3", [])
     # Half past midnight on 1 April in Oslo (still 31 March in UTC): March is over.
     with time_machine.travel(datetime.datetime(2026, 4, 1, 0, 30, tzinfo=OSLO), tick=False):
         login(client, staff, mfa=True)
-        page = client.get(url).content.decode()
+        response = client.get(url)
+        page = response.content.decode()
+    assert [row.answers for row in response.context["rows"]] == [5]
+    assert (
+        "Svar fra denne måneden vises når måneden er omme" in page
+        or "Lines from this month show when the month is over" in page
+    )
     # Sorted, never in the order they came nor by month.
     assert page.index("Aller første") < page.index("Savner mer") < page.index("Trygt og godt")
 
@@ -297,8 +312,8 @@ def test_the_district_sees_counts_under_the_rule_and_never_the_lines(client):
         user=staff, kind=StaffRole.Kind.DISTRICT_STAFF, district=district, contact_point=None
     )
     login(client, staff, mfa=True)
-    give_answers(group, ["Hemmelig linje", "b", "c"])
-    give_answers(other, ["d"])
+    give_answers(group, ["Hemmelig linje", "b", "c"], month=FEBRUARY)
+    give_answers(other, ["d"], month=FEBRUARY)
 
     groups = Group.objects.filter(pk__in=[group.pk, other.pk])
     totals = selectors.district_totals(groups=groups)
@@ -324,13 +339,13 @@ def test_the_district_page_reads_the_same_number_of_queries_for_more_groups(
         user=staff, kind=StaffRole.Kind.DISTRICT_STAFF, district=district, contact_point=None
     )
     login(client, staff, mfa=True)
-    give_answers(group, ["a", "b", "c"])
+    give_answers(group, ["a", "b", "c"], month=FEBRUARY)
     url = reverse("feedback:district")
     client.get(url)
     with django_assert_max_num_queries(30) as small:
         client.get(url)
     for _ in range(4):
-        give_answers(GroupFactory(contact_point=group.contact_point), ["x", "y", "z"])
+        give_answers(GroupFactory(contact_point=group.contact_point), ["x", "y", "z"], FEBRUARY)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
 
