@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
 from organisations.models import ContactPoint
 from places.selectors import Place, resolve_place
 
@@ -40,12 +41,12 @@ class GroupSearchForm(forms.Form):
         required=False,
         max_length=80,
         help_text=_("Municipality, town or postal code"),
-        widget=forms.TextInput(
+        widget=widgets.TextInput(
             attrs={"autocomplete": "off", "list": "place-suggestions", "spellcheck": "false"}
         ),
     )
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
-    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=widgets.HiddenInput)
+    lon = forms.FloatField(required=False, widget=widgets.HiddenInput)
     radius = forms.TypedChoiceField(
         label=_("Distance"),
         choices=[(r, _("%(km)s km") % {"km": r}) for r in RADIUS_CHOICES_KM],
@@ -53,6 +54,7 @@ class GroupSearchForm(forms.Form):
         required=False,
         empty_value=DEFAULT_RADIUS_KM,  # type: ignore[arg-type]
         initial=DEFAULT_RADIUS_KM,
+        widget=widgets.Select,
     )
     # Slugs; the choices are set in __init__ from the themes cached between requests.
     theme = forms.MultipleChoiceField(
