@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Query, Router, Schema, Status
+from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, ConfigDict, StrictFloat, model_validator
 
 from core.badinput import NAME_PATTERN, VALUE_PATTERN
@@ -292,6 +293,9 @@ def group_out(group: Group, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+# The API's renderer (ninja's JSON, as ``selvhjelp.api`` leaves it).
+_RENDERER = JSONRenderer()
+
 NOT_FOUND = {("q", UNKNOWN_PLACE), ("theme", "invalid_choice")}
 
 
@@ -312,18 +316,22 @@ def _search(request: HttpRequest, data: MultiValueDict[str, Any]) -> Any:
     context = finder.run(form, page_size=PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
     result = context["result"]
     page = result.page
-    return Status(
-        200,
-        {
-            "place": result.place_label or None,
-            "radius_km": result.query.radius_km,
-            "count": page.paginator.count if page else 0,
-            "count_is_lower_bound": result.many,
-            "page": page.number if page else 1,
-            "pages": page.paginator.num_pages if page else 0,
-            "results": [group_out(g, request) for g in (page.object_list if page else [])],
-            "digital": [group_out(g, request) for g in result.digital],
-        },
+    found = {
+        "place": result.place_label or None,
+        "radius_km": result.query.radius_km,
+        "count": page.paginator.count if page else 0,
+        "count_is_lower_bound": result.many,
+        "page": page.number if page else 1,
+        "pages": page.paginator.num_pages if page else 0,
+        "results": [group_out(g, request) for g in (page.object_list if page else [])],
+        "digital": [group_out(g, request) for g in result.digital],
+    }
+    # Rendered as built: ninja's check of every group against ``SearchOut``,
+    # field by field through its attribute getters, cost more than the search
+    # itself. The answer is held to the schema in tests/finder/test_api.py.
+    return HttpResponse(
+        _RENDERER.render(request, found, response_status=200),
+        content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}",
     )
 
 

@@ -110,11 +110,10 @@ def run(
 ) -> dict[str, Any]:
     """Run a validated search; returns the template context of the results.
 
-    ``cards``: the groups are shown as the finder's result cards
-    (``cards.Card``), read by id in one statement for the whole page; the
-    digital preview's ids come from the shared cache. Otherwise the lists hold
-    ``Group`` instances with their theme, kommune, fylke and contact point (the
-    API).
+    The digital preview's ids come from the shared cache, and the page and
+    the preview are read by id in one statement. ``cards``: they are the
+    finder's result cards (``cards.Card``). Otherwise they are ``Group``
+    instances with their theme, kommune, fylke and contact point (the API).
     """
     query = form.to_query()
     if cards:
@@ -124,27 +123,25 @@ def run(
     digital_only = query.wants_digital and not query.wants_in_person
     nearby = query.wants_in_person and query.has_point
 
+    # Every list is a list of ids first; the groups of the page and the digital
+    # preview are then read together (``_read``).
     if query.wants_in_person:
         if nearby:
-            pages: Any = search.nearby_results(query, ids_only=cards)
+            pages: Any = search.nearby_results(query, ids_only=True)
         else:
-            pages = search.CappedCount(search.in_person_groups_without_place(query), ids_only=cards)
+            pages = search.CappedCount(search.in_person_groups_without_place(query), ids_only=True)
         result.page = _page(pages, page_number, page_size)
     if query.wants_digital:
         if digital_only:
-            digital = search.CappedCount(search.digital_groups(query), ids_only=cards)
+            digital = search.CappedCount(search.digital_groups(query), ids_only=True)
             result.page = _page(digital, page_number, page_size)
         else:
-            if cards:
-                result.digital = search.digital_preview_ids(query, digital_preview + 1)
-            else:
-                result.digital = list(search.digital_groups(query)[: digital_preview + 1])
+            result.digital = search.digital_preview_ids(query, digital_preview + 1)
             result.digital_total = len(result.digital)
             if result.digital_total > digital_preview:
                 result.digital_total = search.digital_count(query)
                 result.digital = result.digital[:digital_preview]
-    if cards:
-        _read_cards(result, nearby=nearby and not digital_only)
+    _read(result, nearby=nearby and not digital_only, cards=cards)
 
     nothing_near = result.page is not None and not result.page.object_list
     if nothing_near and not digital_only and query.latitude is not None:
@@ -157,13 +154,20 @@ def run(
     return {"result": result, "digital_only": digital_only}
 
 
-def _read_cards(result: FinderResult, *, nearby: bool) -> None:
-    """Turn the page's and the digital preview's ids into cards, in one statement."""
+def _read(result: FinderResult, *, nearby: bool, cards: bool) -> None:
+    """Turn the page's and the digital preview's ids into groups or cards, in one statement."""
     page_ids: list[int] = list(result.page.object_list) if result.page is not None else []
     digital_ids: list[int] = list(result.digital)
     query = result.query
     near = (float(query.latitude), float(query.longitude)) if nearby else None  # type: ignore[arg-type]
-    found = card_read([*page_ids, *digital_ids], near=near, near_ids=page_ids)
+    ids = [*page_ids, *digital_ids]
+    found: dict[int, Any]
+    if cards:
+        found = card_read(ids, near=near, near_ids=page_ids)
+    else:
+        found = search.groups_by_id(
+            ids, with_contacts=query.with_contacts, near=near, near_ids=page_ids
+        )
     if result.page is not None:
         result.page.object_list = [found[pk] for pk in page_ids if pk in found]
     result.digital = [found[pk] for pk in digital_ids if pk in found]

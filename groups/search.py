@@ -13,6 +13,7 @@ Both report the same distance: a great circle on earthdistance's sphere.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,13 +100,12 @@ class SearchQuery:
         return not self.formats or Group.Format.DIGITAL in self.formats
 
 
+def _related(with_contacts: bool) -> tuple[str, ...]:
+    return ("theme", "kommune__fylke", "contact_point") if with_contacts else ("theme", "kommune")
+
+
 def _filtered(query: SearchQuery) -> QuerySet[Group]:
-    related = (
-        ("theme", "kommune__fylke", "contact_point")
-        if query.with_contacts
-        else ("theme", "kommune")
-    )
-    qs = Group.objects.public().select_related(*related)
+    qs = Group.objects.public().select_related(*_related(query.with_contacts))
     if query.themes:
         qs = qs.filter(theme_id__in=query.themes)
     if query.weekdays:
@@ -257,12 +257,34 @@ class KnnPages:
         ids = self._first_ids()[start:stop]
         if self.ids_only:
             return ids
-        groups = _filtered(self.query).in_bulk(ids)
-        page = [groups[pk] for pk in ids]
         lat, lon = float(self.query.latitude), float(self.query.longitude)  # type: ignore[arg-type]
-        for group in page:
-            group.distance_m = great_circle_m(lat, lon, group.latitude, group.longitude)  # type: ignore[arg-type]
-        return page
+        groups = groups_by_id(
+            ids, with_contacts=self.query.with_contacts, near=(lat, lon), near_ids=ids
+        )
+        return [groups[pk] for pk in ids if pk in groups]
+
+
+def groups_by_id(
+    ids: Iterable[int],
+    *,
+    with_contacts: bool = True,
+    near: tuple[float, float] | None = None,
+    near_ids: Iterable[int] = (),
+) -> dict[int, Group]:
+    """The groups of ``ids`` that anyone may see, by id, with what ``_filtered`` loads.
+
+    The ids come from a search, so its filters are not repeated; only groups
+    that stopped being public since are left out. ``near``: the searched point;
+    the groups of ``near_ids`` get their ``distance_m`` from it.
+    """
+    related = _related(with_contacts)
+    groups = Group.objects.public().select_related(*related).in_bulk(list(ids))
+    if near is not None:
+        for pk in near_ids:
+            group = groups.get(pk)
+            if group is not None and group.latitude is not None and group.longitude is not None:
+                group.distance_m = great_circle_m(near[0], near[1], group.latitude, group.longitude)
+    return groups
 
 
 # The planner estimates ``cube <@ box`` at a constant 0.1 % of the table whatever the

@@ -130,3 +130,38 @@ def test_api_query_count_does_not_grow_with_the_page(client, make_group):
         make_group("5501")
         make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
     assert queries() == one
+
+
+def test_every_search_answer_is_what_the_schema_says(client, make_group):
+    """The search is rendered without ninja's own check; it is held to ``SearchOut`` here."""
+    from groups.api import SearchOut
+
+    make_group("5501", area="Sentrum")
+    make_group("5501", lat=69.70, lon=19.10, cadence=Group.Cadence.CUSTOM, custom_days="MO,TH")
+    make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    for _ in range(7):
+        make_group("3301", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    answers = [
+        client.get("/api/v1/groups", params)
+        for params in (
+            {"q": "Tromso"},
+            {"q": "Tromso", "radius": "100", "status": "open", "weekday": "0"},
+            {"format": "digital"},
+            {"format": "in_person"},
+            {},
+            {"q": "Tromso", "page": "2"},
+        )
+    ]
+    answers.append(
+        client.post(
+            "/api/v1/groups/search",
+            json.dumps({"lat": 69.65, "lon": 18.96, "radius": 10}),
+            content_type="application/json",
+        )
+    )
+    for response in answers:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        body = response.json()
+        assert SearchOut.model_validate(body).model_dump(mode="json") == body
+    assert answers[0].json()["results"] and answers[4].json()["digital"]

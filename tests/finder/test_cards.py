@@ -102,6 +102,10 @@ def test_a_digital_group_that_ends_leaves_the_preview_at_once(client):
     first = GroupFactory(format=Group.Format.DIGITAL, kommune=None, name="A")
     GroupFactory(format=Group.Format.DIGITAL, kommune=None, name="B")
     assert len(client.get("/grupper/").context["result"].digital) == 2
+    assert len(client.get("/api/v1/groups").json()["digital"]) == 2
     Group.objects.filter(pk=first.pk).update(state=Group.State.ENDED)
     digital = client.get("/grupper/").context["result"].digital
-    assert [card.pk for card in digital] == [g.pk for g in Group.objects.public() if g.is_digital]
+    public = [g for g in Group.objects.public() if g.is_digital]
+    assert [card.pk for card in digital] == [g.pk for g in public]
+    api = client.get("/api/v1/groups").json()["digital"]
+    assert [g["slug"] for g in api] == [g.slug for g in public]
