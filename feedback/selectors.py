@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from groups.models import Group, Membership
@@ -134,35 +134,89 @@ def url_after_leaving(membership: Membership) -> str | None:
 
 @dataclass(frozen=True)
 class GroupFeedback:
-    """One group's answers as staff may see them: nothing below the threshold."""
+    """One group's released answers as staff may see them: each count under the rule."""
 
     group: Group
-    answers: PeopleCount
-    shown: bool  # at least the threshold: counts and texts may show
+    answers: PeopleCount  # at least the threshold: only whole batches count
     works: list[tuple[int, PeopleCount]]
     safe: list[tuple[str, PeopleCount]]
     texts: list[str]
 
 
 def answers_over(*, groups: QuerySet[Group]) -> QuerySet[Answer]:
-    """The answers staff may count: those of ``groups`` from months that are over.
+    """The answers of ``groups`` from months that are over, released or not.
 
-    The month that is running never counts (Europe/Oslo: ``this_month``).
-    Otherwise whoever reads a number before and after a member answers could
-    tell from the difference how that member answered; a month that is over
-    gains no answers, so its numbers, once shown, never move.
+    The month that is running never counts (Europe/Oslo: ``this_month``): a
+    month that is over gains no answers. Staff see only the part of these
+    that ``answers_released`` lets out.
     """
     return Answer.objects.filter(group__in=groups, month__lt=this_month())
 
 
-def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFeedback]:
-    """Per group with any answer from a month that is over: counts, each a published base cell.
+def released_months(counts: dict[datetime.date, int]) -> set[datetime.date]:
+    """The months let out, from each month's number of answers (months over only).
 
-    A base cell is one group and one answer value; cells of 1 or 2 contribute
-    nothing and show as "<3". A group's texts show only to its contact point
-    (``with_texts``), and only as ``released_texts`` lets them out.
+    Oldest first, months are taken together until they hold at least
+    ``threshold()`` answers (with a line or without); then those months are
+    let out as one batch, and the next batch starts. Months after the last
+    full batch wait for later months. A month that is over never gains
+    answers, so a batch, once out, stays out and never changes. The released
+    months are always the oldest ones, up to the end of the last full batch.
     """
-    answers = answers_over(groups=groups)
+    released: set[datetime.date] = set()
+    batch: list[datetime.date] = []
+    answered = 0
+    for month in sorted(counts):
+        batch.append(month)
+        answered += counts[month]
+        if answered >= threshold():
+            released.update(batch)
+            batch, answered = [], 0
+    return released
+
+
+def answers_released(*, groups: QuerySet[Group]) -> QuerySet[Answer]:
+    """The answers staff may see anything of: per group, its batches let out.
+
+    The one rule for every number and every line on the staff pages. Per
+    group, the months that are over are let out in batches of at least
+    ``threshold()`` answers (``released_months``). So whatever staff are shown,
+    a group's count, a count per answer, a district's sum over its groups or
+    a line, changes only when a whole batch comes out: a member known to be
+    the only one to answer in a month is never seen on their own on the 1st,
+    because their answer waits until at least two more have joined it.
+    """
+    over = answers_over(groups=groups)
+    counts: dict[int, dict[datetime.date, int]] = {}
+    for group_id, month, n in (
+        over.values("group", "month").annotate(n=Count("pk")).values_list("group", "month", "n")
+    ):
+        counts.setdefault(group_id, {})[month] = n
+    # Released months are a group's oldest, up to the end of its last batch:
+    # one condition per last month, whatever the number of groups.
+    by_last_month: dict[datetime.date, list[int]] = {}
+    for group_id, months in counts.items():
+        released = released_months(months)
+        if released:
+            by_last_month.setdefault(max(released), []).append(group_id)
+    if not by_last_month:
+        return over.none()
+    condition = Q()
+    for last_month, group_ids in by_last_month.items():
+        condition |= Q(group_id__in=group_ids, month__lte=last_month)
+    return over.filter(condition)
+
+
+def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFeedback]:
+    """Per group with a released batch: counts, each a published base cell.
+
+    Only ``answers_released`` counts. A base cell is one group and one answer
+    value; cells of 1 or 2 contribute nothing and show as "<3". A group's
+    lines show only to its contact point (``with_texts``), from the same
+    released batches, sorted by text: never in the order they came, nor by
+    month.
+    """
+    answers = answers_released(groups=groups)
     totals: dict[int, int] = dict(
         answers.values("group").annotate(n=Count("pk")).values_list("group", "n")
     )
@@ -178,15 +232,16 @@ def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFe
         safe.setdefault(group_id, {})[answer] = n
     texts: dict[int, list[str]] = {}
     if with_texts:
-        texts = released_texts(answers=answers, before=this_month())
+        for group_id, text in (
+            answers.exclude(text="").order_by("text").values_list("group", "text")
+        ):
+            texts.setdefault(group_id, []).append(text)
     result = []
     for group in groups.filter(pk__in=totals).order_by("name"):
-        total = totals[group.pk]
         result.append(
             GroupFeedback(
                 group=group,
-                answers=people(published=published_cell(total), raw=total),
-                shown=total >= threshold(),
+                answers=_cell(totals[group.pk]),
                 works=[
                     (value, _cell(works.get(group.pk, {}).get(value, 0))) for value in range(1, 6)
                 ],
@@ -198,54 +253,6 @@ def group_feedback(*, groups: QuerySet[Group], with_texts: bool) -> list[GroupFe
             )
         )
     return result
-
-
-def released_months(counts: dict[datetime.date, int]) -> set[datetime.date]:
-    """The months whose lines may show, from each month's number of answers.
-
-    Only months that are over are passed in. Oldest first, months are taken
-    together until they hold at least ``threshold()`` answers (texts or not);
-    then those months are let out as one batch, and the next batch starts.
-    Months after the last full batch wait for later months. So every batch
-    that appears at once comes from at least ``threshold()`` answers, and
-    nobody who knows who left in a given month can tie a new line to them.
-    A month that is over never gains answers, so a batch, once out, stays out.
-    """
-    released: set[datetime.date] = set()
-    batch: list[datetime.date] = []
-    answered = 0
-    for month in sorted(counts):
-        batch.append(month)
-        answered += counts[month]
-        if answered >= threshold():
-            released.update(batch)
-            batch, answered = [], 0
-    return released
-
-
-def released_texts(*, answers: QuerySet[Answer], before: datetime.date) -> dict[int, list[str]]:
-    """Per group: the lines of its released months before ``before``, sorted by text.
-
-    Never in the order they were given, nor by month: the lines of all
-    released months are sorted together.
-    """
-    over = answers.filter(month__lt=before)
-    counts: dict[int, dict[datetime.date, int]] = {}
-    for group_id, month, n in (
-        over.values("group", "month").annotate(n=Count("pk")).values_list("group", "month", "n")
-    ):
-        counts.setdefault(group_id, {})[month] = n
-    released = {group_id: released_months(months) for group_id, months in counts.items()}
-    texts: dict[int, list[str]] = {}
-    for group_id, month, text in (
-        over.filter(group__in=[pk for pk, months in released.items() if months])
-        .exclude(text="")
-        .order_by("text")
-        .values_list("group", "month", "text")
-    ):
-        if month in released[group_id]:
-            texts.setdefault(group_id, []).append(text)
-    return texts
 
 
 def _cell(count: int) -> PeopleCount:
@@ -263,8 +270,13 @@ def _summed(answers: QuerySet[Answer], key: str) -> dict[Any, PeopleCount]:
 
 
 def district_totals(*, groups: QuerySet[Group]) -> dict[str, Any]:
-    """All groups together, months over only: sums of whole published cells, never a hidden one."""
-    answers = answers_over(groups=groups)
+    """All groups together: sums of whole published cells of released batches only.
+
+    Each group adds whole batches of at least ``threshold()`` answers, so a
+    sum over many groups also moves by at least that many answers at a time,
+    and a group's cell of 1 or 2 adds nothing, never a hidden one.
+    """
+    answers = answers_released(groups=groups)
     published_total = raw_total = 0
     for row in answers.values("group").annotate(n=Count("pk")):
         published_total += published_cell(row["n"])
