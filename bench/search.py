@@ -813,7 +813,7 @@ def classify(sql: str, params: Any = ()) -> str:
         if "earth_box" in sql:
             if counting:
                 return "radius count"
-            return "knn ids (count and pages)" if "FETCH FIRST 101 " in sql else "knn page"
+            return "knn ids (page and one more)" if "FETCH FIRST" in sql else "knn page"
         if "'digital'" in sql or "digital" in [str(p) for p in params or ()]:
             return "digital count" if counting else "digital preview"
         if '"groups_group"."id" IN' in sql:
@@ -1142,11 +1142,12 @@ def by_radius(samples: list[Sample], searches: list[Search]) -> dict[int, dict[s
             "n": len(picked),
             "hits_p50": hits.pct(50),
             "bare": Timings([s.bare for s in picked]).summary(),
-            # The radius count, or since the finder reads the nearest 101 ids as its count
-            # and pages, that statement.
+            # The radius count, or since the finder reads the ids of its page and one
+            # more as its count, that statement.
             "count": Timings(
                 [
-                    s.kinds.get("radius count", 0.0) + s.kinds.get("knn ids (count and pages)", 0.0)
+                    s.kinds.get("radius count", 0.0)
+                    + s.kinds.get("knn ids (page and one more)", 0.0)
                     for s in picked
                 ]
             ).summary(),
@@ -1362,7 +1363,8 @@ def count_statement(search: Search) -> tuple[str, list[Any]]:
 
 
 def ids_statement(search: Search) -> tuple[str, list[Any], list[str]] | None:
-    """The finder's one statement for its count and pages (the nearest ``NEAR_CAP + 1`` ids)."""
+    """The nearest ``NEAR_CAP + 1`` ids in one statement: the finder's count and pages
+    before it read only as far as the page asked for (page 5 still reads this)."""
     from groups import search as finder_search
 
     if not hasattr(finder_search, "NEAR_CAP"):
@@ -1451,7 +1453,7 @@ def finder_statements(search: Search) -> dict[str, Statement]:
 
 
 EXPLAINED = (
-    "knn ids (count and pages)",
+    "knn ids (page and one more)",
     "knn page",
     "radius count",
     "page rows by id",
@@ -1544,8 +1546,9 @@ def render(report: dict[str, Any]) -> str:
     add("")
     add(
         "*Bare KNN* is the statement of one page of 20 nearest first, built by the finder's own "
-        f"code (`{meta['page_statement']}` in `groups.search`; the finder itself now reads the "
-        "nearest 101 ids with the same statement, as its count and all its pages at once) and "
+        f"code (`{meta['page_statement']}` in `groups.search`; the finder itself reads the "
+        "ids up to the end of the page asked for and one more with the same statement, 21 on "
+        "the first page, as its page and its count) and "
         "executed with psycopg "
         "(client-side binding, as Django does) the way the finder sends it: in a transaction "
         f"of its own after `{NO_BITMAP}` (BEGIN, SET and COMMIT included in the time). "
@@ -1774,8 +1777,9 @@ def render(report: dict[str, Any]) -> str:
             f"as it sends it (after `{NO_BITMAP}`) and the planner's choice (without it); the "
             "ORM query `nearby_groups(query)[:20]` (`ORDER BY distance, id`) for comparison; "
             "the count capped at 1,000 as the finder sent it before (`LIMIT 1001` subquery), "
-            "the same with bitmap scans off, and exact; and the finder's one statement now "
-            "for its count and pages: the nearest 101 ids in index order."
+            "the same with bitmap scans off, and exact; and the nearest 101 ids in index "
+            "order, which the finder read for its count and pages before it read only as far "
+            "as the page asked for (and what page 5 reads)."
         )
         add("")
         rows = []

@@ -228,12 +228,13 @@ class SearchOut(Schema):
     place: str | None
     radius_km: int
     count: int = Field(
-        description="exact up to 100 around a place (the nearest 100 are listed) and up to "
-        "1,000 otherwise; see count_is_lower_bound"
+        description="exact unless count_is_lower_bound. Around a place the nearest groups "
+        "are read up to the page asked for and one more (at most the nearest 100), so a "
+        "lower bound says there is a next page; otherwise groups are counted up to 1,000"
     )
     count_is_lower_bound: bool = False
     page: int
-    pages: int
+    pages: int = Field(description="a lower bound too when count_is_lower_bound")
     results: list[GroupOut]
     digital: list[GroupOut]
 

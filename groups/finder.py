@@ -39,13 +39,9 @@ class FinderResult:
 
     @property
     def many(self) -> bool:
-        """More hits than are counted (see ``search.NEAR_CAP`` and ``search.COUNT_CAP``)."""
+        """More hits than are counted: the count is a lower bound (``search.KnnPages``
+        reads up to the page shown, ``search.CappedCount`` counts up to ``COUNT_CAP``)."""
         return self.page is not None and bool(self._listed().capped)
-
-    @property
-    def count_cap(self) -> int:
-        """How far the listed count goes."""
-        return int(self._listed().cap) if self.page is not None else 0
 
     def _listed(self) -> Any:
         """What the paginator pages: ``search.KnnPages`` or ``search.CappedCount``."""
@@ -127,7 +123,9 @@ def run(
     # preview are then read together (``_read``).
     if query.wants_in_person:
         if nearby:
-            pages: Any = search.nearby_results(query, ids_only=True)
+            # Read only as far as the page asked for reaches, and one more.
+            reach = page_size * max(1, page_number or 1)
+            pages: Any = search.nearby_results(query, ids_only=True, reach=reach)
         else:
             pages = search.CappedCount(search.in_person_groups_without_place(query), ids_only=True)
         result.page = _page(pages, page_number, page_size)

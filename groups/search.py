@@ -185,12 +185,15 @@ NEAR_CAP = 100
 class KnnPages:
     """The nearby groups for a paginator: at most ``NEAR_CAP``, fast at any size.
 
-    One statement reads the ids of the first ``NEAR_CAP + 1`` groups in the
-    radius, nearest first; it is both the count (up to the cap; more reads as
-    «more than 100») and every page, so a search sends no separate count.
-    Counting every group within 100 km of Oslo is what costs at a million
-    groups, and a seeker who has not found a group in the nearest hundred is
-    better helped by a filter than by page 51.
+    One statement reads the ids of the groups up to the end of the page asked
+    for, nearest first, and one more (``reach + 1``): it is both the page and
+    the count, so a search sends no separate count. The count is exact when
+    the radius holds no more than that; otherwise it is one more than the
+    page reaches, so the paginator offers a next page, and ``capped`` says the
+    total is unknown. Counting every group within 100 km of Oslo is what costs
+    at a million groups, reading a hundred to show twenty costs too, and a
+    seeker who has not found a group among the nearest hundred is better
+    helped by a filter than by page 51.
 
     On PostgreSQL ``ORDER BY distance, id`` has two keys, so it cannot be
     taken from the GiST index and would sort every group in the radius. Here
@@ -203,16 +206,20 @@ class KnnPages:
 
     cap = NEAR_CAP
 
-    def __init__(self, query: SearchQuery, *, ids_only: bool = False) -> None:
+    def __init__(
+        self, query: SearchQuery, *, ids_only: bool = False, reach: int = NEAR_CAP
+    ) -> None:
         self.query = query
         self.queryset = nearby_groups(query)
         # Pages of ids rather than groups: the finder reads its cards itself (``cards``).
         self.ids_only = ids_only
+        # How far the page asked for reaches (page number × page size), at most NEAR_CAP.
+        self.reach = max(1, min(reach, NEAR_CAP))
         self._ids: list[int] | None = None
 
     def _first_ids(self) -> list[int]:
         if self._ids is None:
-            self._ids = self._read_ids(0, NEAR_CAP + 1)
+            self._ids = self._read_ids(0, self.reach + 1)
         return self._ids
 
     def _read_ids(self, start: int, stop: int) -> list[int]:
@@ -222,10 +229,11 @@ class KnnPages:
 
     @property
     def capped(self) -> bool:
-        """More groups in the radius than are listed."""
-        return len(self._first_ids()) > NEAR_CAP
+        """More groups in the radius than were read: the total is not known."""
+        return len(self._first_ids()) > self.reach
 
     def count(self) -> int:
+        """Exact when not ``capped``; else one past the reach, for a next page (up to the cap)."""
         return min(len(self._first_ids()), NEAR_CAP)
 
     def __len__(self) -> int:
@@ -311,9 +319,11 @@ def read_in_index_order(sql: str, params: tuple[Any, ...]) -> list[Any]:
     return rows
 
 
-def nearby_results(query: SearchQuery, *, ids_only: bool = False) -> KnnPages:
-    """What the finder paginates: the nearest ``NEAR_CAP`` groups, in pages."""
-    return KnnPages(query, ids_only=ids_only)
+def nearby_results(
+    query: SearchQuery, *, ids_only: bool = False, reach: int = NEAR_CAP
+) -> KnnPages:
+    """What the finder paginates: the nearest groups up to ``reach`` (at most ``NEAR_CAP``)."""
+    return KnnPages(query, ids_only=ids_only, reach=reach)
 
 
 class CappedCount:

@@ -46,7 +46,12 @@ def test_position_is_posted_used_once_and_never_put_in_a_link(client, make_group
     assert response.status_code == 200
     html = response.content.decode()
     assert response.context["used_position"] is True
-    assert response.context["result"].page.paginator.count == 25
+    # The first page reads 21: more than one page, so a next page and no total.
+    assert response.context["result"].many
+    assert response.context["result"].page.has_next()
+    second = client.post(URL, {"lat": "69.64890", "lon": "18.95508", "radius": "25", "page": "2"})
+    assert second.context["result"].page.paginator.count == 25
+    assert not second.context["result"].many
     assert response["Cache-Control"] == "no-store"
     # The next page is fetched with the same POST, not a link carrying the position.
     assert not re.search(r'href="[^"]*69\.6', html)
@@ -175,18 +180,39 @@ def test_query_count_is_constant_at_10_and_1000_results(client, make_group):
     assert not [q for q in captured if "informationmeeting" in q["sql"]], captured
 
 
-def test_a_place_search_lists_the_nearest_hundred_and_says_there_are_more(client, make_group):
+def test_a_place_search_reads_as_far_as_the_page_and_lists_at_most_the_nearest_hundred(
+    client, make_group, django_assert_max_num_queries
+):
     template = make_group("3301")
     _bulk_groups(template, 120, 0)
     response = client.get(URL, {"q": "Drammen"})
     result = response.context["result"]
-    assert result.many and result.page.paginator.count == 100
-    assert result.page.paginator.num_pages == 5
-    assert "Over 100 grupper innenfor 25 km fra Drammen" in response.content.decode()
+    # Page 1 reads 21 ids: there is more, but how much more is not counted.
+    assert result.many and result.page.paginator.count == 21
+    assert len(result.page.object_list) == 20 and result.page.has_next()
+    html = response.content.decode()
+    assert "Grupper innenfor 25 km fra Drammen (Buskerud), nærmeste først" in html
+    assert "Side 1</span>" in html and "Side 1 av" not in html
+    third = client.get(URL, {"q": "Drammen", "page": 3}).context["result"]
+    assert third.many and third.page.number == 3 and third.page.has_next()
+    # The fifth page is the last: the nearest hundred at most.
     last = client.get(URL, {"q": "Drammen", "page": 5}).context["result"].page
-    assert len(last.object_list) == 20
+    assert len(last.object_list) == 20 and not last.has_next()
+    beyond = client.get(URL, {"q": "Drammen", "page": 9}).context["result"].page
+    assert beyond.number == 5
     api = client.get("/api/v1/groups", {"q": "Drammen"}).json()
-    assert api["count"] == 100 and api["count_is_lower_bound"] is True and api["pages"] == 5
+    assert api["count"] == 21 and api["count_is_lower_bound"] is True and api["pages"] == 2
+    assert len(api["results"]) == 20
+
+
+def test_a_place_search_with_one_page_of_groups_counts_them_exactly(client, make_group):
+    template = make_group("3301")
+    _bulk_groups(template, 11, 0)
+    response = client.get(URL, {"q": "Drammen"})
+    result = response.context["result"]
+    assert not result.many and result.page.paginator.count == 12
+    assert "12 grupper innenfor 25 km fra Drammen" in response.content.decode()
+    assert not result.page.has_other_pages()
 
 
 param_text = st.text(max_size=30)
