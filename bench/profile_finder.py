@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=40, help="profile lines to print")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--api", action="store_true", help="profile the JSON API instead")
+    parser.add_argument("--output", metavar="PATH", help="also write the profile (pstats) here")
     parser.add_argument(
         "--static-root",
         default=os.path.join(tempfile.gettempdir(), "selvhjelp-bench-static"),
@@ -127,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  CPU of this process (user + system) p50 {statistics.median(cpus):.2f} ms, "
         f"mean {statistics.mean(cpus):.2f} ms"
     )
+    if args.output:
+        profile.dump_stats(args.output)
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())

@@ -27,7 +27,7 @@ from places.models import Kommune
 
 from . import search
 from .models import Group, availability_of, cadence_text_of, public_status_of
-from .selectors import theme_choices
+from .selectors import ThemeChoice, theme_choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +144,16 @@ def _time(value: datetime.time | str) -> datetime.time:
 
 
 def read(
-    ids: Iterable[int], *, near: tuple[float, float] | None = None, near_ids: Sequence[int] = ()
+    ids: Iterable[int],
+    *,
+    near: tuple[float, float] | None = None,
+    near_ids: Sequence[int] = (),
+    themes: Iterable[ThemeChoice] | None = None,
 ) -> dict[int, Card]:
     """The cards of ``ids`` that anyone may see, by id; one statement, none for no ids.
 
     ``near``: the searched point; the cards of ``near_ids`` get their distance from it.
+    ``themes``: the theme choices when the caller has them (``selectors.theme_choices``).
     """
     wanted = list(dict.fromkeys(ids))
     if not wanted:
@@ -158,7 +163,7 @@ def read(
         cursor.execute(sql, [*(str(state) for state in Group.State.ACTIVE), *wanted])
         rows = cursor.fetchall()
     measured = set(near_ids) if near is not None else set()
-    theme_names = {choice.pk: choice.name for choice in theme_choices()}
+    theme_names = {choice.pk: choice.name for choice in themes or theme_choices()}
     cards = {}
     for (
         pk,

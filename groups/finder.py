@@ -19,6 +19,7 @@ from . import search
 from .cards import read as card_read
 from .forms import GroupSearchForm
 from .search import RADIUS_CHOICES_KM, SearchQuery
+from .selectors import ThemeChoice
 
 
 @dataclass
@@ -139,7 +140,7 @@ def run(
             if result.digital_total > digital_preview:
                 result.digital_total = search.digital_count(query)
                 result.digital = result.digital[:digital_preview]
-    _read(result, nearby=nearby and not digital_only, cards=cards)
+    _read(result, nearby=nearby and not digital_only, cards=cards, themes=form.themes)
 
     nothing_near = result.page is not None and not result.page.object_list
     if nothing_near and not digital_only and query.latitude is not None:
@@ -152,7 +153,7 @@ def run(
     return {"result": result, "digital_only": digital_only}
 
 
-def _read(result: FinderResult, *, nearby: bool, cards: bool) -> None:
+def _read(result: FinderResult, *, nearby: bool, cards: bool, themes: list[ThemeChoice]) -> None:
     """Turn the page's and the digital preview's ids into groups or cards, in one statement."""
     page_ids: list[int] = list(result.page.object_list) if result.page is not None else []
     digital_ids: list[int] = list(result.digital)
@@ -161,7 +162,7 @@ def _read(result: FinderResult, *, nearby: bool, cards: bool) -> None:
     ids = [*page_ids, *digital_ids]
     found: dict[int, Any]
     if cards:
-        found = card_read(ids, near=near, near_ids=page_ids)
+        found = card_read(ids, near=near, near_ids=page_ids, themes=themes)
     else:
         found = search.groups_by_id(
             ids, with_contacts=query.with_contacts, near=near, near_ids=page_ids

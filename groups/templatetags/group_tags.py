@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from html import escape  # what django.utils.html.escape does, without its lazy-text wrapper
 from typing import Any
 
 from django import template
 from django.utils import formats, translation
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
