@@ -21,8 +21,9 @@ from pydantic import BeforeValidator, ConfigDict, StrictFloat, model_validator
 from core.badinput import NAME_PATTERN, VALUE_PATTERN
 
 from . import finder
+from .cards import Listing
 from .forms import LATITUDE_RANGE, LONGITUDE_RANGE, MAX_PAGE, UNKNOWN_PLACE, GroupSearchForm
-from .models import Group
+from .models import Group, PublicStatus, availability_of
 from .search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM
 from .search import Status as FinderStatus
 
@@ -248,50 +249,60 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, COORDINATE_DECIMALS)
 
 
-def group_out(group: Group, request: HttpRequest) -> dict[str, Any]:
-    contact_point = group.contact_point
-    kommune = group.kommune
+def group_out(listing: Listing, site: str) -> dict[str, Any]:
+    """A group as the API shows it; ``site``: the scheme and host its URL starts with."""
+    card = listing.card
+    availability = availability_of(free_seats=max(0, card.capacity - card.member_count))
+    status = card.public_status
     return {
-        "slug": group.slug,
-        "name": group.name,
-        "url": request.build_absolute_uri(group.get_absolute_url()),
+        "slug": card.slug,
+        "name": listing.name,
+        "url": site + card.get_absolute_url(),
         "theme": {
-            "slug": group.theme.slug,
-            "name": group.theme.name,
-            "mixed": group.theme.is_mixed,
+            "slug": listing.theme_slug,
+            "name": card.theme_name,
+            "mixed": listing.theme_mixed,
         },
-        "description": group.description,
-        "format": group.format,
+        "description": listing.description,
+        "format": Group.Format.DIGITAL if card.is_digital else Group.Format.IN_PERSON,
         "kommune": (
-            {"number": kommune.number, "name": kommune.name, "fylke": kommune.fylke.name}
-            if kommune
+            {
+                "number": listing.kommune_number,
+                "name": card.kommune_name,
+                "fylke": listing.fylke_name,
+            }
+            if listing.kommune_number
             else None
         ),
-        "area": group.area,
-        "latitude": _round(group.latitude),
-        "longitude": _round(group.longitude),
+        "area": card.area,
+        "latitude": _round(card.latitude),
+        "longitude": _round(card.longitude),
         "approximate": True,
-        "distance_km": None if group.distance_m is None else round(group.distance_m / 1000, 1),
-        "weekday": group.weekday,
-        "start_time": group.start_time.strftime("%H:%M"),
-        "end_time": group.end_time.strftime("%H:%M"),
-        "cadence": group.cadence,
-        "meeting_weekdays": group.meeting_weekdays,
-        "schedule": group.cadence_text,
-        "language": group.language,
-        "age_min": group.age_min,
-        "age_max": group.age_max,
-        "availability": group.availability,
-        "availability_label": group.get_availability_display(),
-        "status": group.public_status,
-        "status_label": group.get_public_status_display(),
+        "distance_km": None if card.distance_m is None else round(card.distance_m / 1000, 1),
+        "weekday": card.weekday,
+        "start_time": card.start_time.strftime("%H:%M"),
+        "end_time": card.end_time.strftime("%H:%M"),
+        "cadence": card.cadence,
+        "meeting_weekdays": card.meeting_weekdays,
+        "schedule": card.cadence_text,
+        "language": listing.language,
+        "age_min": listing.age_min,
+        "age_max": listing.age_max,
+        "availability": availability.value,
+        "availability_label": str(availability.label),
+        "status": status,
+        "status_label": str(PublicStatus(status).label),
         "contact_point": {
-            "name": contact_point.name,
-            "kind": contact_point.kind,
-            "phone": contact_point.public_phone,
-            "email": contact_point.public_email,
+            "name": listing.contact_name,
+            "kind": listing.contact_kind,
+            "phone": listing.contact_phone,
+            "email": listing.contact_email,
         },
     }
+
+
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").removesuffix("/")
 
 
 # The API's renderer (ninja's JSON, as ``selvhjelp.api`` leaves it).
@@ -316,6 +327,7 @@ def _search(request: HttpRequest, data: MultiValueDict[str, Any]) -> Any:
         return Status(400, {"error": "invalid_request", "detail": detail})
     context = finder.run(form, page_size=PAGE_SIZE, digital_preview=DIGITAL_PREVIEW)
     result = context["result"]
+    site = _site(request)
     page = result.page
     found = {
         "place": result.place_label or None,
@@ -324,8 +336,8 @@ def _search(request: HttpRequest, data: MultiValueDict[str, Any]) -> Any:
         "count_is_lower_bound": result.many,
         "page": page.number if page else 1,
         "pages": page.paginator.num_pages if page else 0,
-        "results": [group_out(g, request) for g in (page.object_list if page else [])],
-        "digital": [group_out(g, request) for g in result.digital],
+        "results": [group_out(g, site) for g in (page.object_list if page else [])],
+        "digital": [group_out(g, site) for g in result.digital],
     }
     # Rendered as built: ninja's check of every group against ``SearchOut``,
     # field by field through its attribute getters, cost more than the search
@@ -424,4 +436,4 @@ def group_detail(request: HttpRequest, slug: str) -> Any:
     group = _related(Group.objects.public()).filter(slug=slug).first()
     if group is None:
         raise Http404
-    return Status(200, group_out(group, request))
+    return Status(200, group_out(Listing.of_group(group), _site(request)))

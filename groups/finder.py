@@ -108,9 +108,9 @@ def run(
     """Run a validated search; returns the template context of the results.
 
     The digital preview's ids come from the shared cache, and the page and
-    the preview are read by id in one statement. ``cards``: they are the
-    finder's result cards (``cards.Card``). Otherwise they are ``Group``
-    instances with their theme, kommune, fylke and contact point (the API).
+    the preview are read by id in one statement (``cards.read``). ``cards``:
+    they are the finder's result cards (``cards.Card``); otherwise what the
+    API lists (``cards.Listing``).
     """
     query = form.to_query()
     if cards:
@@ -154,19 +154,13 @@ def run(
 
 
 def _read(result: FinderResult, *, nearby: bool, cards: bool, themes: list[ThemeChoice]) -> None:
-    """Turn the page's and the digital preview's ids into groups or cards, in one statement."""
+    """Turn the page's and the digital preview's ids into cards or listings, in one statement."""
     page_ids: list[int] = list(result.page.object_list) if result.page is not None else []
     digital_ids: list[int] = list(result.digital)
     query = result.query
     near = (float(query.latitude), float(query.longitude)) if nearby else None  # type: ignore[arg-type]
     ids = [*page_ids, *digital_ids]
-    found: dict[int, Any]
-    if cards:
-        found = card_read(ids, near=near, near_ids=page_ids, themes=themes)
-    else:
-        found = search.groups_by_id(
-            ids, with_contacts=query.with_contacts, near=near, near_ids=page_ids
-        )
+    found = card_read(ids, near=near, near_ids=page_ids, themes=themes, full=not cards)
     if result.page is not None:
         result.page.object_list = [found[pk] for pk in page_ids if pk in found]
     result.digital = [found[pk] for pk in digital_ids if pk in found]

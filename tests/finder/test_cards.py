@@ -109,3 +109,34 @@ def test_a_digital_group_that_ends_leaves_the_preview_at_once(client):
     assert [card.pk for card in digital] == [g.pk for g in public]
     api = client.get("/api/v1/groups").json()["digital"]
     assert [g["slug"] for g in api] == [g.slug for g in public]
+
+
+def test_a_listing_read_by_id_says_what_the_group_itself_says():
+    """The API's search reads listings in one statement; its group page builds them
+    from the model: both give the same answer."""
+    from groups.api import group_out
+    from groups.cards import Listing
+
+    groups = [
+        GroupFactory(**schedule, age_max=age_max, language=language, theme__is_mixed=mixed)
+        for schedule in SCHEDULES
+        for age_max, language, mixed in ((None, "nb", False), (40, "en", True))
+    ]
+    groups.append(GroupFactory(format=Group.Format.DIGITAL, kommune=None, area=""))
+    for group in groups[:2]:
+        MembershipFactory(group=group)
+    site = "https://selvhjelp.example"
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            found = cards.read(
+                [g.pk for g in groups], near=(59.91, 10.75), near_ids=[groups[0].pk], full=True
+            )
+            for group in groups:
+                group = Group.objects.select_related(
+                    "theme", "kommune__fylke", "contact_point"
+                ).get(pk=group.pk)
+                distance = found[group.pk].card.distance_m
+                assert group_out(found[group.pk], site) == group_out(
+                    Listing.of_group(group, distance_m=distance), site
+                )
+    assert found[groups[0].pk].card.distance_m is not None
