@@ -730,7 +730,11 @@ def capture_statement(run: Callable[[], Any]) -> tuple[str, list[Any], list[str]
     settings: list[str] = []
 
     def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if sql.startswith(SET_UP):
+        if sql.startswith("SET ") and "; " in sql:
+            # A setting sent in one message with its statement (in autocommit).
+            setting, sql = sql.split("; ", 1)
+            settings.append(setting)
+        elif sql.startswith(SET_UP):
             if sql.startswith("SET "):
                 settings.append(sql)
             return execute(sql, params, many, context)
@@ -792,9 +796,16 @@ def page_statement(search: Search) -> tuple[str, list[Any]]:
 def run_page(
     cursor: psycopg.Cursor, sql: str, params: list[Any], settings: list[str]
 ) -> list[tuple]:
-    """The page as the finder reads it: with its settings, in a transaction of its own."""
+    """The page as the finder reads it: in autocommit with client-side binding, its
+    settings and the statement in one message (one implicit transaction, one round
+    trip); otherwise in a transaction of its own."""
     if not settings:
         cursor.execute(sql, params)
+        return cursor.fetchall()
+    if isinstance(cursor, psycopg.ClientCursor) and cursor.connection.autocommit:
+        cursor.execute("; ".join([*settings, sql]), params)
+        for _setting in settings:
+            cursor.nextset()
         return cursor.fetchall()
     with cursor.connection.transaction():
         for setting in settings:
@@ -804,6 +815,9 @@ def run_page(
 
 
 def classify(sql: str, params: Any = ()) -> str:
+    if sql.startswith("SET LOCAL enable_bitmapscan") and "; " in sql:
+        # The setting and the statement in one message (in autocommit).
+        return "knn ids (page and one more)"
     if sql.startswith("SET LOCAL enable_bitmapscan"):
         return "knn page: SET LOCAL"
     if sql.startswith(SET_UP):
@@ -999,7 +1013,7 @@ class Layers:
         self.load: list[float] = []  # 1-minute load average after each search
 
     def bare(self, search: Search, sample: Sample) -> None:
-        """The page statement as the finder sends it (BEGIN, settings, statement, COMMIT)."""
+        """The page statement as the finder sends it (its settings in the same message)."""
         sql, params, settings = finder_page(search)
         t0 = time.perf_counter()
         rows = run_page(self.cursor, sql, params, settings)
@@ -1550,8 +1564,9 @@ def render(report: dict[str, Any]) -> str:
         "ids up to the end of the page asked for and one more with the same statement, 21 on "
         "the first page, as its page and its count) and "
         "executed with psycopg "
-        "(client-side binding, as Django does) the way the finder sends it: in a transaction "
-        f"of its own after `{NO_BITMAP}` (BEGIN, SET and COMMIT included in the time). "
+        "(client-side binding, as Django does) the way the finder sends it: "
+        f"`{NO_BITMAP}` and the statement in one message, which PostgreSQL runs as one "
+        "implicit transaction (one round trip; the setting ends with it). "
         "*Planner's choice* is the same statement without the setting, as the finder sent it "
         "before it read pages in index order."
     )

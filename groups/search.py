@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
@@ -305,12 +306,23 @@ BITMAP_SCANS_OFF = "SET LOCAL enable_bitmapscan = off"
 def read_in_index_order(sql: str, params: tuple[Any, ...]) -> list[Any]:
     """The first column of a nearest-first statement, with bitmap scans off for it alone.
 
-    ``SET LOCAL`` lasts until the end of the transaction, so the statement runs
-    in its own ``atomic()`` block that is rolled back afterwards (it only
-    reads): on its own that ends the transaction; inside an enclosing one it
-    rolls back to the block's savepoint, which undoes the setting too. Either
-    way, the next query on the connection plans with bitmap scans as before.
+    ``SET LOCAL`` lasts until the end of the transaction. In autocommit (a
+    request) the setting and the statement go to the server as one message of
+    two statements, which PostgreSQL runs as one implicit transaction: one
+    round trip, and the setting ends with it. Inside a transaction (tests, or
+    a caller's ``atomic()``) the statement runs in its own ``atomic()`` block
+    that is rolled back afterwards (it only reads), which rolls back to the
+    block's savepoint and undoes the setting too. Either way, the next query
+    on the connection plans with bitmap scans as before.
     """
+    if connection.get_autocommit() and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            # Two statements in one message need client-side binding (Django's default
+            # with psycopg 3); with server-side binding, the transaction below.
+            if isinstance(cursor.cursor, psycopg.ClientCursor):
+                cursor.execute(f"{BITMAP_SCANS_OFF}; {sql}", params)
+                cursor.nextset()
+                return [row[0] for row in cursor.fetchall()]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(BITMAP_SCANS_OFF)
         cursor.execute(sql, params)

@@ -79,18 +79,28 @@ def _explain_page(query: SearchQuery, stop: int = 20) -> tuple[list[int], str, s
     seen: dict[str, str] = {}
 
     def wrapper(execute, sql, params, many, context):
-        if "WITH TIES" in sql and not sql.startswith("EXPLAIN"):
+        if "WITH TIES" in sql and "EXPLAIN" not in sql:
             cursor = context["cursor"]
-            cursor.execute("SHOW enable_bitmapscan")
-            seen["setting"] = cursor.fetchone()[0]
-            cursor.execute("EXPLAIN " + sql, params)
-            seen["plan"] = "\n".join(row[0] for row in cursor.fetchall())
+            # In autocommit the setting travels in the same message as the statement.
+            setting, sep, statement = sql.rpartition(BITMAP_SCANS_OFF + "; ")
+            prefix = setting + sep
+
+            def run(text, args=None):
+                cursor.execute(prefix + text, args)
+                if prefix:
+                    cursor.nextset()
+                return cursor.fetchall()
+
+            seen["setting"] = run("SHOW enable_bitmapscan")[0][0]
+            seen["plan"] = "\n".join(row[0] for row in run("EXPLAIN " + statement, params))
+            seen["one message"] = bool(prefix)
         return execute(sql, params, many, context)
 
     pages = nearby_results(query)
     assert isinstance(pages, KnnPages)
     with connection.execute_wrapper(wrapper):
         ids = [group.pk for group in pages[0:stop]]
+    assert seen["one message"] == (connection.get_autocommit() and not connection.in_atomic_block)
     return ids, seen["plan"], seen["setting"]
 
 
