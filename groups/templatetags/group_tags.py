@@ -91,6 +91,17 @@ def group_card(card: Card) -> str:
     )
 
 
+@register.simple_tag
+def group_cards(cards: Any) -> str:
+    """The finder's list items, one ``group_card`` each: one tag for the whole list."""
+    return mark_safe(  # noqa: S308 (each card escapes its own values)
+        "".join(
+            f'\n            <li class="ds-card card" data-variant="default">{group_card(card)}</li>'
+            for card in cards
+        )
+    )
+
+
 @dataclass(frozen=True)
 class _CardWords:
     digital: str  # escaped
