@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--searches", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/5",
+        help="Redis database for the shared cache, as in production (default: %(default)s)",
+    )
     parser.add_argument("--top", type=int, default=40, help="profile lines to print")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--api", action="store_true", help="profile the JSON API instead")
@@ -58,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.update(
         DATABASE_URL=args.database_url,
+        REDIS_URL=args.redis_url,
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1",
@@ -73,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.core.cache import cache
+
+    cache.clear()
     from django.db import connection
     from django.test import Client
 

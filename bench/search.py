@@ -64,6 +64,7 @@ from psycopg import sql as pgsql
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/selvhjelp_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 DEFAULT_DOCS = "docs/benchmarks.md"
 DOCS_BEGIN = "<!-- bench/search.py: begin -->"
 DOCS_END = "<!-- bench/search.py: end -->"
@@ -203,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=5.0,
         help="stop measuring a size after this many minutes, 0 for no limit (default: 5)",
     )
+    parser.add_argument(
+        "--redis-url",
+        default=DEFAULT_REDIS_URL,
+        help="Redis database for the shared cache, emptied at the start (default: %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=20261123, help="random seed")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default: 2)")
     parser.add_argument(
@@ -259,10 +265,13 @@ def drop_database(url: str) -> None:
         )
 
 
-def server_env(database_url: str, static_root: str) -> dict[str, str]:
+def server_env(database_url: str, static_root: str, redis_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
+        # The shared cache as in production (theme choices, digital preview and count,
+        # rate-limit counters); every cache read is a round trip, as it is there.
+        REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1",
@@ -1529,7 +1538,8 @@ def render(report: dict[str, Any]) -> str:
         f"Run on {meta['date']}: {meta['machine']}, PostgreSQL {meta['postgres']} "
         f"(shared_buffers {meta['shared_buffers']}, work_mem {meta['work_mem']}, otherwise "
         f"untuned), Python {meta['python']}, Django {meta['django']}, gunicorn "
-        f"{meta['gunicorn']} with {meta['workers']} {meta['worker_class']} workers, DEBUG off; "
+        f"{meta['gunicorn']} with {meta['workers']} {meta['worker_class']} workers, DEBUG off, "
+        "Redis as the shared cache (as in production; emptied before each size); "
         f"application at commit {meta['commit']}. Whole run: {meta['minutes']:.0f} min."
     )
     add("")
@@ -1873,11 +1883,14 @@ def run_size(
     warmup: list[Search],
     report: dict[str, Any],
 ) -> dict[str, Any]:
+    from django.core.cache import cache
     from django.db import connection
 
     log(f"=== {human(size)} groups ===")
     load = load_groups(pg, size, make_rows)
     connection.close()
+    # Nothing cached for the smaller size (a digital preview, a count) carries over.
+    cache.clear()
     facts = table_facts(pg)
     server = Server(env, args.workers, args.worker_class, args.port)
     try:
@@ -1929,9 +1942,10 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    env = server_env(args.database_url, static_root)
+    env = server_env(args.database_url, static_root, args.redis_url)
     for name in (
         "DATABASE_URL",
+        "REDIS_URL",
         "DJANGO_SETTINGS_MODULE",
         "DEBUG",
         "ALLOWED_HOSTS",

@@ -15,9 +15,7 @@ contact point, drop the cached points (``listed_points_forget``, connected in
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
-
+from core import caching
 from organisations.models import InformationMeeting
 
 from . import search
@@ -34,31 +32,26 @@ LISTED_POINTS_CACHE_SECONDS = 300
 
 def listed_points() -> list[tuple[int, float, float, float]]:
     """``(pk, latitude, longitude, starts_at as a POSIX timestamp)`` of every listed meeting
-    with a place, from the shared cache (a query only when it is cold).
+    with a place, from the cache (``core.caching``; a query only when it is cold).
 
     Plain tuples in the cache, so that a new release reads what an old one wrote.
     """
-    rows = cache.get(LISTED_POINTS_CACHE_KEY)
-    if rows is None:
-        rows = [
-            (pk, lat, lon, starts_at.timestamp())
+    return caching.remembered(
+        LISTED_POINTS_CACHE_KEY,
+        lambda: [
+            (pk, float(lat or 0), float(lon or 0), starts_at.timestamp())  # never None here
             for pk, lat, lon, starts_at in InformationMeeting.objects.listed()
             .filter(kommune__latitude__isnull=False, kommune__longitude__isnull=False)
             .order_by()
             .values_list("pk", "kommune__latitude", "kommune__longitude", "starts_at")
-        ]
-        cache.set(LISTED_POINTS_CACHE_KEY, rows, LISTED_POINTS_CACHE_SECONDS)
-    return rows
+        ],
+        LISTED_POINTS_CACHE_SECONDS,
+    )
 
 
 def listed_points_forget(**kwargs: object) -> None:
-    """Drop the cached points now and again once the change has committed.
-
-    The second time covers a request that read the old rows and filled the
-    cache between the save and the commit.
-    """
-    cache.delete(LISTED_POINTS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(LISTED_POINTS_CACHE_KEY))
+    """Drop the cached points (``core.caching.forget``)."""
+    caching.forget(LISTED_POINTS_CACHE_KEY)
 
 
 def information_meetings_near(

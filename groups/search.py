@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
+
+from core import caching
 
 from .models import Group, PublicStatus, public_status_q
 
@@ -387,10 +388,9 @@ def digital_count(query: SearchQuery) -> int:
     fresh.
     """
     key = "groups:digital-count:" + _filters_key(query)
-    count = cache.get(key)
-    if count is None:
-        count = CappedCount(digital_groups(query)).count_past_cap()
-        cache.set(key, count, DIGITAL_COUNT_SECONDS)
+    count = caching.remembered(
+        key, lambda: CappedCount(digital_groups(query)).count_past_cap(), DIGITAL_COUNT_SECONDS
+    )
     return int(count)
 
 
@@ -410,10 +410,11 @@ def digital_preview_ids(query: SearchQuery, size: int) -> list[int]:
     is read (``cards.read``); a new one shows within the minute.
     """
     key = f"groups:digital-preview:{size}:" + _filters_key(query)
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(digital_groups(query).values_list("pk", flat=True)[:size])
-        cache.set(key, ids, DIGITAL_COUNT_SECONDS)
+    ids = caching.remembered(
+        key,
+        lambda: list(digital_groups(query).values_list("pk", flat=True)[:size]),
+        DIGITAL_COUNT_SECONDS,
+    )
     return [int(pk) for pk in ids]
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core import languages
+from core import caching, languages
 from organisations.models import ContactPoint, District, StaffRole
 
 from .models import Group, Membership, Theme
@@ -111,26 +109,22 @@ class ThemeChoice:
 
 
 def theme_choices() -> list[ThemeChoice]:
-    """Every theme in the finder's order, from the shared cache (a query only when it is cold).
+    """Every theme in the finder's order, from the cache (a query only when it is cold).
 
     The finder shows the themes on every search; they change a few times a
     year, through the admin. Saving or deleting a theme drops the cached list
-    (``theme_choices_forget``, connected in ``apps.py``) in the shared cache,
-    so every worker process sees the change on its next request.
+    (``theme_choices_forget``, connected in ``apps.py``); every worker process
+    sees the change within ``core.caching.LOCAL_SECONDS``.
     """
-    rows = cache.get(THEMES_CACHE_KEY)
-    if rows is None:
-        # Plain tuples in the cache, so that a new release reads what an old one wrote.
-        rows = list(Theme.objects.values_list("pk", "slug", "name_nb", "name_nn", "name_en"))
-        cache.set(THEMES_CACHE_KEY, rows, THEMES_CACHE_SECONDS)
+    # Plain tuples in the cache, so that a new release reads what an old one wrote.
+    rows = caching.remembered(
+        THEMES_CACHE_KEY,
+        lambda: list(Theme.objects.values_list("pk", "slug", "name_nb", "name_nn", "name_en")),
+        THEMES_CACHE_SECONDS,
+    )
     return [ThemeChoice(*row) for row in rows]
 
 
 def theme_choices_forget(**kwargs: object) -> None:
-    """Drop the cached themes now and again once the change has committed.
-
-    The second time covers a request that read the old rows and filled the
-    cache between the save and the commit.
-    """
-    cache.delete(THEMES_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(THEMES_CACHE_KEY))
+    """Drop the cached themes (``core.caching.forget``)."""
+    caching.forget(THEMES_CACHE_KEY)

@@ -351,7 +351,11 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (core.ratelimit) and other cached values start empty."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    from core import caching
+
+    for alias in ("default", "local"):
+        caches[alias].clear()
+    caching.clear_local()
     yield

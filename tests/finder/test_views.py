@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core import caching
 from core.badinput import CONTROL_IN_VALUE
 from groups.models import Group
 from organisations.models import InformationMeeting
@@ -126,6 +127,7 @@ SAVEPOINT_CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT 
 def _queries(client, **params):
     # Cold: the theme choices and the digital count come from the database too.
     cache.clear()
+    caching.clear_local()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, params).status_code == 200
     return [q["sql"] for q in captured if not q["sql"].startswith(SAVEPOINT_CONTROL)]

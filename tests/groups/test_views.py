@@ -10,12 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import caching
 from groups.models import Group
 from tests.factories import GroupFactory, KommuneFactory, MembershipFactory
 
 
 def queries_for(client, url: str) -> int:
     cache.clear()
+    caching.clear_local()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -52,6 +54,7 @@ def test_group_list_query_count_does_not_grow(client, django_assert_num_queries,
 
     # Both cold: the finder caches its theme choices and the digital count.
     cache.clear()
+    caching.clear_local()
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
