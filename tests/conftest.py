@@ -351,11 +351,10 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (core.ratelimit) and other cached values start empty."""
-    from django.core.cache import caches
+    from django.core.cache import cache
 
     from core import caching
 
-    for alias in ("default", "local"):
-        caches[alias].clear()
+    cache.clear()
     caching.clear_local()
     yield

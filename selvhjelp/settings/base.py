@@ -176,12 +176,6 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-# Each process's own memory: for what can be rebuilt from its key alone and never
-# needs dropping (the finder's filters as HTML, keyed by language, themes and choices).
-CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "selvhjelp-local",
-}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
