@@ -23,7 +23,7 @@ from core.badinput import NAME_PATTERN, VALUE_PATTERN
 from . import finder
 from .cards import Listing
 from .forms import LATITUDE_RANGE, LONGITUDE_RANGE, MAX_PAGE, UNKNOWN_PLACE, GroupSearchForm
-from .models import Group, PublicStatus, availability_of
+from .models import Group, PublicStatus
 from .search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM
 from .search import Status as FinderStatus
 
@@ -252,7 +252,6 @@ def _round(value: float | None) -> float | None:
 def group_out(listing: Listing, site: str) -> dict[str, Any]:
     """A group as the API shows it; ``site``: the scheme and host its URL starts with."""
     card = listing.card
-    availability = availability_of(free_seats=max(0, card.capacity - card.member_count))
     status = card.public_status
     return {
         "slug": card.slug,
@@ -288,8 +287,8 @@ def group_out(listing: Listing, site: str) -> dict[str, Any]:
         "language": listing.language,
         "age_min": listing.age_min,
         "age_max": listing.age_max,
-        "availability": availability.value,
-        "availability_label": str(availability.label),
+        "availability": card.availability.value,
+        "availability_label": card.availability_label,
         "status": status,
         "status_label": str(PublicStatus(status).label),
         "contact_point": {

@@ -32,6 +32,7 @@ from places.models import Fylke, Kommune
 
 from . import search
 from .models import (
+    Availability,
     Group,
     Theme,
     availability_of,
@@ -76,8 +77,12 @@ class Card:
         )
 
     @property
+    def availability(self) -> Availability:
+        return availability_of(free_seats=max(0, self.capacity - self.member_count))
+
+    @property
     def availability_label(self) -> str:
-        return str(availability_of(free_seats=max(0, self.capacity - self.member_count)).label)
+        return str(self.availability.label)
 
     @property
     def cadence_text(self) -> str:
