@@ -35,18 +35,17 @@ from .models import (
     Availability,
     Group,
     Theme,
+    WeeklySchedule,
     availability_of,
-    cadence_text_of,
-    end_time_of,
     public_status_of,
-    weekdays_of,
 )
 from .selectors import ThemeChoice, theme_choices
 
 
 @dataclass(frozen=True, slots=True)
-class Card:
-    """One group's card in the finder's results."""
+class Card(WeeklySchedule):
+    """One group's card in the finder's results (its schedule in words from
+    ``WeeklySchedule``, as the group's own page has it)."""
 
     pk: int
     slug: str
@@ -84,26 +83,8 @@ class Card:
     def availability_label(self) -> str:
         return str(self.availability.label)
 
-    @property
-    def cadence_text(self) -> str:
-        return cadence_text_of(
-            cadence=self.cadence,
-            weekday=self.weekday,
-            custom_days=self.custom_days,
-            start_time=self.start_time,
-            duration_minutes=self.duration_minutes,
-        )
-
     def get_absolute_url(self) -> str:
         return detail_url(self.slug)
-
-    @property
-    def end_time(self) -> datetime.time:
-        return end_time_of(self.start_time, self.duration_minutes)
-
-    @property
-    def meeting_weekdays(self) -> list[int]:
-        return weekdays_of(self.cadence, self.weekday, self.custom_days)
 
     @classmethod
     def of_group(cls, group: Group, *, distance_m: float | None = None) -> Card:

@@ -139,7 +139,40 @@ def inside_token_new() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Group(models.Model):
+class WeeklySchedule:
+    """A regular meeting time in words and times, for anything with its five fields
+    (``cadence``, ``weekday``, ``custom_days``, ``start_time``, ``duration_minutes``):
+    a ``Group``, and the finder's ``cards.Card``."""
+
+    __slots__ = ()
+    cadence: str
+    weekday: int
+    custom_days: str
+    start_time: datetime.time
+    duration_minutes: int
+
+    @property
+    def end_time(self) -> datetime.time:
+        return end_time_of(self.start_time, self.duration_minutes)
+
+    @property
+    def meeting_weekdays(self) -> list[int]:
+        """The weekdays the group meets on (Monday 0)."""
+        return weekdays_of(self.cadence, self.weekday, self.custom_days)
+
+    @property
+    def cadence_text(self) -> str:
+        """The schedule in plain words, e.g. «tirsdager kl. 18.00–20.00, hver uke»."""
+        return cadence_text_of(
+            cadence=self.cadence,
+            weekday=self.weekday,
+            custom_days=self.custom_days,
+            start_time=self.start_time,
+            duration_minutes=self.duration_minutes,
+        )
+
+
+class Group(WeeklySchedule, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         FORMING = "forming", _("Forming")
@@ -379,26 +412,6 @@ class Group(models.Model):
         if args:
             return reverse(name, args=[self.inside_token, *args])
         return reverse(name, kwargs={"token": self.inside_token, **kwargs})
-
-    @property
-    def end_time(self) -> datetime.time:
-        return end_time_of(self.start_time, self.duration_minutes)
-
-    @property
-    def meeting_weekdays(self) -> list[int]:
-        """The weekdays the group meets on (Monday 0)."""
-        return weekdays_of(self.cadence, self.weekday, self.custom_days)
-
-    @property
-    def cadence_text(self) -> str:
-        """The schedule in plain words, e.g. «tirsdager kl. 18.00–20.00, hver uke»."""
-        return cadence_text_of(
-            cadence=self.cadence,
-            weekday=self.weekday,
-            custom_days=self.custom_days,
-            start_time=self.start_time,
-            duration_minutes=self.duration_minutes,
-        )
 
     @property
     def is_full(self) -> bool:
