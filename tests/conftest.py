@@ -358,3 +358,14 @@ def _fresh_cache():
     cache.clear()
     caching.clear_local()
     yield
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """Texts go to a list in memory; the list, emptied before and after the test."""
+    from notifications.sms import LocmemBackend
+
+    settings.SELVHJELP_SMS_BACKEND = "notifications.sms.LocmemBackend"
+    LocmemBackend.outbox.clear()
+    yield LocmemBackend.outbox
+    LocmemBackend.outbox.clear()

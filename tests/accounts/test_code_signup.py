@@ -20,7 +20,6 @@ from accounts.models import User
 from core.models import AuditEvent
 from notifications.models import OutgoingMessage
 from notifications.services import enqueue
-from notifications.sms import LocmemBackend
 from privacy.deletion import account_delete
 from privacy.export import user_data_export
 from tests.factories import ContactPointFactory, StaffRoleFactory, UserFactory
@@ -29,12 +28,7 @@ NOW = "2026-03-10 12:00:00+01:00"
 NUMBER = "+4791234567"
 
 
-@pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SELVHJELP_SMS_BACKEND = "notifications.sms.LocmemBackend"
-    LocmemBackend.outbox.clear()
-    yield LocmemBackend.outbox
-    LocmemBackend.outbox.clear()
+pytestmark = pytest.mark.usefixtures("sms_outbox")
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,6 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services import PhoneTaken, user_confirm_phone
 from core.models import AuditEvent
-from notifications.sms import LocmemBackend
 from tests.conftest import login
 from tests.factories import UserFactory
 
@@ -32,12 +31,7 @@ PROFILE = reverse("accounts:profile")
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 
 
-@pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SELVHJELP_SMS_BACKEND = "notifications.sms.LocmemBackend"
-    LocmemBackend.outbox.clear()
-    yield LocmemBackend.outbox
-    LocmemBackend.outbox.clear()
+pytestmark = pytest.mark.usefixtures("sms_outbox")
 
 
 @pytest.fixture

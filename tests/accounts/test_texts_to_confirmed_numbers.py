@@ -20,19 +20,13 @@ from meetings.reminders import reminder_scan
 from notifications import sending
 from notifications.models import OutgoingMessage
 from notifications.services import enqueue
-from notifications.sms import LocmemBackend
 from tests.conftest import login
 from tests.meetings.conftest import make_group
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SELVHJELP_SMS_BACKEND = "notifications.sms.LocmemBackend"
-    LocmemBackend.outbox.clear()
-    yield LocmemBackend.outbox
-    LocmemBackend.outbox.clear()
+pytestmark = pytest.mark.usefixtures("sms_outbox")
 
 
 @pytest.fixture

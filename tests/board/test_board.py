@@ -23,18 +23,10 @@ from notifications.sms import LocmemBackend
 from tests.conftest import login
 from tests.factories import GroupFactory, MembershipFactory, ThemeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_outbox")]
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime.datetime(2026, 3, 17, 12, 0, tzinfo=OSLO)
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SELVHJELP_SMS_BACKEND = "notifications.sms.LocmemBackend"
-    LocmemBackend.outbox.clear()
-    yield LocmemBackend.outbox
-    LocmemBackend.outbox.clear()
 
 
 def a_group(members: int = 3) -> tuple[Group, list[Membership]]:

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from groups.models import Group, Membership
 from meetings.models import Meeting
-from notifications.sms import LocmemBackend
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 
@@ -42,8 +41,6 @@ def world(db) -> MeetingWorld:
 
 
 @pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SELVHJELP_SMS_BACKEND = "notifications.sms.LocmemBackend"
-    LocmemBackend.outbox.clear()
-    yield LocmemBackend.outbox
-    LocmemBackend.outbox.clear()
+def _texts_to_the_outbox(sms_outbox):
+    """Every test here sends texts to the test outbox (``tests/conftest.py``)."""
+    return sms_outbox
