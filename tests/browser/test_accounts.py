@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from accounts.models import User
 from groups.models import Group, Theme
 from tests.factories import GroupFactory, ThemeFactory, UserFactory
 
-from .conftest import PASSWORD, code_from_last_mail, log_in_with_password, submit
+from .conftest import CODE_RE, PASSWORD, code_from_last_mail, log_in_with_password, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -163,3 +164,37 @@ def test_account_management_pages(page, live_server, axe_check):
     submit(page)
     axe_check(page)
     assert len(mail.outbox) == 1
+
+
+def test_a_member_confirms_the_mobile_number_on_the_profile_by_phone(
+    open_as, live_server, axe_check, sms_outbox
+):
+    """Profile → send code → a wrong code is told kindly → the texted code confirms it."""
+    user = UserFactory(phone="+4791234567", phone_verified=False)
+    page = open_as(user)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server.url + "/profil/")
+    assert "Ikke bekreftet" in page.locator("main").inner_text()
+    axe_check(page)
+
+    with page.expect_navigation():
+        page.locator(f"form[action='{reverse('accounts:phone_send_code')}'] button").click()
+    assert page.url == live_server.url + reverse("accounts:phone_confirm")
+    axe_check(page)
+    (message,) = sms_outbox
+    assert message["to"] == "+4791234567"
+    code = CODE_RE.search(message["text"].split(":")[-1]).group(1)
+
+    page.fill("#id_code", "AAAA-AAAA" if code != "AAAA-AAAA" else "BBBB-BBBB")
+    submit(page)
+    assert page.url == live_server.url + reverse("accounts:phone_confirm")
+    assert page.locator(".ds-validation-message").first.is_visible()
+    axe_check(page)
+
+    page.fill("#id_code", code)
+    submit(page)
+    assert page.url == live_server.url + "/profil/"
+    assert "Mobilnummeret ditt er bekreftet." in page.locator("main").inner_text()
+    axe_check(page)
+    user.refresh_from_db()
+    assert user.phone_verified
