@@ -24,7 +24,7 @@ from . import finder
 from .cards import Listing
 from .forms import LATITUDE_RANGE, LONGITUDE_RANGE, MAX_PAGE, UNKNOWN_PLACE, GroupSearchForm
 from .models import Group, PublicStatus
-from .search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM
+from .search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, RELATED
 from .search import Status as FinderStatus
 
 router = Router(tags=["groups"])
@@ -348,7 +348,7 @@ def _search(request: HttpRequest, data: MultiValueDict[str, Any]) -> Any:
 
 
 def _related(qs: Any) -> Any:
-    return qs.select_related("theme", "kommune__fylke", "contact_point")
+    return qs.select_related(*RELATED)
 
 
 @router.get(

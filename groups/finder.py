@@ -8,7 +8,7 @@ nothing is near, the nearest contact points.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -113,8 +113,6 @@ def run(
     API lists (``cards.Listing``).
     """
     query = form.to_query()
-    if cards:
-        query = replace(query, with_contacts=False)
     page_number = form.cleaned_data.get("page")
     result = FinderResult(query=query, place_label=form.place.label if form.place else "")
     digital_only = query.wants_digital and not query.wants_in_person

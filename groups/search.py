@@ -85,9 +85,6 @@ class SearchQuery:
     times: frozenset[str] = field(default_factory=frozenset)
     formats: frozenset[str] = field(default_factory=frozenset)
     statuses: frozenset[str] = field(default_factory=frozenset)
-    # Fetch each group's contact point and fylke too: the API shows them, the
-    # finder's result cards do not (theme and kommune are all a card needs).
-    with_contacts: bool = True
 
     @property
     def has_point(self) -> bool:
@@ -102,12 +99,13 @@ class SearchQuery:
         return not self.formats or Group.Format.DIGITAL in self.formats
 
 
-def _related(with_contacts: bool) -> tuple[str, ...]:
-    return ("theme", "kommune__fylke", "contact_point") if with_contacts else ("theme", "kommune")
+# What a ``Group`` read by the search brings along (``groups_by_id``); the finder and
+# the API read ids only and their cards or listings in ``cards.read``.
+RELATED = ("theme", "kommune__fylke", "contact_point")
 
 
 def _filtered(query: SearchQuery) -> QuerySet[Group]:
-    qs = Group.objects.public().select_related(*_related(query.with_contacts))
+    qs = Group.objects.public().select_related(*RELATED)
     if query.themes:
         qs = qs.filter(theme_id__in=query.themes)
     if query.weekdays:
@@ -268,27 +266,23 @@ class KnnPages:
         if self.ids_only:
             return ids
         lat, lon = float(self.query.latitude), float(self.query.longitude)  # type: ignore[arg-type]
-        groups = groups_by_id(
-            ids, with_contacts=self.query.with_contacts, near=(lat, lon), near_ids=ids
-        )
+        groups = groups_by_id(ids, near=(lat, lon), near_ids=ids)
         return [groups[pk] for pk in ids if pk in groups]
 
 
 def groups_by_id(
     ids: Iterable[int],
     *,
-    with_contacts: bool = True,
     near: tuple[float, float] | None = None,
     near_ids: Iterable[int] = (),
 ) -> dict[int, Group]:
-    """The groups of ``ids`` that anyone may see, by id, with what ``_filtered`` loads.
+    """The groups of ``ids`` that anyone may see, by id, with ``RELATED`` loaded.
 
     The ids come from a search, so its filters are not repeated; only groups
     that stopped being public since are left out. ``near``: the searched point;
     the groups of ``near_ids`` get their ``distance_m`` from it.
     """
-    related = _related(with_contacts)
-    groups = Group.objects.public().select_related(*related).in_bulk(list(ids))
+    groups = Group.objects.public().select_related(*RELATED).in_bulk(list(ids))
     if near is not None:
         for pk in near_ids:
             group = groups.get(pk)
