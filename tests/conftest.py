@@ -348,15 +348,20 @@ def _default_language():
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters (core.ratelimit) and other cached values start empty."""
+def clear_caches() -> None:
+    """Empty the shared cache and what each process holds (``core.caching``)."""
     from django.core.cache import cache
 
     from core import caching
 
     cache.clear()
     caching.clear_local()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (core.ratelimit) and other cached values start empty."""
+    clear_caches()
     yield
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from core import caching
 from groups.models import Group
+from tests.conftest import clear_caches
 
 PRIVATE = ("Kirkegata 5", "meet.example", "Skjult Navn")
 
@@ -113,14 +113,12 @@ def test_openapi_schema_and_docs_are_served_locally(client):
 
 
 def test_api_query_count_does_not_grow_with_the_page(client, make_group):
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def queries():
         # Cold: the cached themes and counts are read from the database too.
-        cache.clear()
-        caching.clear_local()
+        clear_caches()
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/api/v1/groups", {"q": "Tromso"}).status_code == 200
         return len(captured)

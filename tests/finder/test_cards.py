@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
-from core import caching
 from groups import cards, search
 from groups.models import Group
 from groups.templatetags.group_tags import group_card
+from tests.conftest import clear_caches
 from tests.factories import GroupFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +80,7 @@ def test_no_ids_no_query(django_assert_num_queries):
 
 def test_one_statement_for_any_number_of_cards(django_assert_num_queries):
     ids = [GroupFactory().pk for _ in range(30)]
-    cache.clear()
-    caching.clear_local()
+    clear_caches()
     cards.read(ids[:1])  # the theme choices
     with django_assert_num_queries(1):
         assert len(cards.read(ids)) == 30

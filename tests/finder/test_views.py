@@ -4,7 +4,6 @@ import datetime
 import re
 
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,10 +11,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import caching
 from core.badinput import CONTROL_IN_VALUE
 from groups.models import Group
 from organisations.models import InformationMeeting
+from tests.conftest import clear_caches
 from tests.factories import MembershipFactory, UserFactory
 
 URL = "/grupper/"
@@ -126,8 +125,7 @@ SAVEPOINT_CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT 
 
 def _queries(client, **params):
     # Cold: the theme choices and the digital count come from the database too.
-    cache.clear()
-    caching.clear_local()
+    clear_caches()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, params).status_code == 200
     return [q["sql"] for q in captured if not q["sql"].startswith(SAVEPOINT_CONTROL)]

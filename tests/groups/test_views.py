@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core import caching
 from groups.models import Group
+from tests.conftest import clear_caches
 from tests.factories import GroupFactory, KommuneFactory, MembershipFactory
 
 
 def queries_for(client, url: str) -> int:
-    cache.clear()
-    caching.clear_local()
+    clear_caches()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -53,8 +51,7 @@ def test_group_list_query_count_does_not_grow(client, django_assert_num_queries,
     add_public_groups(large - small)
 
     # Both cold: the finder caches its theme choices and the digital count.
-    cache.clear()
-    caching.clear_local()
+    clear_caches()
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
