@@ -51,8 +51,12 @@ class FinderResult:
 
     @property
     def digital_many(self) -> bool:
-        """More digital groups than are counted exactly."""
-        return self.digital_total > search.COUNT_CAP
+        """More digital groups than are counted beside a place search."""
+        return self.digital_total > search.DIGITAL_LINK_CAP
+
+    @property
+    def digital_link_cap(self) -> int:
+        return search.DIGITAL_LINK_CAP
 
     @property
     def nothing_found(self) -> bool:
@@ -107,7 +111,8 @@ def run(
 ) -> dict[str, Any]:
     """Run a validated search; returns the template context of the results.
 
-    The digital preview's ids come from the shared cache, and the page and
+    The digital preview's ids (and how many there are, up to
+    ``search.DIGITAL_LINK_CAP``) come from the shared cache, and the page and
     the preview are read by id in one statement (``cards.read``). ``cards``:
     they are the finder's result cards (``cards.Card``); otherwise what the
     API lists (``cards.Listing``).
@@ -133,11 +138,9 @@ def run(
             digital = search.CappedCount(search.digital_groups(query), ids_only=True)
             result.page = _page(digital, page_number, page_size)
         else:
-            result.digital = search.digital_preview_ids(query, digital_preview + 1)
-            result.digital_total = len(result.digital)
-            if result.digital_total > digital_preview:
-                result.digital_total = search.digital_count(query)
-                result.digital = result.digital[:digital_preview]
+            first = search.digital_first_ids(query)
+            result.digital = first[:digital_preview]
+            result.digital_total = len(first)
     _read(result, nearby=nearby and not digital_only, cards=cards, themes=form.themes)
 
     nothing_near = result.page is not None and not result.page.object_list

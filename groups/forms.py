@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-import zlib
 from typing import Any
 
 from django import forms
@@ -60,14 +59,14 @@ class GroupSearchForm(forms.Form):
     theme = forms.MultipleChoiceField(
         label=_("Theme"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     weekday = forms.TypedMultipleChoiceField(
         label=_("Day"),
         choices=Group.Weekday.choices,
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     time = forms.MultipleChoiceField(
         label=_("Time of day"),
@@ -77,13 +76,13 @@ class GroupSearchForm(forms.Form):
             ("evening", _("Evening (from 17)")),
         ],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     format = forms.MultipleChoiceField(
         label=_("Format"),
         choices=Group.Format.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     status = forms.MultipleChoiceField(
         label=_("Status"),
@@ -93,7 +92,7 @@ class GroupSearchForm(forms.Form):
             (Status.WAITING_LIST, _("Full, with waiting list")),
         ],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
 
@@ -102,11 +101,6 @@ class GroupSearchForm(forms.Form):
         self.place: Place | None = None
         self.themes = theme_choices()
         self.fields["theme"].choices = [(theme.slug, theme.name) for theme in self.themes]  # type: ignore[attr-defined]
-
-    @property
-    def themes_version(self) -> int:
-        """Changes whenever a theme does: part of the cached filters' key."""
-        return zlib.crc32(repr(self.themes).encode())
 
     def clean_q(self) -> str:
         text = " ".join(str(self.cleaned_data.get("q") or "").split())

@@ -12,6 +12,8 @@ Both report the same distance: a great circle on earthdistance's sphere.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -210,12 +212,17 @@ class KnnPages:
         self, query: SearchQuery, *, ids_only: bool = False, reach: int = NEAR_CAP
     ) -> None:
         self.query = query
-        self.queryset = nearby_groups(query)
         # Pages of ids rather than groups: the finder reads its cards itself (``cards``).
         self.ids_only = ids_only
         # How far the page asked for reaches (page number × page size), at most NEAR_CAP.
         self.reach = max(1, min(reach, NEAR_CAP))
         self._ids: list[int] | None = None
+
+    @functools.cached_property
+    def queryset(self) -> QuerySet[Group]:
+        """The groups in the radius as a queryset: built only where it is read (SQLite,
+        and the shape of the statement in ``page_sql``)."""
+        return nearby_groups(self.query)
 
     def _first_ids(self) -> list[int]:
         if self._ids is None:
@@ -240,22 +247,27 @@ class KnnPages:
         return self.count()
 
     def page_sql(self, start: int, stop: int) -> tuple[str, tuple[Any, ...]]:
-        """The statement of the ids of rows ``start:stop``, nearest first, ties by id."""
+        """The statement of the ids of rows ``start:stop``, nearest first, ties by id.
+
+        Its text depends only on the filters and the page; the point and the
+        radius are parameters. So the ORM builds it once per filters and page
+        in each process (``_page_shape``), with marker values where the point
+        and the radius go, and a search puts its own values in their place:
+        building it took a millisecond of every search.
+        """
         lat, lon = float(self.query.latitude), float(self.query.longitude)  # type: ignore[arg-type]
-        there = f'll_to_earth("{_TABLE}"."latitude", "{_TABLE}"."longitude")'
-        nearest_first = RawSQL(f"{there} <-> ll_to_earth(%s, %s)", (lat, lon))  # noqa: S611
-        inner = (
-            self.queryset.order_by()
-            .annotate(knn=nearest_first)
-            .order_by(nearest_first.asc())
-            .values("pk", "knn")
+        key = (connection.alias, _filters_key(self.query), start, stop)
+        shape = _PAGE_SHAPES.get(key)
+        if shape is None:
+            shape = _page_shape(self.query, start, stop)
+            if len(_PAGE_SHAPES) >= PAGE_SHAPES_KEPT:
+                _PAGE_SHAPES.clear()
+            _PAGE_SHAPES[key] = shape
+        sql, params = shape
+        values = {_AT_LAT: lat, _AT_LON: lon, _AT_RADIUS_M: self.query.radius_km * 1000.0}
+        return sql, tuple(
+            values.get(value, value) if type(value) is float else value for value in params
         )
-        sql, params = inner.query.sql_with_params()
-        page_sql = (
-            f"SELECT page.pk FROM ({sql} FETCH FIRST {int(stop)} ROWS WITH TIES) AS page "  # noqa: S608
-            f"ORDER BY page.knn, page.pk OFFSET {int(start)} LIMIT {int(stop - start)}"
-        )
-        return page_sql, tuple(params)
 
     def __getitem__(self, key: slice) -> list[Any]:
         assert isinstance(key, slice) and key.step is None
@@ -268,6 +280,40 @@ class KnnPages:
         lat, lon = float(self.query.latitude), float(self.query.longitude)  # type: ignore[arg-type]
         groups = groups_by_id(ids, near=(lat, lon), near_ids=ids)
         return [groups[pk] for pk in ids if pk in groups]
+
+
+# Marker values for the point and the radius in a statement's shape: outside any
+# real search (a latitude of -1000). The filters' values are whole numbers and
+# words, so a float among the parameters is the point or the radius.
+_AT_LAT, _AT_LON, _AT_RADIUS_KM = -1000.25, -2000.25, -3001
+_AT_RADIUS_M = _AT_RADIUS_KM * 1000.0
+_PAGE_SHAPES: dict[tuple[str, str, int, int], tuple[str, tuple[Any, ...]]] = {}
+# Filters × pages seen by a process; past this many the shapes are built again.
+PAGE_SHAPES_KEPT = 512
+
+
+def _page_shape(query: SearchQuery, start: int, stop: int) -> tuple[str, tuple[Any, ...]]:
+    """``KnnPages.page_sql`` for ``query``'s filters, with the markers as point and radius."""
+    marked = dataclasses.replace(
+        query, latitude=_AT_LAT, longitude=_AT_LON, radius_km=_AT_RADIUS_KM
+    )
+    there = f'll_to_earth("{_TABLE}"."latitude", "{_TABLE}"."longitude")'
+    nearest_first = RawSQL(f"{there} <-> ll_to_earth(%s, %s)", (_AT_LAT, _AT_LON))  # noqa: S611
+    inner = (
+        nearby_groups(marked)
+        .order_by()
+        .annotate(knn=nearest_first)
+        .order_by(nearest_first.asc())
+        .values("pk", "knn")
+    )
+    sql, params = inner.query.sql_with_params()
+    page_sql = (
+        f"SELECT page.pk FROM ({sql} FETCH FIRST {int(stop)} ROWS WITH TIES) AS page "  # noqa: S608
+        f"ORDER BY page.knn, page.pk OFFSET {int(start)} LIMIT {int(stop - start)}"
+    )
+    # The point and the radius are parameters, never part of the text.
+    assert not any(str(marker) in page_sql for marker in (_AT_LAT, _AT_LON, _AT_RADIUS_M))
+    return page_sql, tuple(params)
 
 
 def groups_by_id(
@@ -370,22 +416,31 @@ class CappedCount:
         return list(self.queryset[key])
 
 
-DIGITAL_COUNT_SECONDS = 60
+DIGITAL_SECONDS = 60
+# The link under the digital preview beside a place search counts this far:
+# «see all 57 digital groups», or «see more than 100».
+DIGITAL_LINK_CAP = 100
 
 
-def digital_count(query: SearchQuery) -> int:
-    """How many digital groups match the filters, capped like the radius count.
+def digital_first_ids(query: SearchQuery) -> list[int]:
+    """The ids of the first ``DIGITAL_LINK_CAP + 1`` digital groups by name.
 
-    It does not depend on the place, so it is cached per set of filters for a
-    minute in the shared cache: no position goes into the key. A minute late
-    is fine for «see all 312 digital groups»; the list itself is always read
-    fresh.
+    Beside a place search: the first few are the preview, and how many there
+    are is the link's number (more than ``DIGITAL_LINK_CAP`` when all were
+    read), from one statement that reads the name index only that far.
+
+    They do not depend on the place, so they are cached per set of filters for
+    a minute in the shared cache: no position goes into the key. A group that
+    stops being public within the minute is left out when its card is read
+    (``cards.read``); a new one shows within the minute.
     """
-    key = "groups:digital-count:" + _filters_key(query)
-    count = caching.remembered(
-        key, lambda: CappedCount(digital_groups(query)).count_past_cap(), DIGITAL_COUNT_SECONDS
+    key = "groups:digital-first:" + _filters_key(query)
+    ids = caching.remembered(
+        key,
+        lambda: list(digital_groups(query).values_list("pk", flat=True)[: DIGITAL_LINK_CAP + 1]),
+        DIGITAL_SECONDS,
     )
-    return int(count)
+    return [int(pk) for pk in ids]
 
 
 def _filters_key(query: SearchQuery) -> str:
@@ -394,22 +449,6 @@ def _filters_key(query: SearchQuery) -> str:
         ",".join(sorted(str(value) for value in values))
         for values in (query.themes, query.weekdays, query.times, query.statuses)
     )
-
-
-def digital_preview_ids(query: SearchQuery, size: int) -> list[int]:
-    """The ids of the first ``size`` digital groups by name, cached like ``digital_count``.
-
-    The same for every seeker with the same filters, wherever they are. A
-    group that stops being public within the minute is left out when its card
-    is read (``cards.read``); a new one shows within the minute.
-    """
-    key = f"groups:digital-preview:{size}:" + _filters_key(query)
-    ids = caching.remembered(
-        key,
-        lambda: list(digital_groups(query).values_list("pk", flat=True)[:size]),
-        DIGITAL_COUNT_SECONDS,
-    )
-    return [int(pk) for pk in ids]
 
 
 def digital_groups(query: SearchQuery) -> QuerySet[Group]:

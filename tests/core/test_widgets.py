@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django import forms
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from core import widgets
 
@@ -54,3 +58,91 @@ def test_option_groups_go_to_the_template():
     grouped = [("Nær", [(5, "5 km")]), ("Langt", [(100, "100 km")])]
     fast, slow = widgets.Select(choices=grouped), forms.Select(choices=grouped)
     assert fast.render("radius", 5, {}) == slow.render("radius", 5, {})
+
+
+MULTIPLE_CHOICES = [("angst", "Angst"), ("sorg", "Sorg <og> savn"), ("<b>", 'a "b" <c>'), (3, "3")]
+
+
+@pytest.mark.parametrize("value", [None, [], ["sorg"], ["angst", "<b>", 3], ["3"], "sorg"])
+@pytest.mark.parametrize(
+    "attrs", [{"id": "id_theme"}, {}, {"id": "t", "class": "c", "aria-describedby": "t_help"}]
+)
+@pytest.mark.parametrize(
+    ("fast", "slow"),
+    [
+        (widgets.CheckboxSelectMultiple, forms.CheckboxSelectMultiple),
+        (widgets.RadioSelect, forms.RadioSelect),
+    ],
+)
+def test_checkboxes_and_radio_buttons_are_written_as_their_templates_write_them(
+    fast, slow, value, attrs
+):
+    if slow is forms.RadioSelect and isinstance(value, list):
+        value = value[0] if value else None
+    assert fast(choices=MULTIPLE_CHOICES).render("theme", value, attrs) == slow(
+        choices=MULTIPLE_CHOICES
+    ).render("theme", value, attrs)
+
+
+def test_checkbox_groups_go_to_the_template():
+    grouped = [("Dager", [(1, "Mandag"), (2, "Tirsdag")]), ("Tid", [("m", "Morgen")])]
+    fast = widgets.CheckboxSelectMultiple(choices=grouped)
+    slow = forms.CheckboxSelectMultiple(choices=grouped)
+    assert fast.render("w", [2], {"id": "id_w"}) == slow.render("w", [2], {"id": "id_w"})
+
+
+def test_checkboxes_are_written_without_the_template_engine(monkeypatch):
+    def no_templates(*args, **kwargs):
+        raise AssertionError("rendered by a template")
+
+    monkeypatch.setattr(forms.Widget, "_render", no_templates)
+    html = widgets.CheckboxSelectMultiple(choices=MULTIPLE_CHOICES).render("t", ["sorg"], {})
+    assert 'value="sorg" class="ds-input" checked>\n Sorg &lt;og&gt; savn</label>' in html
+
+
+def _tags(html: str) -> str:
+    """HTML with whitespace between tags dropped and every other run of it made one space."""
+    return re.sub(r">\s*<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+class _Filters(forms.Form):
+    theme = forms.MultipleChoiceField(
+        label="Tema <1>",
+        required=False,
+        choices=MULTIPLE_CHOICES,
+        widget=widgets.CheckboxSelectMultiple,
+    )
+    day = forms.TypedMultipleChoiceField(
+        label="Dag",
+        choices=[(1, "Mandag"), (2, "Tirsdag")],
+        coerce=int,
+        help_text="Velg <em>én</em> eller flere",
+        widget=widgets.CheckboxSelectMultiple,
+    )
+    kind = forms.ChoiceField(
+        label="Form", choices=[("a", "Fysisk"), ("b", "Digital")], widget=widgets.RadioSelect
+    )
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {"theme": ["sorg", "<b>"], "day": ["2"], "kind": "b"}, {"day": ["1"], "kind": "a"}],
+)
+def test_a_fieldset_is_written_as_field_html_writes_it(language, data):
+    form = _Filters(data)
+    if data is not None:
+        assert form.is_valid(), form.errors
+    with translation.override(language):
+        for field in form:
+            fast = widgets.fieldset_html(field)
+            slow = render_to_string("includes/field.html", {"field": field})
+            assert fast is not None
+            assert _tags(fast) == _tags(slow)
+
+
+def test_a_fieldset_with_errors_is_left_to_the_template():
+    form = _Filters({"day": ["9"], "kind": "x"})
+    assert not form.is_valid()
+    assert widgets.fieldset_html(form["day"]) is None
+    assert widgets.fieldset_html(form["theme"]) is not None

@@ -1,12 +1,17 @@
-"""What the finder keeps between requests: theme choices, the filters' HTML, digital counts."""
+"""What the finder keeps between requests (theme choices, digital counts), and its filters."""
 
 from __future__ import annotations
 
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from groups import search
+from groups.forms import GroupSearchForm
 from groups.models import Group
+from groups.templatetags.group_tags import _FILTER_FIELDS, finder_filters
+from tests.core.test_widgets import _tags
 
 URL = "/grupper/"
 
@@ -61,7 +66,8 @@ def test_an_invalid_filter_is_shown_with_its_message_not_from_the_cache(client, 
     assert "id_weekday_error" in html
 
 
-def test_digital_count_stops_at_the_cap_and_is_cached(client, make_group, monkeypatch):
+def test_the_digital_link_stops_at_its_cap_and_is_cached(client, make_group, monkeypatch):
+    monkeypatch.setattr(search, "DIGITAL_LINK_CAP", 7)
     monkeypatch.setattr(search, "COUNT_CAP", 7)
     for _ in range(9):
         make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
@@ -72,12 +78,23 @@ def test_digital_count_stops_at_the_cap_and_is_cached(client, make_group, monkey
     html = response.content.decode()
     # 9 groups against a cap of 7: «more than», not an exact number.
     assert response.context["result"].digital_many
-    assert "Se over 1000 digitale grupper" in html
-    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"] and "'digital'" in q["sql"]]
-    assert counts == [], "the digital count comes from the cache"
+    assert "Se over 7 digitale grupper" in html
+    digital = [q["sql"] for q in captured if "'digital'" in q["sql"]]
+    assert digital == [], "the preview and its number come from the cache"
 
     digital_only = client.get("/api/v1/groups", {"format": "digital"}).json()
     assert digital_only["count"] == 7 and digital_only["count_is_lower_bound"] is True
+
+
+def test_the_digital_preview_and_its_number_are_one_statement(client, make_group):
+    for _ in range(9):
+        make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    make_group("5501")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": "Tromso"})
+    assert len(response.context["result"].digital) == 6
+    digital = [q["sql"] for q in captured if "'digital'" in q["sql"]]
+    assert len(digital) == 1 and "COUNT(" not in digital[0]
 
 
 def test_digital_count_under_the_cap_is_exact(client, make_group):
@@ -85,3 +102,17 @@ def test_digital_count_under_the_cap_is_exact(client, make_group):
         make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
     html = client.get(URL, {"q": "Tromso"}).content.decode()
     assert "Se alle 9 digitale grupper" in html
+
+
+def test_the_filters_are_what_the_field_template_writes_in_every_language(db, theme):
+    for data in ({}, {"theme": [theme.slug], "weekday": ["2", "4"], "status": ["open"]}):
+        for language in ("nb", "nn", "en"):
+            with translation.override(language):
+                form = GroupSearchForm(data)
+                assert form.is_valid(), form.errors
+                slow = "".join(
+                    render_to_string("includes/field.html", {"field": form[name]})
+                    for name in _FILTER_FIELDS
+                )
+                fast = finder_filters(form)
+                assert _tags(fast) == _tags(f'<div class="finder__filter-grid">{slow}</div>')

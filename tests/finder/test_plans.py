@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 
+from groups import search
 from groups.models import Group, Theme
 from groups.search import (
     BITMAP_SCANS_OFF,
@@ -204,3 +205,27 @@ def test_setting_is_undone_when_the_page_statement_fails(many_groups):
         nearby_results(query)[0:20]  # type: ignore[index]
     assert _bitmap_scans() == "on"
     assert Group.objects.filter(slug="plan-1").exists()
+
+
+def test_the_statement_is_built_once_per_filters_and_pages_and_fits_every_point(
+    many_groups, monkeypatch
+):
+    """``KnnPages.page_sql`` keeps the statement's shape per filters and page: each
+    search still reads the rows nearest its own point within its own radius."""
+    monkeypatch.setattr(search, "_PAGE_SHAPES", {})
+    built = []
+    real = search._page_shape
+
+    def counted(*args):
+        built.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(search, "_page_shape", counted)
+    themes = frozenset({many_groups[1].pk})
+    for lat, lon, radius in ((*DRAMMEN, 100), (58.5, 8.3, 25), (59.9, 9.0, 50), (58.0, 8.0, 5)):
+        query = SearchQuery(latitude=lat, longitude=lon, radius_km=radius, themes=themes)
+        assert KnnPages(query, ids_only=True)[0:20] == [g.pk for g in nearby_groups(query)[:20]]
+    assert len(built) == 1, "one shape for one set of filters and one page"
+    other = SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1], radius_km=100)
+    assert KnnPages(other, ids_only=True)[0:20] == [g.pk for g in nearby_groups(other)[:20]]
+    assert len(built) == 2, "other filters, another shape"
