@@ -177,6 +177,15 @@ else:
         }
     }
 
+# Parts of pages that are the same for everyone who is not logged in (the menu,
+# the footer), rendered once per language in each process: {% cache ... using="fragments" %}.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 600,
+}
+CACHES["fragments"] = FRAGMENT_CACHE
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR = VAR_DIR / "broker"
@@ -405,7 +414,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 if DEBUG:

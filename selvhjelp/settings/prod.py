@@ -29,7 +29,7 @@ from .base import *  # noqa: E402,F403
 from .base import EMAIL_BACKEND, STORAGES, env  # noqa: E402
 
 DEBUG = False
-STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+STORAGES["staticfiles"] = {"BACKEND": "core.storage.StaticFilesStorage"}
 if EMAIL_BACKEND.endswith("console.EmailBackend"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
