@@ -349,12 +349,14 @@ def _default_language():
 
 
 def clear_caches() -> None:
-    """Empty the shared cache and what each process holds (``core.caching``)."""
-    from django.core.cache import cache
+    """Empty the shared cache and what each process holds (``core.caching``, and the
+    rendered page parts in ``fragments``)."""
+    from django.core.cache import cache, caches
 
     from core import caching
 
     cache.clear()
+    caches["fragments"].clear()
     caching.clear_local()
 
 

@@ -210,3 +210,31 @@ def test_help_is_in_the_same_place_on_every_page(client, method, path, status):
     footer = page.index('<footer class="site-footer">')
     assert page.index('class="site-footer__help"') > footer > page.index("</main>")
     assert 'href="tel:113"' in page[footer:] and 'href="tel:116123"' in page[footer:]
+
+
+def _nav(html: str) -> str:
+    return html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+
+
+@pytest.mark.django_db
+def test_the_menu_kept_for_visitors_marks_the_page_and_speaks_its_language(client):
+    finder = _nav(client.get("/grupper/").content.decode())
+    login_page = _nav(client.get(reverse("account_login")).content.decode())
+    finder_again = _nav(client.get("/grupper/").content.decode())
+    english = _nav(client.get("/grupper/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert finder == finder_again
+    assert 'href="/grupper/" aria-current="page"' in finder
+    assert 'aria-current="page">Logg inn' in login_page
+    assert 'aria-current="page">Logg inn' not in finder
+    assert "Log in" in english and "Logg inn" in finder
+
+
+@pytest.mark.django_db
+def test_a_member_never_gets_the_visitors_menu(client):
+    client.get("/grupper/")  # the visitors' menu is kept
+    login(client, UserFactory())
+    nav = _nav(client.get("/grupper/").content.decode())
+    assert "Logg ut" in nav and "csrfmiddlewaretoken" in nav
+    assert "Logg inn" not in nav
+    client.logout()
+    assert "Logg inn" in _nav(client.get("/grupper/").content.decode())
