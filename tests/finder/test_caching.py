@@ -7,9 +7,11 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from core import widgets
 from groups import search
 from groups.forms import GroupSearchForm
 from groups.models import Group
+from groups.templatetags import group_tags
 from groups.templatetags.group_tags import _FILTER_FIELDS, finder_filters
 from tests.core.test_widgets import _tags
 
@@ -116,3 +118,32 @@ def test_the_filters_are_what_the_field_template_writes_in_every_language(db, th
                 )
                 fast = finder_filters(form)
                 assert _tags(fast) == _tags(f'<div class="finder__filter-grid">{slow}</div>')
+
+
+def test_the_filters_are_written_once_per_language_themes_and_choices(db, theme, monkeypatch):
+    written = []
+    real = widgets.fieldset_html
+
+    def counted(field):
+        written.append(field.name)
+        return real(field)
+
+    monkeypatch.setattr(widgets, "fieldset_html", counted)
+    monkeypatch.setattr(group_tags, "_filters_html", {})
+    chosen = {"theme": [theme.slug], "weekday": ["2"]}
+    first = finder_filters(_valid(chosen))
+    assert finder_filters(_valid(chosen)) == first
+    assert len(written) == len(_FILTER_FIELDS), "the second form reuses the first one's HTML"
+    other = finder_filters(_valid({"weekday": ["3"]}))
+    assert other != first and len(written) == 2 * len(_FILTER_FIELDS)
+    with translation.override("en"):
+        assert finder_filters(_valid(chosen)) != first
+    errors = GroupSearchForm({"weekday": ["9"]})
+    assert not errors.is_valid()
+    assert "id_weekday_error" in finder_filters(errors)
+
+
+def _valid(data):
+    form = GroupSearchForm(data)
+    assert form.is_valid(), form.errors
+    return form
