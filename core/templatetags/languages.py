@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from django import template
-from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import translation
@@ -46,5 +46,6 @@ def language_switcher(context: Any) -> str:
     request = context.get("request")
     full_path = request.get_full_path() if request is not None else ""
     html = _switcher(translation.get_language(), get_script_prefix())
-    # What ``|urlencode:''`` and autoescaping make of the address in the template.
-    return mark_safe(html.replace(_NEXT, escape(urlencode(full_path, ""))))  # noqa: S308
+    # What ``|urlencode:''`` (``quote`` with nothing safe) and autoescaping make of the
+    # address in the template.
+    return mark_safe(html.replace(_NEXT, escape(quote(full_path, safe=""))))  # noqa: S308

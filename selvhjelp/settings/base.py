@@ -162,7 +162,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, broker ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
@@ -179,7 +179,7 @@ else:
 
 # Parts of pages that are the same for everyone who is not logged in (the menu,
 # the footer), rendered once per language in each process: {% cache ... using="fragments" %}.
-FRAGMENT_CACHE = {
+FRAGMENT_CACHE: dict[str, Any] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
     "TIMEOUT": 600,
