@@ -101,9 +101,20 @@ def _by_label() -> dict[str, Place]:
     return labels
 
 
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, Place]:
+    """Folded name → the place ``suggest_places`` ranks first for exactly that name,
+    so a typed name («Oslo», «Bø») resolves without a scan of every place."""
+    names: dict[str, Place] = {}
+    for entry in sorted(_index(), key=lambda entry: (entry.rank, entry.place.label)):
+        names.setdefault(entry.folded, entry.place)
+    return names
+
+
 def clear_cache() -> None:
     _index.cache_clear()
     _by_label.cache_clear()
+    _by_name.cache_clear()
     shared_kommune_names.cache_clear()
 
 
@@ -167,7 +178,8 @@ def resolve_place(text: str) -> Place | None:
     picked = _by_label().get(query)
     if picked is not None:
         return picked
-    candidates = suggest_places(text, limit=1)
+    exact = _by_name().get(query)
+    candidates = [exact] if exact is not None else suggest_places(text, limit=1)
     if candidates and fold(candidates[0].label).startswith(query):
         return candidates[0]
     return None

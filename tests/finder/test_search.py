@@ -13,7 +13,7 @@ from django.db import connection
 
 from groups.models import Group
 from groups.search import SearchQuery, digital_groups, great_circle_m, nearby_groups
-from places.selectors import fold, resolve_place, suggest_places
+from places.selectors import _index, fold, resolve_place, suggest_places
 
 from .conftest import kommune
 
@@ -56,6 +56,17 @@ def test_places_resolve_by_name_ascii_spelling_postal_code_and_label(gazetteer):
     assert resolve_place("Atlantis") is None
     assert resolve_place("0000") is None
     assert suggest_places("Trom")[0].label == "Tromsø (Troms)"
+
+
+def test_a_typed_name_resolves_to_what_the_ranked_suggestions_put_first(gazetteer):
+    """Every name in the gazetteer, looked up directly, gives the place the full scan
+    of ``suggest_places`` ranks first (or nothing, as the scan would)."""
+    names = {entry.folded for entry in _index()}
+    assert len(names) > 100
+    for name in names:
+        ranked = suggest_places(name, limit=1)
+        scanned = ranked[0] if ranked and fold(ranked[0].label).startswith(name) else None
+        assert resolve_place(name) == scanned, name
 
 
 def test_nearby_groups_are_sorted_by_distance_within_the_radius(make_group):
