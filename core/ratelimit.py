@@ -32,11 +32,13 @@ from typing import Any, TypeVar, cast
 
 from allauth.core.internal.httpkit import get_client_ip
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
+
+from core import cache as cache_backend
 
 logger = logging.getLogger(__name__)
 
@@ -111,13 +113,7 @@ def consume(request: HttpRequest, action: str) -> int | None:
             continue
         window = int(now // rate.period)
         cache_key = f"ratelimit:{action}:{rate.key}:{rate.period}:{identity}:{window}"
-        # add() is atomic on every backend: it only creates a missing counter.
-        cache.add(cache_key, 0, timeout=rate.period + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(cache_key, 1, timeout=rate.period + 1)
-            count = 1
+        count = cache_backend.count(caches["default"], cache_key, rate.period + 1)
         if count > rate.amount:
             remaining = max(1, int((window + 1) * rate.period - now))
             wait = max(wait or 0, remaining)
