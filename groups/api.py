@@ -7,12 +7,13 @@ rounded, and marked approximate.
 
 from __future__ import annotations
 
+import functools
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
 from annotated_types import Interval
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Query, Router, Schema, Status
 from ninja.renderers import JSONRenderer
@@ -23,7 +24,7 @@ from core.badinput import NAME_PATTERN, VALUE_PATTERN
 from . import finder
 from .cards import Listing
 from .forms import LATITUDE_RANGE, LONGITUDE_RANGE, MAX_PAGE, UNKNOWN_PLACE, GroupSearchForm
-from .models import Group, PublicStatus
+from .models import Availability, Group, PublicStatus
 from .search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, RELATED
 from .search import Status as FinderStatus
 
@@ -249,10 +250,22 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, COORDINATE_DECIMALS)
 
 
+@functools.lru_cache(maxsize=8)
+def _labels(language: str | None) -> dict[str, str]:
+    """The status and availability labels in ``language``, looked up once for every group."""
+    with translation.override(language):
+        return {
+            **{f"status:{status.value}": str(status.label) for status in PublicStatus},
+            **{f"seats:{seats.value}": str(seats.label) for seats in Availability},
+        }
+
+
 def group_out(listing: Listing, site: str) -> dict[str, Any]:
     """A group as the API shows it; ``site``: the scheme and host its URL starts with."""
     card = listing.card
     status = card.public_status
+    availability = card.availability.value
+    labels = _labels(translation.get_language())
     return {
         "slug": card.slug,
         "name": listing.name,
@@ -287,10 +300,10 @@ def group_out(listing: Listing, site: str) -> dict[str, Any]:
         "language": listing.language,
         "age_min": listing.age_min,
         "age_max": listing.age_max,
-        "availability": card.availability.value,
-        "availability_label": card.availability_label,
+        "availability": availability,
+        "availability_label": labels[f"seats:{availability}"],
         "status": status,
-        "status_label": str(PublicStatus(status).label),
+        "status_label": labels[f"status:{status}"],
         "contact_point": {
             "name": listing.contact_name,
             "kind": listing.contact_kind,

@@ -136,7 +136,8 @@ def test_a_listing_read_by_id_says_what_the_group_itself_says():
                     "theme", "kommune__fylke", "contact_point"
                 ).get(pk=group.pk)
                 distance = found[group.pk].card.distance_m
-                assert group_out(found[group.pk], site) == group_out(
-                    Listing.of_group(group, distance_m=distance), site
-                )
+                out = group_out(found[group.pk], site)
+                assert out == group_out(Listing.of_group(group, distance_m=distance), site)
+                assert out["status_label"] == group.get_public_status_display()
+                assert out["availability_label"] == group.get_availability_display()
     assert found[groups[0].pk].card.distance_m is not None
