@@ -151,18 +151,18 @@ class Listing:
 
 
 # A slug is letters, digits, hyphens and underscores; no URL prefix holds this one.
-_SLUG_MARK = "0-0-slug-0-0"
+SLUG_MARK = "0-0-slug-0-0"
 
 
 @functools.lru_cache(maxsize=16)
 def _detail_url_pattern(language: str | None, script_prefix: str) -> str:
-    return reverse("groups:detail", kwargs={"slug": _SLUG_MARK})
+    return reverse("groups:detail", kwargs={"slug": SLUG_MARK})
 
 
 def detail_url(slug: str) -> str:
     """``Group.get_absolute_url`` for a slug, without resolving the URL pattern each time."""
     pattern = _detail_url_pattern(translation.get_language(), get_script_prefix())
-    return pattern.replace(_SLUG_MARK, slug)
+    return pattern.replace(SLUG_MARK, slug)
 
 
 _FIELDS = (

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -14,7 +15,7 @@ from django.utils.translation import gettext
 
 from core import widgets
 from core.templatetags.when import times_nowrap
-from groups.cards import Card
+from groups.cards import SLUG_MARK, Card, detail_url
 from groups.models import PublicStatus
 
 register = template.Library()
@@ -67,7 +68,10 @@ def group_card(card: Card) -> str:
     every card are looked up once per language (``_card_words``), and only the
     group's own values are escaped here.
     """
-    words = _card_words(translation.get_language())
+    return mark_safe(_card_html(card, _card_words(translation.get_language(), get_script_prefix())))  # noqa: S308
+
+
+def _card_html(card: Card, words: _CardWords) -> str:
     status = card.public_status
     if card.is_digital:
         place = words.digital
@@ -77,13 +81,15 @@ def group_card(card: Card) -> str:
         place = escape(card.kommune_name)
     distance = ""
     if card.distance_m is not None:
-        km = words.km_away % {"km": distance_km(card.distance_m)}
+        km = words.km_away % {"km": words.km(card.distance_m)}
         distance = f' · <span class="card__distance">{escape(km)}</span>'
     seats = ""
     if status in PublicStatus.ASK_TO_JOIN:
         seats = f' <span class="card__seats">{escape(card.availability_label)}</span>'
-    return mark_safe(  # noqa: S308 (the group's values are escaped above and below)
-        f'\n<h3 class="card__title"><a href="{escape(card.get_absolute_url())}">'
+    url = words.detail_url.replace(SLUG_MARK, card.slug)
+    # The group's values are escaped above and here.
+    return (
+        f'\n<h3 class="card__title"><a href="{escape(url)}">'
         f"{escape(card.theme_name)}</a></h3>\n"
         '<p class="card__meta">\n'
         f'  <span class="card__place">{place}{distance}</span>\n'
@@ -139,26 +145,43 @@ def _filters(fields: list[Any]) -> str:
 
 @register.simple_tag
 def group_cards(cards: Any) -> str:
-    """The finder's list items, one ``group_card`` each: one tag for the whole list."""
+    """The finder's list items, one ``group_card`` each: one tag for the whole list,
+    which looks up the language and its words once."""
+    words = _card_words(translation.get_language(), get_script_prefix())
+    item = '\n            <li class="ds-card card" data-variant="default">{}</li>'
     return mark_safe(  # noqa: S308 (each card escapes its own values)
-        "".join(
-            f'\n            <li class="ds-card card" data-variant="default">{group_card(card)}</li>'
-            for card in cards
-        )
+        "".join(item.format(_card_html(card, words)) for card in cards)
     )
 
 
 @dataclass(frozen=True)
 class _CardWords:
+    language: str | None
     digital: str  # escaped
     km_away: str  # a format, not escaped
     status_tags: dict[str, str]  # HTML
+    decimal_separator: str
+    detail_url: str  # a group's address, with ``SLUG_MARK`` for its slug
+
+    def km(self, metres: float) -> str:
+        """``distance_km`` with the separator looked up once (the finder's radius is at
+        most 100 km, so no thousands separator is needed; further goes the long way)."""
+        km = round(float(metres) / 1000, 1)
+        if km >= 1000:
+            with translation.override(self.language):
+                return distance_km(metres)
+        return f"{km:.1f}".replace(".", self.decimal_separator)
 
 
-@functools.lru_cache(maxsize=8)
-def _card_words(language: str | None) -> _CardWords:
+@functools.lru_cache(maxsize=16)
+def _card_words(language: str | None, script_prefix: str) -> _CardWords:
+    """The words every card shares, and a group's address (which starts with the
+    script prefix), per language."""
     with translation.override(language):
         return _CardWords(
+            language=language,
+            decimal_separator=str(formats.get_format("DECIMAL_SEPARATOR", language)),
+            detail_url=detail_url(SLUG_MARK),
             digital=escape(gettext("Digital")),
             km_away=gettext("%(km)s km away"),
             status_tags={status.value: _status_tag(status.value) for status in PublicStatus},

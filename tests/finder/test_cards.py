@@ -9,6 +9,7 @@ from django.utils import translation
 
 from groups import cards, search
 from groups.models import Group
+from groups.templatetags import group_tags
 from groups.templatetags.group_tags import group_card
 from tests.conftest import clear_caches
 from tests.factories import GroupFactory, MembershipFactory
@@ -141,3 +142,25 @@ def test_a_listing_read_by_id_says_what_the_group_itself_says():
                 assert out["status_label"] == group.get_public_status_display()
                 assert out["availability_label"] == group.get_availability_display()
     assert found[groups[0].pk].card.distance_m is not None
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_a_cards_distance_reads_as_the_distance_filter_writes_it(language):
+    words = group_tags._card_words(language, "/")
+    with translation.override(language):
+        for metres in (0, 40, 49.9, 50, 950, 2250, 2350, 12_345.6, 99_999, 1_234_567):
+            assert words.km(metres) == group_tags.distance_km(metres), metres
+
+
+def test_a_list_of_cards_is_its_cards_one_by_one():
+    groups = [GroupFactory(**schedule) for schedule in SCHEDULES]
+    groups.append(GroupFactory(format=Group.Format.DIGITAL, kommune=None, area=""))
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            found = cards.read([g.pk for g in groups], near=(59.91, 10.75), near_ids=[groups[0].pk])
+            listed = [found[g.pk] for g in groups]
+            html = group_tags.group_cards(listed)
+            for card in listed:
+                assert group_card(card) in html
+                assert f'href="{card.get_absolute_url()}"' in html
+            assert html.count('<li class="ds-card card"') == len(listed)
