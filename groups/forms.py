@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
@@ -17,6 +20,7 @@ from .search import (
     SearchQuery,
     Status,
 )
+from .selectors import ThemeChoice as ThemeChoiceRow
 from .selectors import theme_choices
 from .services import EDITABLE_FIELDS
 
@@ -97,10 +101,14 @@ class GroupSearchForm(forms.Form):
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Django deep-copies every field for every form. These fields never change
+        # once made, so every form with the same themes in the same language shares
+        # one set (``_search_fields``): nothing may change a field of this form.
+        self.base_fields = {}  # type: ignore[misc]  # nothing for Django to copy
         super().__init__(*args, **kwargs)
         self.place: Place | None = None
         self.themes = theme_choices()
-        self.fields["theme"].choices = [(theme.slug, theme.name) for theme in self.themes]  # type: ignore[attr-defined]
+        self.fields = dict(_search_fields(translation.get_language(), tuple(self.themes)))
 
     def clean_q(self) -> str:
         text = " ".join(str(self.cleaned_data.get("q") or "").split())
@@ -163,6 +171,16 @@ class GroupSearchForm(forms.Form):
             formats=frozenset(data.get("format") or []),
             statuses=frozenset(data.get("status") or []),
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _search_fields(language: str | None, themes: tuple[ThemeChoiceRow, ...]) -> dict[str, Any]:
+    """``GroupSearchForm``'s fields with the theme choices, made once per language and
+    themes (a changed theme is another key)."""
+    fields = copy.deepcopy(GroupSearchForm.base_fields)
+    with translation.override(language):
+        fields["theme"].choices = [(theme.slug, theme.name) for theme in themes]  # type: ignore[attr-defined]
+    return fields
 
 
 # --- Setting up a group (staff area) -------------------------------------------

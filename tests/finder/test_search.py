@@ -10,7 +10,10 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
+from django.utils import translation
 
+from groups.forms import GroupSearchForm
 from groups.models import Group
 from groups.search import SearchQuery, digital_groups, great_circle_m, nearby_groups
 from places.selectors import _index, fold, resolve_place, suggest_places
@@ -199,3 +202,35 @@ def test_finder_pages_match_the_two_key_order_across_ties(make_group):
     assert first.distance_m == pytest.approx(
         great_circle_m(*DRAMMEN, first.latitude, first.longitude)
     )
+
+
+def test_search_forms_share_their_fields_and_leave_them_as_they_were(gazetteer, theme):
+    """Forms of one language and set of themes share one set of fields; validating,
+    failing and rendering a form changes none of them."""
+    first = GroupSearchForm({"q": "Tromso", "theme": [theme.slug]})
+    second = GroupSearchForm({"q": "Nowhere at all", "weekday": ["9"], "lat": "x"})
+    assert first.fields["theme"] is second.fields["theme"]
+    before = {
+        name: (field.required, dict(field.widget.attrs)) for name, field in first.fields.items()
+    }
+    assert first.is_valid() and not second.is_valid()
+    render_to_string("groups/group_list.html", {"form": second})
+    render_to_string("groups/group_list.html", {"form": first})
+    after = {
+        name: (field.required, dict(field.widget.attrs)) for name, field in first.fields.items()
+    }
+    assert after == before
+    assert (theme.slug, theme.name_nb) in first.fields["theme"].choices
+    with translation.override("en"):
+        english = GroupSearchForm()
+    assert english.fields["theme"] is not first.fields["theme"]
+    assert (theme.slug, theme.name_en or theme.name_nb) in english.fields["theme"].choices
+
+
+def _field_state(form):
+    return {
+        name: (field.required, field.label, dict(field.widget.attrs), list(field.widget.choices))
+        if hasattr(field.widget, "choices")
+        else (field.required, field.label, dict(field.widget.attrs))
+        for name, field in form.fields.items()
+    }
