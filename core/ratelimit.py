@@ -67,6 +67,11 @@ class Rate:
     key: str  # "user" or "ip"
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(spec: str) -> tuple[Rate, ...]:
+    return tuple(parse_rates(spec))
+
+
 def parse_rates(spec: str) -> list[Rate]:
     """``"10/h/user,30/h/ip"`` → two ``Rate``s; an empty string means no limit."""
     rates = []
@@ -83,7 +88,7 @@ def rates_for(action: str) -> list[Rate]:
     configured = getattr(settings, "SELVHJELP_RATE_LIMITS", {}) or {}
     if action not in configured and action not in DEFAULT_RATE_LIMITS:
         raise ImproperlyConfigured(f"No rate limit configured for {action!r}.")
-    return parse_rates(configured.get(action, DEFAULT_RATE_LIMITS.get(action, "")))
+    return list(_parsed(configured.get(action, DEFAULT_RATE_LIMITS.get(action, ""))))
 
 
 def _identity(request: HttpRequest, key: str) -> str | None:
