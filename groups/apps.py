@@ -11,9 +11,11 @@ class GroupsConfig(AppConfig):
 
         from organisations.invitations import accept_hook_register
         from organisations.models import ContactPoint, InformationMeeting
+        from places.models import Fylke, Kommune
 
         # Registers the SQLite distance function on every new connection.
         from . import search  # noqa: F401
+        from .cards import facts_forget
         from .information_meetings import listed_points_forget
         from .models import Theme
         from .selectors import theme_choices_forget
@@ -29,3 +31,8 @@ class GroupsConfig(AppConfig):
             for signal, when in ((post_save, "saved"), (post_delete, "deleted")):
                 uid = f"groups-information-meetings-{sender.__name__}-{when}"
                 signal.connect(listed_points_forget, sender=sender, dispatch_uid=uid)
+        # And the kommuner and contact points its cards and the API's listings name.
+        for named in (Kommune, Fylke, ContactPoint):
+            for signal, when in ((post_save, "saved"), (post_delete, "deleted")):
+                uid = f"groups-card-facts-{named.__name__}-{when}"
+                signal.connect(facts_forget, sender=named, dispatch_uid=uid)

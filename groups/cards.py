@@ -7,7 +7,10 @@ are then read with one statement: the few columns a finder's card shows
 description, theme, kommune and fylke, contact point). Through the ORM,
 building that statement and its model instances cost more than running it
 (about 2 ms of the finder's Python per page and 3 ms of the API's,
-``docs/benchmarks.md``).
+``docs/benchmarks.md``). The statement reads the groups' table alone: the
+theme, kommune, fylke and contact point a group names come from small
+tables kept in the process (the theme choices, ``_facts``), since planning a
+join of five tables took longer than running it.
 
 The statement keeps only groups anyone may see (``Group.State.ACTIVE``), so
 a group that ended or was hidden after its id was read is left out rather
@@ -19,27 +22,29 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
+from core import caching
 from organisations.models import ContactPoint
-from places.models import Fylke, Kommune
+from places.models import Kommune
 
 from . import search
 from .models import (
     Availability,
     Group,
-    Theme,
     WeeklySchedule,
     availability_of,
     public_status_of,
 )
 from .selectors import ThemeChoice, theme_choices
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,59 +187,82 @@ _FIELDS = (
     "custom_days",
     "latitude",
     "longitude",
+    "kommune",
 )
 
 
-# What ``Listing`` adds: (alias, model, field) of the joined tables.
-_FULL_COLUMNS = (
-    ("g", Group, "name"),
-    ("g", Group, "description"),
-    ("g", Group, "language"),
-    ("g", Group, "age_min"),
-    ("g", Group, "age_max"),
-    ("t", Theme, "slug"),
-    ("t", Theme, "is_mixed"),
-    ("k", Kommune, "number"),
-    ("f", Fylke, "name"),
-    ("c", ContactPoint, "name"),
-    ("c", ContactPoint, "kind"),
-    ("c", ContactPoint, "public_phone"),
-    ("c", ContactPoint, "public_email"),
-)
+# What ``Listing`` adds from the group's own row; its theme, kommune, fylke and
+# contact point come from the small tables kept in the process (``_facts``).
+_FULL_FIELDS = ("name", "description", "language", "age_min", "age_max", "contact_point")
 
 
 @functools.cache
 def _select(full: bool) -> str:
-    """The statement up to the list of ids, from the models' own names."""
+    """The statement up to the list of ids, from the model's own names: the group's
+    table alone, so the database plans it in a fraction of the time a five-table
+    join takes."""
     qn = connection.ops.quote_name
 
-    def column(alias: str, model: type[models.Model], name: str) -> str:
-        field = model._meta.get_field(name)
+    def column(name: str) -> str:
+        field = Group._meta.get_field(name)
         assert isinstance(field, models.Field) and field.column
-        return f"{alias}.{qn(field.column)}"
+        return qn(field.column)
 
-    def group(name: str) -> str:
-        return column("g", Group, name)
-
-    def join(alias: str, model: type[models.Model], on: str) -> str:
-        return (
-            f"LEFT JOIN {qn(model._meta.db_table)} {alias} ON {column(alias, model, 'id')} = {on} "
-        )
-
-    columns = [group(name) for name in _FIELDS] + [column("k", Kommune, "name")]
-    joins = join("k", Kommune, group("kommune"))
-    if full:
-        columns += [column(*spec) for spec in _FULL_COLUMNS]
-        joins += (
-            join("t", Theme, group("theme"))
-            + join("f", Fylke, column("k", Kommune, "fylke"))
-            + join("c", ContactPoint, group("contact_point"))
-        )
+    names = _FIELDS + _FULL_FIELDS if full else _FIELDS
     states = ", ".join(["%s"] * len(Group.State.ACTIVE))
     return (
-        f"SELECT {', '.join(columns)} FROM {qn(Group._meta.db_table)} g {joins}"  # noqa: S608
-        f"WHERE {group('state')} IN ({states}) AND {group('id')} IN "
+        f"SELECT {', '.join(column(name) for name in names)} "  # noqa: S608
+        f"FROM {qn(Group._meta.db_table)} WHERE {column('state')} IN ({states}) AND "
+        f"{column('id')} IN "
     )
+
+
+# The reference rows a card or a listing names, kept like the theme choices
+# (``core.caching``): kommune id → (name, number, fylke's name); contact point id →
+# (name, kind, public phone, public e-mail). Saving or deleting one drops them
+# (``facts_forget``, connected in ``apps.py``); an id they do not know (a row made
+# without a signal) reads them afresh.
+KOMMUNER_CACHE_KEY = "groups:card-kommuner:v1"
+CONTACT_POINTS_CACHE_KEY = "groups:card-contact-points:v1"
+FACTS_CACHE_SECONDS = 10 * 60
+
+
+def _kommuner() -> dict[int, tuple[str, str, str]]:
+    return {
+        pk: (name, number, fylke or "")
+        for pk, name, number, fylke in Kommune.objects.values_list(
+            "pk", "name", "number", "fylke__name"
+        )
+    }
+
+
+def _contact_points() -> dict[int, tuple[str, str, str, str]]:
+    return {
+        pk: (name, kind, phone, email)
+        for pk, name, kind, phone, email in ContactPoint.objects.values_list(
+            "pk", "name", "kind", "public_phone", "public_email"
+        )
+    }
+
+
+_NO_KOMMUNE = ("", "", "")
+_NO_CONTACT_POINT = ("", "", "", "")
+
+
+def _facts(
+    key: str, load: Callable[[], dict[int, T]], wanted: Iterable[int | None]
+) -> dict[int, T]:
+    facts = caching.remembered(key, load, FACTS_CACHE_SECONDS)
+    if any(pk is not None and pk not in facts for pk in wanted):
+        caching.forget(key)
+        facts = caching.remembered(key, load, FACTS_CACHE_SECONDS)
+    return facts
+
+
+def facts_forget(**kwargs: object) -> None:
+    """Drop the kept kommuner and contact points (``core.caching.forget``)."""
+    caching.forget(KOMMUNER_CACHE_KEY)
+    caching.forget(CONTACT_POINTS_CACHE_KEY)
 
 
 def _time(value: datetime.time | str) -> datetime.time:
@@ -264,9 +292,17 @@ def read(
         cursor.execute(sql, [*(str(state) for state in Group.State.ACTIVE), *wanted])
         rows = cursor.fetchall()
     measured = set(near_ids) if near is not None else set()
-    theme_names = {choice.pk: choice.name for choice in themes or theme_choices()}
+    choices = list(themes or theme_choices())
+    theme_names = {choice.pk: choice.name for choice in choices}
+    width = len(_FIELDS)
+    kommuner = _facts(KOMMUNER_CACHE_KEY, _kommuner, (row[width - 1] for row in rows))
+    contact_points: dict[int, tuple[str, str, str, str]] = {}
+    if full:
+        theme_facts = {choice.pk: choice for choice in choices}
+        contact_points = _facts(
+            CONTACT_POINTS_CACHE_KEY, _contact_points, (row[-1] for row in rows)
+        )
     found: dict[int, Any] = {}
-    width = len(_FIELDS) + 1
     for row in rows:
         (
             pk,
@@ -285,8 +321,9 @@ def read(
             custom_days,
             lat,
             lon,
-            kommune_name,
+            kommune_id,
         ) = row[:width]
+        kommune = kommuner.get(kommune_id, _NO_KOMMUNE) if kommune_id is not None else _NO_KOMMUNE
         distance = None
         if pk in measured and lat is not None and lon is not None:
             assert near is not None
@@ -295,7 +332,7 @@ def read(
             pk=pk,
             slug=slug,
             theme_name=theme_names.get(theme_id, ""),
-            kommune_name=kommune_name or "",
+            kommune_name=kommune[0],
             area=area,
             is_digital=format_ == Group.Format.DIGITAL,
             state=state,
@@ -314,21 +351,9 @@ def read(
         if not full:
             found[pk] = card
             continue
-        (
-            name,
-            description,
-            language,
-            age_min,
-            age_max,
-            theme_slug,
-            theme_mixed,
-            kommune_number,
-            fylke_name,
-            contact_name,
-            contact_kind,
-            contact_phone,
-            contact_email,
-        ) = row[width:]
+        name, description, language, age_min, age_max, contact_point_id = row[width:]
+        theme = theme_facts.get(theme_id)
+        contact = contact_points.get(contact_point_id, _NO_CONTACT_POINT)
         found[pk] = Listing(
             card=card,
             name=name,
@@ -336,13 +361,13 @@ def read(
             language=language,
             age_min=age_min,
             age_max=age_max,
-            theme_slug=theme_slug,
-            theme_mixed=bool(theme_mixed),
-            kommune_number=kommune_number or "",
-            fylke_name=fylke_name or "",
-            contact_name=contact_name,
-            contact_kind=contact_kind,
-            contact_phone=contact_phone,
-            contact_email=contact_email,
+            theme_slug=theme.slug if theme else "",
+            theme_mixed=theme.is_mixed if theme else False,
+            kommune_number=kommune[1],
+            fylke_name=kommune[2],
+            contact_name=contact[0],
+            contact_kind=contact[1],
+            contact_phone=contact[2],
+            contact_email=contact[3],
         )
     return found

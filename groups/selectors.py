@@ -89,7 +89,7 @@ def contact_point_groups(*, contact_point: ContactPoint) -> QuerySet[Group]:
 # --- Theme choices, shared between requests -----------------------------------
 
 # A new name whenever the cached rows change shape (v1 held objects).
-THEMES_CACHE_KEY = "groups:themes:v2"
+THEMES_CACHE_KEY = "groups:themes:v3"
 # Saving or deleting a theme drops the cache at once; a data migration does not
 # (no signal), so the cached list lives ten minutes at most.
 THEMES_CACHE_SECONDS = 10 * 60
@@ -102,6 +102,7 @@ class ThemeChoice:
     name_nb: str
     name_nn: str
     name_en: str
+    is_mixed: bool = False
 
     @property
     def name(self) -> str:
@@ -119,7 +120,9 @@ def theme_choices() -> list[ThemeChoice]:
     # Plain tuples in the cache, so that a new release reads what an old one wrote.
     rows = caching.remembered(
         THEMES_CACHE_KEY,
-        lambda: list(Theme.objects.values_list("pk", "slug", "name_nb", "name_nn", "name_en")),
+        lambda: list(
+            Theme.objects.values_list("pk", "slug", "name_nb", "name_nn", "name_en", "is_mixed")
+        ),
         THEMES_CACHE_SECONDS,
     )
     return [ThemeChoice(*row) for row in rows]

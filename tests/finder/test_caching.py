@@ -13,6 +13,7 @@ from groups.forms import GroupSearchForm
 from groups.models import Group
 from groups.templatetags import group_tags
 from groups.templatetags.group_tags import _FILTER_FIELDS, finder_filters
+from organisations.models import ContactPoint
 from tests.core.test_widgets import _tags
 
 URL = "/grupper/"
@@ -147,3 +148,34 @@ def _valid(data):
     form = GroupSearchForm(data)
     assert form.is_valid(), form.errors
     return form
+
+
+def test_the_api_names_a_changed_contact_point_and_kommune_at_once(client, make_group):
+    group = make_group("5501")
+    first = client.get("/api/v1/groups", {"q": "Tromso"}).json()["results"][0]
+    assert first["contact_point"]["name"] == group.contact_point.name
+    contact_point = group.contact_point
+    contact_point.name = "Frisklivssentralen i Tromsø, nytt navn"
+    contact_point.public_phone = "+4777000000"
+    contact_point.save()
+    place = group.kommune
+    place.name = "Tromsø by"
+    place.save()
+    here = {"lat": place.latitude, "lon": place.longitude}
+    listed = client.get("/api/v1/groups", here).json()["results"][0]
+    assert listed["contact_point"]["name"] == "Frisklivssentralen i Tromsø, nytt navn"
+    assert listed["contact_point"]["phone"] == "+4777000000"
+    assert listed["kommune"]["name"] == "Tromsø by"
+    html = client.post(URL, here).content.decode()
+    assert "Tromsø by" in html
+
+
+def test_a_contact_point_made_without_signals_is_read_when_a_card_names_it(client, make_group):
+    group = make_group("5501")
+    client.get("/api/v1/groups", {"q": "Tromso"})  # the contact points are kept
+    fresh = ContactPoint.objects.bulk_create(
+        [ContactPoint(name="Ny kontakt", kind=group.contact_point.kind, kommune=group.kommune)]
+    )[0]
+    Group.objects.filter(pk=group.pk).update(contact_point=fresh)
+    listed = client.get("/api/v1/groups", {"q": "Tromso"}).json()["results"]
+    assert [row["contact_point"]["name"] for row in listed] == ["Ny kontakt"]

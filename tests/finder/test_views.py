@@ -158,20 +158,21 @@ def test_query_count_is_constant_at_10_and_1000_results(client, make_group):
     large = (_queries(client, q="Drammen"), _queries(client), _queries(client, format="digital"))
     assert [len(q) for q in small] == [len(q) for q in large]
     # Theme choices, the nearest ids (count and pages in one), the digital preview's
-    # ids (its number too), the cards of both lists in one statement, the information
-    # meetings' points and the nearby ones; on PostgreSQL also the nearest ids' SET LOCAL.
+    # ids (its number too), the cards of both lists in one statement, the kommuner
+    # they name, the information meetings' points and the nearby ones; on PostgreSQL
+    # also the nearest ids' SET LOCAL.
     near = large[0]
-    assert len(near) <= 7, near
+    assert len(near) <= 8, near
     assert not [sql for sql in near if "COUNT(" in sql and "earth" in sql], "no radius count"
     if connection.vendor == "postgresql":
         assert sum(sql.startswith("SET LOCAL enable_bitmapscan") for sql in near) == 1
-    # Warm, the theme choices, the digital preview, and the meetings' points come
-    # from the cache.
+    # Warm, the theme choices, the digital preview, the kommuner and the meetings'
+    # points come from the cache.
     client.get(URL, {"q": "Drammen"})
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, {"q": "Drammen"}).status_code == 200
     warm = [q["sql"] for q in captured if not q["sql"].startswith(SAVEPOINT_CONTROL)]
-    assert len(warm) == len(near) - 3, warm
+    assert len(warm) == len(near) - 4, warm
     # Far from every information meeting, a warm search reads none.
     client.get(URL, {"q": "Tromsø"})
     with CaptureQueriesContext(connection) as captured:
