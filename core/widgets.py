@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.forms import BoundField
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -150,15 +151,13 @@ class RadioSelect(PlainHTMLMixin, forms.RadioSelect):
     pass
 
 
-def fieldset_html(field: BoundField) -> SafeString | None:
-    """The fieldset branch of ``templates/includes/field.html`` (a list of checkboxes or
-    radio buttons with its legend), for a field without errors; ``None`` otherwise, and
-    the caller renders the template. The same HTML up to whitespace between tags, checked
-    in ``tests/core/test_widgets.py``."""
-    if not field.use_fieldset or field.errors:
+def field_html(field: BoundField) -> SafeString | None:
+    """``templates/includes/field.html`` for a field without errors: a list of checkboxes
+    or radio buttons in its fieldset with a legend, or a control with its label. ``None``
+    for a field with errors or a single checkbox, and the caller renders the template.
+    The same HTML up to whitespace between tags, checked in ``tests/core/test_widgets.py``."""
+    if field.errors or (not field.use_fieldset and field.widget_type == "checkbox"):
         return None
-    described = field.aria_describedby
-    described_html = f' aria-describedby="{_e(described)}"' if described else ""
     optional = (
         ""
         if field.field.required
@@ -170,8 +169,25 @@ def fieldset_html(field: BoundField) -> SafeString | None:
         if field.help_text
         else ""
     )
+    if not field.use_fieldset:
+        return mark_safe(  # noqa: S308 (values escaped by _e; help text is HTML, as in the template)
+            '<div class="ds-field field">\n'
+            f'<label class="ds-label" for="{_e(field.id_for_label)}">{_e(field.label)}{optional}'
+            f"</label>\n{help_html}{field}\n</div>"
+        )
+    described = field.aria_describedby
+    described_html = f' aria-describedby="{_e(described)}"' if described else ""
     return mark_safe(  # noqa: S308 (values escaped by _e; help text is HTML, as in the template)
         f'<fieldset class="ds-fieldset field"{described_html}>\n'
         f'<legend class="ds-label">{_e(field.label)}{optional}</legend>\n'
         f"{help_html}{field}\n</fieldset>"
     )
+
+
+def field_block(field: BoundField) -> SafeString:
+    """``includes/field.html`` for ``field``: written by ``field_html`` where it can be,
+    else by the template."""
+    html = field_html(field)
+    if html is None:
+        html = mark_safe(render_to_string("includes/field.html", {"field": field}))  # noqa: S308
+    return html

@@ -6,7 +6,6 @@ from html import escape  # what django.utils.html.escape does, without its lazy-
 from typing import Any
 
 from django import template
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import formats, translation
 from django.utils.html import format_html
@@ -110,7 +109,7 @@ _filters_html: dict[tuple[Any, ...], str] = {}
 def finder_filters(form: Any) -> str:
     """The finder's filters as HTML: five lists of checkboxes, each in its fieldset.
 
-    Written in Python (``core.widgets.fieldset_html``): through
+    Written in Python (``core.widgets.field_html``): through
     ``includes/field.html`` the five cost about four milliseconds, here half
     of one. Most searches choose no filter or the same few, so the HTML is
     also kept in the process by what it depends on: the language, the themes
@@ -134,12 +133,7 @@ def finder_filters(form: Any) -> str:
 
 
 def _filters(fields: list[Any]) -> str:
-    parts = []
-    for field in fields:
-        html = widgets.fieldset_html(field)
-        if html is None:
-            html = render_to_string("includes/field.html", {"field": field})
-        parts.append(html)
+    parts = [widgets.field_block(field) for field in fields]
     return '<div class="finder__filter-grid">\n' + "\n".join(parts) + "\n</div>"
 
 

@@ -123,13 +123,13 @@ def test_the_filters_are_what_the_field_template_writes_in_every_language(db, th
 
 def test_the_filters_are_written_once_per_language_themes_and_choices(db, theme, monkeypatch):
     written = []
-    real = widgets.fieldset_html
+    real = widgets.field_html
 
     def counted(field):
         written.append(field.name)
         return real(field)
 
-    monkeypatch.setattr(widgets, "fieldset_html", counted)
+    monkeypatch.setattr(widgets, "field_html", counted)
     monkeypatch.setattr(group_tags, "_filters_html", {})
     chosen = {"theme": [theme.slug], "weekday": ["2"]}
     first = finder_filters(_valid(chosen))
