@@ -8,11 +8,14 @@ rounded, and marked approximate.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
 from annotated_types import Interval
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Query, Router, Schema, Status
@@ -22,7 +25,7 @@ from pydantic import BeforeValidator, ConfigDict, StrictFloat, model_validator
 from core.badinput import NAME_PATTERN, VALUE_PATTERN
 
 from . import finder
-from .cards import Listing
+from .cards import SLUG_MARK, Listing, detail_url
 from .forms import LATITUDE_RANGE, LONGITUDE_RANGE, MAX_PAGE, UNKNOWN_PLACE, GroupSearchForm
 from .models import Availability, Group, PublicStatus
 from .search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, RELATED
@@ -250,26 +253,48 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, COORDINATE_DECIMALS)
 
 
-@functools.lru_cache(maxsize=8)
-def _labels(language: str | None) -> dict[str, str]:
-    """The status and availability labels in ``language``, looked up once for every group."""
+@dataclass(frozen=True)
+class _Words:
+    """What every group's answer shares in one language: labels and the address pattern."""
+
+    labels: dict[str, str]
+    detail_url: str  # a group's address after the site, with ``cards.SLUG_MARK`` for its slug
+
+
+@functools.lru_cache(maxsize=16)
+def _words(language: str | None, script_prefix: str) -> _Words:
+    """The status and availability labels and a group's address, looked up once per
+    language rather than once per group."""
     with translation.override(language):
-        return {
-            **{f"status:{status.value}": str(status.label) for status in PublicStatus},
-            **{f"seats:{seats.value}": str(seats.label) for seats in Availability},
-        }
+        return _Words(
+            labels={
+                **{f"status:{status.value}": str(status.label) for status in PublicStatus},
+                **{f"seats:{seats.value}": str(seats.label) for seats in Availability},
+            },
+            detail_url=detail_url(SLUG_MARK),
+        )
+
+
+def group_outs(listings: Iterable[Listing], site: str) -> list[dict[str, Any]]:
+    """``group_out`` for each listing, with the language's words looked up once."""
+    words = _words(translation.get_language(), get_script_prefix())
+    return [_out(listing, site, words) for listing in listings]
 
 
 def group_out(listing: Listing, site: str) -> dict[str, Any]:
     """A group as the API shows it; ``site``: the scheme and host its URL starts with."""
+    return _out(listing, site, _words(translation.get_language(), get_script_prefix()))
+
+
+def _out(listing: Listing, site: str, words: _Words) -> dict[str, Any]:
     card = listing.card
     status = card.public_status
     availability = card.availability.value
-    labels = _labels(translation.get_language())
+    labels = words.labels
     return {
         "slug": card.slug,
         "name": listing.name,
-        "url": site + card.get_absolute_url(),
+        "url": site + words.detail_url.replace(SLUG_MARK, card.slug),
         "theme": {
             "slug": listing.theme_slug,
             "name": card.theme_name,
@@ -348,8 +373,8 @@ def _search(request: HttpRequest, data: MultiValueDict[str, Any]) -> Any:
         "count_is_lower_bound": result.many,
         "page": page.number if page else 1,
         "pages": page.paginator.num_pages if page else 0,
-        "results": [group_out(g, site) for g in (page.object_list if page else [])],
-        "digital": [group_out(g, site) for g in result.digital],
+        "results": group_outs(page.object_list if page else [], site),
+        "digital": group_outs(result.digital, site),
     }
     # Rendered as built: ninja's check of every group against ``SearchOut``,
     # field by field through its attribute getters, cost more than the search

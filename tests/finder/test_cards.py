@@ -115,7 +115,7 @@ def test_a_digital_group_that_ends_leaves_the_preview_at_once(client):
 def test_a_listing_read_by_id_says_what_the_group_itself_says():
     """The API's search reads listings in one statement; its group page builds them
     from the model: both give the same answer."""
-    from groups.api import group_out
+    from groups.api import group_out, group_outs
     from groups.cards import Listing
 
     groups = [
@@ -141,6 +141,8 @@ def test_a_listing_read_by_id_says_what_the_group_itself_says():
                 assert out == group_out(Listing.of_group(group, distance_m=distance), site)
                 assert out["status_label"] == group.get_public_status_display()
                 assert out["availability_label"] == group.get_availability_display()
+                assert out["url"] == site + group.get_absolute_url()
+                assert group_outs([found[group.pk]], site) == [out]
     assert found[groups[0].pk].card.distance_m is not None
 
 
