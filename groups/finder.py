@@ -40,12 +40,12 @@ class FinderResult:
 
     @property
     def many(self) -> bool:
-        """More hits than are counted: the count is a lower bound (``search.KnnPages``
-        reads up to the page shown, ``search.CappedCount`` counts up to ``COUNT_CAP``)."""
+        """More hits than were read: the count is a lower bound (``search.KnnPages`` and
+        ``search.ListPages`` read up to the page shown and one more)."""
         return self.page is not None and bool(self._listed().capped)
 
     def _listed(self) -> Any:
-        """What the paginator pages: ``search.KnnPages`` or ``search.CappedCount``."""
+        """What the paginator pages: ``search.KnnPages`` or ``search.ListPages``."""
         assert self.page is not None
         return self.page.paginator.object_list
 
@@ -125,17 +125,17 @@ def run(
 
     # Every list is a list of ids first; the groups of the page and the digital
     # preview are then read together (``_read``).
+    # Every list reads only as far as the page asked for reaches, and one more.
+    reach = page_size * max(1, page_number or 1)
     if query.wants_in_person:
         if nearby:
-            # Read only as far as the page asked for reaches, and one more.
-            reach = page_size * max(1, page_number or 1)
             pages: Any = search.nearby_results(query, ids_only=True, reach=reach)
         else:
-            pages = search.CappedCount(search.in_person_groups_without_place(query), ids_only=True)
+            pages = search.in_person_pages(query, reach=reach)
         result.page = _page(pages, page_number, page_size)
     if query.wants_digital:
         if digital_only:
-            digital = search.CappedCount(search.digital_groups(query), ids_only=True)
+            digital = search.digital_pages(query, reach=reach)
             result.page = _page(digital, page_number, page_size)
         else:
             first = search.digital_first_ids(query)

@@ -396,6 +396,13 @@ class Group(WeeklySchedule, models.Model):
                 condition=Q(format="digital"),
                 name="groups_group_digital_name",
             ),
+            # The in-person list without a place: each kommune's groups in name order
+            # (``search.in_person_pages``).
+            models.Index(
+                fields=["kommune", "name", "id"],
+                condition=Q(format="in_person"),
+                name="groups_group_kommune_name",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
 
 from core import caching
+from places.models import Kommune
 
 from .models import Group, PublicStatus, public_status_q
 
@@ -178,8 +179,9 @@ def nearby_groups(query: SearchQuery) -> QuerySet[Group]:
     return qs
 
 
-# Lists without a place (digital groups, filters only) count up to this many.
-COUNT_CAP = 1000
+# A list without a place (the digital groups, or filters alone) lists at most this
+# many groups: fifty pages of 20.
+LIST_CAP = 1000
 # A place search lists at most this many groups, nearest first: five pages of 20.
 NEAR_CAP = 100
 
@@ -379,41 +381,100 @@ def nearby_results(
     return KnnPages(query, ids_only=ids_only, reach=reach)
 
 
-class CappedCount:
-    """A queryset for a paginator that counts no further than ``COUNT_CAP + 1``.
+class ListPages:
+    """A list without a place for a paginator, read like ``KnnPages``: the ids up to the
+    end of the page asked for and one more, in the list's order, and no count past them
+    (``capped``: the page says «Side 2», not «Side 2 av 50»).
 
-    A page of 20 needs no exact count of 100,000 rows: the count is a
-    ``LIMIT`` subquery, so it stops once it knows there are more than the
-    cap, and the page shows «more than 1,000».
+    Counting every match to number the pages took longer than reading them
+    (tens of milliseconds at 100k groups), and the in-person list without a
+    place sorted every match by kommune. ``read``: a statement of the ids of
+    rows ``start:stop``; by default the queryset's own order.
     """
 
-    cap = COUNT_CAP
+    cap = LIST_CAP
 
-    def __init__(self, queryset: QuerySet[Group], *, ids_only: bool = False) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Group],
+        *,
+        reach: int,
+        read: Callable[[int, int], list[int]] | None = None,
+    ) -> None:
         self.queryset = queryset
-        self.ids_only = ids_only
-        self._count: int | None = None
+        self.reach = max(1, min(reach, LIST_CAP))
+        self._read = read or self._read_ordered
+        self._ids: list[int] | None = None
 
-    def count_past_cap(self) -> int:
-        """The count up to ``COUNT_CAP + 1``: more than the cap reads as ``COUNT_CAP + 1``."""
-        if self._count is None:
-            self._count = self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-        return self._count
+    def _read_ordered(self, start: int, stop: int) -> list[int]:
+        return list(self.queryset.values_list("pk", flat=True)[start:stop])
+
+    def _first_ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = self._read(0, self.reach + 1)
+        return self._ids
 
     @property
     def capped(self) -> bool:
-        return self.count_past_cap() > COUNT_CAP
+        """More groups than were read: the total is not known."""
+        return len(self._first_ids()) > self.reach
 
     def count(self) -> int:
-        return min(self.count_past_cap(), COUNT_CAP)
+        return min(len(self._first_ids()), LIST_CAP)
 
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Any]:
-        if self.ids_only:
-            return list(self.queryset.values_list("pk", flat=True)[key])
-        return list(self.queryset[key])
+    def __getitem__(self, key: slice) -> list[int]:
+        assert isinstance(key, slice) and key.step is None
+        start, stop = key.start or 0, min(key.stop or 0, LIST_CAP)
+        return self._first_ids()[start:stop] if stop > start else []
+
+
+def digital_pages(query: SearchQuery, *, reach: int) -> ListPages:
+    """The digital groups by name, read from the name index as far as ``reach`` and one more."""
+    return ListPages(digital_groups(query), reach=reach)
+
+
+def in_person_pages(query: SearchQuery, *, reach: int) -> ListPages:
+    """The in-person groups without a place, by kommune, name and id, as far as ``reach``
+    and one more.
+
+    On PostgreSQL the kommuner are walked in name order (``places_kommune_name``)
+    and each gives its first groups by name (``groups_group_kommune_name``):
+    the database stops after the kommuner that fill the page, where ``ORDER BY`` over
+    the whole table sorted every in-person group that matched.
+    """
+    queryset = in_person_groups_without_place(query)
+    if connection.vendor != "postgresql":
+        return ListPages(queryset, reach=reach)
+
+    def read(start: int, stop: int) -> list[int]:
+        return read_in_index_order(*_by_kommune_sql(query, start, stop))
+
+    return ListPages(queryset, reach=reach, read=read)
+
+
+def _by_kommune_sql(query: SearchQuery, start: int, stop: int) -> tuple[str, tuple[Any, ...]]:
+    """The ids of rows ``start:stop`` of the in-person list without a place."""
+    qn = connection.ops.quote_name
+    kommune = Group._meta.get_field("kommune")
+    inner = (
+        _filtered(query)
+        .filter(format=Group.Format.IN_PERSON)
+        # Only constant SQL: the group's kommune is the outer row's.
+        .extra(where=[f"{qn(_TABLE)}.{qn(kommune.column)} = k.id"])  # noqa: S610
+        .order_by("name", "pk")
+        .values("pk", "name")
+    )
+    sql, params = inner.query.sql_with_params()
+    kommuner = qn(Kommune._meta.db_table)
+    return (
+        f"SELECT page.pk FROM {kommuner} k "  # noqa: S608
+        f"CROSS JOIN LATERAL ({sql} LIMIT {int(stop)}) AS page "
+        f"ORDER BY k.name, page.name, page.pk OFFSET {int(start)} LIMIT {int(stop - start)}",
+        tuple(params),
+    )
 
 
 DIGITAL_SECONDS = 60

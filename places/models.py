@@ -50,6 +50,8 @@ class Kommune(models.Model):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
+        # The finder's in-person list without a place walks the kommuner in name order.
+        indexes = [models.Index(fields=["name", "id"], name="places_kommune_name")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True)

@@ -229,3 +229,21 @@ def test_the_statement_is_built_once_per_filters_and_pages_and_fits_every_point(
     other = SearchQuery(latitude=DRAMMEN[0], longitude=DRAMMEN[1], radius_km=100)
     assert KnnPages(other, ids_only=True)[0:20] == [g.pk for g in nearby_groups(other)[:20]]
     assert len(built) == 2, "other filters, another shape"
+
+
+def test_the_list_without_a_place_walks_kommuner_and_their_groups_in_index_order(many_groups):
+    """No sort of every in-person group: the kommuner in name order, each one's groups
+    from its index in name order, stopping once the page is full."""
+    query = SearchQuery(themes=frozenset({many_groups[0].pk}))
+    sql, params = search._by_kommune_sql(query, 0, 21)
+    with connection.cursor() as cursor, transaction.atomic():
+        cursor.execute(BITMAP_SCANS_OFF)
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    assert "places_kommune_name" in plan, plan
+    assert "groups_group_kommune_name" in plan, plan
+    assert "Seq Scan on groups_group" not in plan, plan
+    pages = search.in_person_pages(query, reach=20)
+    expected = search.in_person_groups_without_place(query).values_list("pk", flat=True)
+    assert pages[0:20] == list(expected[:20])

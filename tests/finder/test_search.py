@@ -13,10 +13,12 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from groups import search
 from groups.forms import GroupSearchForm
 from groups.models import Group
 from groups.search import SearchQuery, digital_groups, great_circle_m, nearby_groups
 from places.selectors import _index, fold, resolve_place, suggest_places
+from tests.factories import GroupFactory
 
 from .conftest import kommune
 
@@ -234,3 +236,35 @@ def _field_state(form):
         else (field.required, field.label, dict(field.widget.attrs))
         for name, field in form.fields.items()
     }
+
+
+def test_lists_without_a_place_read_pages_in_their_order_and_no_further(make_group, theme):
+    for i in range(27):
+        make_group(("5501", "3301", "0301")[i % 3], name=f"Gruppe {i % 7}", theme=theme)
+    for i in range(23):
+        GroupFactory(format=Group.Format.DIGITAL, kommune=None, name=f"Digital {i % 5}")
+    for query in (SearchQuery(), SearchQuery(themes=frozenset({theme.pk}))):
+        everyone = list(search.in_person_groups_without_place(query).values_list("pk", flat=True))
+        digital = list(search.digital_groups(query).values_list("pk", flat=True))
+        for reach, start in ((20, 0), (40, 20)):
+            pages = search.in_person_pages(query, reach=reach)
+            assert pages[start:reach] == everyone[start:reach]
+            assert pages.count() == min(len(everyone), reach + 1)
+            assert pages.capped == (len(everyone) > reach)
+            listed = search.digital_pages(query, reach=reach)
+            assert listed[start:reach] == digital[start:reach]
+            assert listed.capped == (len(digital) > reach)
+
+
+def test_a_list_without_a_place_pages_on_without_a_total(client, make_group, theme):
+    for i in range(25):
+        make_group(("5501", "3301")[i % 2], theme=theme)
+    first = client.get("/grupper/", {"theme": theme.slug})
+    assert first.context["result"].many
+    html = first.content.decode()
+    assert "Side 1" in html and "Side 1 av" not in html
+    second = client.get("/grupper/", {"theme": theme.slug, "page": 2})
+    assert len(second.context["result"].page.object_list) == 5
+    assert not second.context["result"].many
+    api = client.get("/api/v1/groups", {"theme": theme.slug}).json()
+    assert (api["count"], api["count_is_lower_bound"], len(api["results"])) == (21, True, 20)
