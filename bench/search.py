@@ -193,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--searches", type=int, default=1000, help="random searches per size (default: 1000)"
     )
     parser.add_argument(
+        "--lists",
+        type=int,
+        default=300,
+        help="lists without a place per size (the digital list, filters alone; default: 300)",
+    )
+    parser.add_argument(
         "--warmup",
         type=int,
         default=10,
@@ -1528,6 +1534,43 @@ def details(summary: str, body: str) -> list[str]:
     return ["<details>", f"<summary>{summary}</summary>", "", "```", body, "```", "", "</details>"]
 
 
+def lists_table(sizes: list[dict[str, Any]]) -> list[str]:
+    """The lists without a place against the same allowance: the searches' bare KNN p95
+    (three times) plus the hello-world p95 measured beside the lists."""
+    rows = []
+    for size in sizes:
+        lists = size.get("lists") or {}
+        if not lists:
+            continue
+        hello = lists["all|hello"]["p95"]
+        allowed = TARGET_FACTOR * size["result"]["bare"]["p95"] + hello
+        for kind in ("digital list", "filters, no place"):
+            for endpoint, label in (("finder", "`/grupper/`"), ("api", "`/api/v1/groups`")):
+                t = lists[f"{kind}|{endpoint}"]
+                size["target_lists"] = size.get("target_lists", True) and t["p95"] <= allowed
+                rows.append(
+                    [human(size["size"]), kind, label, t["n"], ms(t["p50"]), ms(t["p95"]),
+                     ms(allowed), f"{t['p95'] / allowed:.2f}",
+                     "PASS" if t["p95"] <= allowed else "FAIL"]
+                )  # fmt: skip
+    if not rows:
+        return []
+    return [
+        "",
+        "Lists without a place, timed beside the searches on the same server (the digital "
+        "list, and in-person groups with one filter and no place: a theme, a status or a "
+        "day; pages 1 to 3), against the same allowance: 3 × the searches' bare KNN p95 + "
+        "the hello-world p95 measured beside the lists:",
+        "",
+        *table(
+            ["groups", "list", "endpoint", "requests", "p50", "p95", "allowed", "ratio",
+             "result"],
+            "rllrrrrrl",
+            rows,
+        ),
+    ]  # fmt: skip
+
+
 def render(report: dict[str, Any]) -> str:
     meta, sizes = report["meta"], report["sizes"]
     largest = sizes[-1]
@@ -1659,6 +1702,7 @@ def render(report: dict[str, Any]) -> str:
         "rlrrrrl",
         rows,
     )
+    out += lists_table(sizes)
     main = largest["target"]["finder"]
     alt = largest["target_vs_planner"]
     differ = sum(size["result"]["planner_differ"] for size in sizes)
@@ -1873,6 +1917,59 @@ def write_docs(path: Path, section: str) -> None:
 # --- Main --------------------------------------------------------------------------------
 
 
+# Lists without a place, timed beside the searches: the digital list and the
+# in-person list with a filter and no place, on the first pages.
+LIST_STATUSES = ("open", "starting_soon", "waiting_list")
+
+
+def list_requests(rng: random.Random, themes: list[str], n: int) -> list[tuple[str, str]]:
+    """``n`` lists without a place as (kind, query string), drawn like a seeker's clicks."""
+    picked = []
+    for _ in range(n):
+        page = rng.choice((1, 1, 1, 2, 3))
+        if rng.random() < 0.5:
+            params = [("format", "digital")]
+            if rng.random() < 0.2:
+                params.append(("theme", rng.choice(themes)))
+            kind = "digital list"
+        else:
+            choice = rng.random()
+            if choice < 0.5:
+                params = [("theme", rng.choice(themes))]
+            elif choice < 0.8:
+                params = [("status", rng.choice(LIST_STATUSES))]
+            else:
+                params = [("weekday", str(rng.randrange(7)))]
+            kind = "filters, no place"
+        if page > 1:
+            params.append(("page", str(page)))
+        picked.append((kind, urllib.parse.urlencode(params)))
+    return picked
+
+
+def measure_lists(server: Server, requests: list[tuple[str, str]], seed: int) -> dict[str, Any]:
+    """Each list through the finder and the API, with a hello-world beside it, in a random
+    order; milliseconds by kind and endpoint."""
+    rng = random.Random(f"{seed}:lists")
+    times: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for kind, query in requests:
+        steps = [
+            ("finder", f"/grupper/?{query}"),
+            ("api", f"/api/v1/groups?{query}"),
+            ("hello", "/bench/hello/"),
+        ]
+        rng.shuffle(steps)
+        for endpoint, path in steps:
+            elapsed, status, body, _header = server.timed("GET", path)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
+            times[(kind if endpoint != "hello" else "all", endpoint)].append(elapsed)
+    return {
+        f"{kind}|{endpoint}": Timings(values).summary()
+        for (kind, endpoint), values in times.items()
+    }
+
+
 def run_size(
     args: argparse.Namespace,
     pg: psycopg.Connection,
@@ -1898,6 +1995,13 @@ def run_size(
         log(f"measuring up to {len(searches)} searches x 5 layers")
         samples, cut = measure(layers, searches, warmup, args.budget_minutes * 60, args.seed)
         report["meta"]["connection"] = sorted(layers.connection_headers)
+        lists: dict[str, Any] = {}
+        if args.lists:
+            themes = [slug for (slug,) in pg.execute("SELECT slug FROM groups_theme ORDER BY id")]
+            drawn = random.Random(f"{args.seed}:list-requests")
+            requests = list_requests(drawn, themes, args.lists)
+            log(f"measuring {len(requests)} lists without a place x 3 layers")
+            lists = measure_lists(server, requests, args.seed)
         if size == args.sizes[-1]:
             report["transfer"] = [
                 measure_transfer(server, "/grupper/"),
@@ -1918,6 +2022,7 @@ def run_size(
         "machine_load": {"mean": statistics.fmean(layers.load), "max": max(layers.load)},
         "target": {e: target_check(result, e) for e in ("finder", "api")},
         "target_vs_planner": target_check(result, "finder", "planner"),
+        "lists": lists,
     }
     if cut:
         log(f"  budget reached after {len(samples)} searches")
