@@ -233,9 +233,9 @@ class SearchOut(Schema):
     place: str | None
     radius_km: int
     count: int = Field(
-        description="exact unless count_is_lower_bound. Around a place the nearest groups "
-        "are read up to the page asked for and one more (at most the nearest 100), so a "
-        "lower bound says there is a next page; otherwise groups are counted up to 1,000"
+        description="exact unless count_is_lower_bound. Groups are read up to the page "
+        "asked for and one more (around a place at most the nearest 100, without a place "
+        "at most 1,000), so a lower bound says there is a next page"
     )
     count_is_lower_bound: bool = False
     page: int
