@@ -400,10 +400,12 @@ class ListPages:
         *,
         reach: int,
         read: Callable[[int, int], list[int]] | None = None,
+        cache_key: str | None = None,
     ) -> None:
         self.queryset = queryset
         self.reach = max(1, min(reach, LIST_CAP))
         self._read = read or self._read_ordered
+        self._cache_key = cache_key
         self._ids: list[int] | None = None
 
     def _read_ordered(self, start: int, stop: int) -> list[int]:
@@ -411,7 +413,13 @@ class ListPages:
 
     def _first_ids(self) -> list[int]:
         if self._ids is None:
-            self._ids = self._read(0, self.reach + 1)
+            stop = self.reach + 1
+            if self._cache_key is None:
+                self._ids = self._read(0, stop)
+            else:
+                key = f"{self._cache_key}:{stop}"
+                ids = caching.remembered(key, lambda: self._read(0, stop), LIST_SECONDS)
+                self._ids = [int(pk) for pk in ids]
         return self._ids
 
     @property
@@ -431,9 +439,17 @@ class ListPages:
         return self._first_ids()[start:stop] if stop > start else []
 
 
+# A list without a place is the same for everyone with the same filters: its ids are
+# cached per set of filters and page for a minute, like the digital preview (no
+# place and no position in the key). A group that stops being public within the
+# minute is left out when its card is read; a new one shows within the minute.
+LIST_SECONDS = 60
+
+
 def digital_pages(query: SearchQuery, *, reach: int) -> ListPages:
     """The digital groups by name, read from the name index as far as ``reach`` and one more."""
-    return ListPages(digital_groups(query), reach=reach)
+    key = "groups:list-digital:" + _filters_key(query)
+    return ListPages(digital_groups(query), reach=reach, cache_key=key)
 
 
 def in_person_pages(query: SearchQuery, *, reach: int) -> ListPages:
@@ -446,13 +462,14 @@ def in_person_pages(query: SearchQuery, *, reach: int) -> ListPages:
     the whole table sorted every in-person group that matched.
     """
     queryset = in_person_groups_without_place(query)
+    key = "groups:list-in-person:" + _filters_key(query)
     if connection.vendor != "postgresql":
-        return ListPages(queryset, reach=reach)
+        return ListPages(queryset, reach=reach, cache_key=key)
 
     def read(start: int, stop: int) -> list[int]:
         return read_in_index_order(*_by_kommune_sql(query, start, stop))
 
-    return ListPages(queryset, reach=reach, read=read)
+    return ListPages(queryset, reach=reach, read=read, cache_key=key)
 
 
 def _by_kommune_sql(query: SearchQuery, start: int, stop: int) -> tuple[str, tuple[Any, ...]]:

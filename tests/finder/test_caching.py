@@ -178,3 +178,19 @@ def test_a_contact_point_made_without_signals_is_read_when_a_card_names_it(clien
     Group.objects.filter(pk=group.pk).update(contact_point=fresh)
     listed = client.get("/api/v1/groups", {"q": "Tromso"}).json()["results"]
     assert [row["contact_point"]["name"] for row in listed] == ["Ny kontakt"]
+
+
+def test_a_list_without_a_place_is_kept_per_filters_and_page(client, make_group, theme):
+    for _ in range(3):
+        make_group("5501", theme=theme)
+        make_group("5501", format=Group.Format.DIGITAL, kommune=None, lat=None, lon=None)
+    for params in ({"theme": theme.slug}, {"format": "digital"}):
+        client.get(URL, params)  # the list's ids are kept
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, params)
+        assert len(response.context["result"].page.object_list) == 3
+        ordered = [q["sql"] for q in captured if "ORDER BY" in q["sql"] and "LIMIT 21" in q["sql"]]
+        assert ordered == [], "the list's ids come from the cache"
+        with CaptureQueriesContext(connection) as captured:
+            client.get(URL, {**params, "weekday": "2"})
+        assert [q for q in captured if "LIMIT 21" in q["sql"]], "other filters, another list"
