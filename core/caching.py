@@ -53,6 +53,15 @@ def remembered(
     return value  # type: ignore[no-any-return]
 
 
+def keep(key: str, value: Any, seconds: int, *, local_seconds: float = LOCAL_SECONDS) -> None:
+    """Replace the value of ``key`` here and in the shared cache (a longer read of the same
+    thing, say); plain data, as for ``remembered``."""
+    cache.set(key, value, seconds)
+    if len(_local) >= LOCAL_ENTRIES:
+        _local.clear()
+    _local[key] = (time.monotonic() + min(local_seconds, seconds), value)
+
+
 def forget(key: str) -> None:
     """Drop ``key`` here and in the shared cache, now and again once the change has
     committed (a request may read the old rows and fill the cache in between)."""

@@ -417,10 +417,18 @@ class ListPages:
             if self._cache_key is None:
                 self._ids = self._read(0, stop)
             else:
-                key = f"{self._cache_key}:{stop}"
-                ids = caching.remembered(key, lambda: self._read(0, stop), LIST_SECONDS)
-                self._ids = [int(pk) for pk in ids]
+                self._ids = self._kept(self._cache_key, stop)
         return self._ids
+
+    def _kept(self, key: str, stop: int) -> list[int]:
+        """The first ``stop`` ids from the cache, which keeps the furthest read of the list
+        with how far it went (a page 2 serves page 1 too); read further when asked past it
+        and the list may go on."""
+        read_to, ids = caching.remembered(key, lambda: (stop, self._read(0, stop)), LIST_SECONDS)
+        if stop > read_to and len(ids) == read_to:
+            ids = self._read(0, stop)
+            caching.keep(key, (stop, ids), LIST_SECONDS)
+        return [int(pk) for pk in ids[:stop]]
 
     @property
     def capped(self) -> bool:
@@ -439,9 +447,9 @@ class ListPages:
         return self._first_ids()[start:stop] if stop > start else []
 
 
-# A list without a place is the same for everyone with the same filters: its ids are
-# cached per set of filters and page for a minute, like the digital preview (no
-# place and no position in the key). A group that stops being public within the
+# A list without a place is the same for everyone with the same filters: its ids, as
+# far as a page has read them, are cached per set of filters for a minute, like the
+# digital preview (no place and no position in the key). A group that stops being public within the
 # minute is left out when its card is read; a new one shows within the minute.
 LIST_SECONDS = 60
 
@@ -496,8 +504,8 @@ def _by_kommune_sql(query: SearchQuery, start: int, stop: int) -> tuple[str, tup
 
 DIGITAL_SECONDS = 60
 # The link under the digital preview beside a place search counts this far:
-# «see all 57 digital groups», or «see more than 100».
-DIGITAL_LINK_CAP = 100
+# «see all 37 digital groups», or «see more than 50».
+DIGITAL_LINK_CAP = 50
 
 
 def digital_first_ids(query: SearchQuery) -> list[int]:

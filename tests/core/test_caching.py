@@ -79,3 +79,13 @@ def test_past_the_limit_every_local_copy_is_dropped(clock):
     assert len(caching._local) == caching.LOCAL_ENTRIES
     caching.remembered("one-more", lambda: 0, 60)
     assert len(caching._local) == 1
+
+
+def test_a_kept_value_replaces_the_old_one_here_and_in_the_shared_cache(clock):
+    load, calls = loader([["short"]])
+    assert caching.remembered("k", load, 60) == ["short"]
+    caching.keep("k", ["longer"], 60)
+    assert caching.remembered("k", load, 60) == ["longer"]
+    assert cache.get("k") == ["longer"] and len(calls) == 1
+    clock.now += caching.LOCAL_SECONDS + 0.01
+    assert caching.remembered("k", load, 60) == ["longer"], "another process reads it too"
