@@ -449,8 +449,9 @@ class ListPages:
 
 # A list without a place is the same for everyone with the same filters: its ids, as
 # far as a page has read them, are cached per set of filters for a minute, like the
-# digital preview (no place and no position in the key). A group that stops being public within the
-# minute is left out when its card is read; a new one shows within the minute.
+# digital preview (no place and no position in the key). A group that stops being
+# public within the minute is left out when its card is read; a new one shows within
+# the minute.
 LIST_SECONDS = 60
 
 

@@ -57,8 +57,7 @@ def _status_tag(status: str) -> str:
     )
 
 
-@register.simple_tag
-def group_card(card: Card) -> str:
+def _card_html(card: Card, words: _CardWords) -> str:
     """A group's card in the finder's results (``groups.cards.Card``), built here
     rather than in a template.
 
@@ -67,10 +66,6 @@ def group_card(card: Card) -> str:
     every card are looked up once per language (``_card_words``), and only the
     group's own values are escaped here.
     """
-    return mark_safe(_card_html(card, _card_words(translation.get_language(), get_script_prefix())))  # noqa: S308
-
-
-def _card_html(card: Card, words: _CardWords) -> str:
     status = card.public_status
     if card.is_digital:
         place = words.digital
@@ -139,7 +134,7 @@ def _filters(fields: list[Any]) -> str:
 
 @register.simple_tag
 def group_cards(cards: Any) -> str:
-    """The finder's list items, one ``group_card`` each: one tag for the whole list,
+    """The finder's list items, one card each (``_card_html``): one tag for the whole list,
     which looks up the language and its words once."""
     words = _card_words(translation.get_language(), get_script_prefix())
     item = '\n            <li class="ds-card card" data-variant="default">{}</li>'

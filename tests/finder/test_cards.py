@@ -10,7 +10,6 @@ from django.utils import translation
 from groups import cards, search
 from groups.models import Group
 from groups.templatetags import group_tags
-from groups.templatetags.group_tags import group_card
 from tests.conftest import clear_caches
 from tests.factories import GroupFactory, MembershipFactory
 
@@ -64,7 +63,8 @@ def test_a_card_says_what_the_group_says_in_every_language():
                 assert card.is_digital == group.is_digital
                 assert card.kommune_name == (group.kommune.name if group.kommune else "")
                 assert card.start_time == group.start_time
-                assert group.name not in group_card(card)  # the theme names a card, not the name
+                # The theme names a card, not the name.
+                assert group.name not in group_tags.group_cards([card])
 
 
 def test_only_groups_anyone_may_see_are_read():
@@ -163,6 +163,6 @@ def test_a_list_of_cards_is_its_cards_one_by_one():
             listed = [found[g.pk] for g in groups]
             html = group_tags.group_cards(listed)
             for card in listed:
-                assert group_card(card) in html
+                assert group_tags.group_cards([card]) in html
                 assert f'href="{card.get_absolute_url()}"' in html
             assert html.count('<li class="ds-card card"') == len(listed)
