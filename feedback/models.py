@@ -5,6 +5,13 @@ month only: no user, no membership, no finer time, and a random primary key so
 that not even the order of the rows tells which answer came when. ``Answered``
 is the marker on the membership that lets a member answer once per occasion;
 it holds no answer and no time, and nothing joins it to an ``Answer``.
+
+An answer is first a ``PendingAnswer``, written with the marker. When its month
+is over, all of the month's answers are filed as ``Answer`` rows together, in
+random order, and the pending rows are deleted (``services.file_answers``): in
+PostgreSQL a row carries the id of the transaction that wrote it, and the
+marker's and the pending answer's are the same, but a filed answer shares its
+transaction with every other answer of the month.
 """
 
 from __future__ import annotations
@@ -26,8 +33,8 @@ class Occasion(models.TextChoices):
     LEAVING = "leaving", _("When leaving the group")
 
 
-class Answer(models.Model):
-    """One member's answers, unlinked from the member the moment they are stored."""
+class AnswerFields(models.Model):
+    """The three answers, the group and the month: all that an answer keeps."""
 
     class Safe(models.TextChoices):
         YES = "yes", _("Yes")
@@ -48,24 +55,40 @@ class Answer(models.Model):
     text = models.CharField(_("a line to the contact point"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("feedback answer")
-        verbose_name_plural = _("feedback answers")
+        abstract = True
         # Never by primary key or insertion: by what was said.
         ordering = ["month", "works", "safe", "text"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(works__gte=1, works__lte=5), name="feedback_answer_works_1_to_5"
+                condition=Q(works__gte=1, works__lte=5), name="%(app_label)s_%(class)s_works_1_to_5"
             ),
             models.CheckConstraint(
-                condition=Q(safe__in=["yes", "partly", "no"]), name="feedback_answer_safe_known"
+                condition=Q(safe__in=["yes", "partly", "no"]),
+                name="%(app_label)s_%(class)s_safe_known",
             ),
             models.CheckConstraint(
-                condition=Q(month__day=1), name="feedback_answer_month_first_day"
+                condition=Q(month__day=1), name="%(app_label)s_%(class)s_month_first_day"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.group_id} {self.month:%Y-%m}"
+
+
+class Answer(AnswerFields):
+    """One member's answers, filed with the rest of its month's once the month is over."""
+
+    class Meta(AnswerFields.Meta):
+        verbose_name = _("feedback answer")
+        verbose_name_plural = _("feedback answers")
+
+
+class PendingAnswer(AnswerFields):
+    """An answer given in the month that is running, waiting to be filed with the others."""
+
+    class Meta(AnswerFields.Meta):
+        verbose_name = _("feedback answer waiting for its month to end")
+        verbose_name_plural = _("feedback answers waiting for their month to end")
 
 
 class Answered(models.Model):

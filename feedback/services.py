@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,10 @@ from groups.models import Membership
 from monitoring.filters import this_month
 
 from . import selectors
-from .models import Answer, Answered, Occasion
+from .models import Answer, Answered, Occasion, PendingAnswer
+
+# Rows per statement when answers are filed (SQLite limits the parameters of one).
+FILE_CHUNK = 500
 
 ALREADY_ANSWERED = gettext_lazy(
     "You have already had these questions in this group, so we will not ask again."
@@ -55,11 +60,13 @@ def feedback_answer(*, membership: Membership, works: int, safe: str, text: str 
     The answer keeps the group and the month only; the marker keeps the
     membership and the occasion only. No audit row is written: an audit row
     names its actor, and here the point is that nobody can tell who answered.
+    The answer waits as a ``PendingAnswer`` until its month is over
+    (``file_answers``).
     """
     if not 1 <= works <= 5 or safe not in Answer.Safe.values:
         raise DomainError(_("Please choose one of the answers given."), code="invalid")
     _mark_answered(membership=membership)
-    Answer.objects.create(
+    PendingAnswer.objects.create(
         group_id=membership.group_id,
         month=this_month(),
         works=works,
@@ -72,3 +79,43 @@ def feedback_answer(*, membership: Membership, works: int, safe: str, text: str 
 def feedback_decline(*, membership: Membership) -> None:
     """«No thanks»: the member is not asked again on this occasion, and nothing is stored."""
     _mark_answered(membership=membership)
+
+
+@transaction.atomic
+def file_answers() -> int:
+    """File the answers of every month that is over, and return how many.
+
+    A pending answer was written in the same transaction as its member's
+    marker, and in PostgreSQL both rows carry that transaction's id. Filed
+    together, in random order, a month's answers share one transaction and
+    their place in the table says nothing of when each was given; the pending
+    rows are deleted in the same transaction. Locked first, so that two runs
+    at once file each answer once: the second finds the rows gone.
+    Staff only ever see months that are over (``selectors.answers_over``),
+    so nothing they are shown waits here.
+    """
+    pending = list(
+        PendingAnswer.objects.select_for_update().filter(month__lt=this_month()).order_by()
+    )
+    if not pending:
+        return 0
+    random.SystemRandom().shuffle(pending)
+    # By key, not by month: an answer committed since the read above is left
+    # for the next run, not deleted unfiled.
+    keys = [answer.pk for answer in pending]
+    for start in range(0, len(keys), FILE_CHUNK):
+        PendingAnswer.objects.filter(pk__in=keys[start : start + FILE_CHUNK]).delete()
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                group_id=answer.group_id,
+                month=answer.month,
+                works=answer.works,
+                safe=answer.safe,
+                text=answer.text,
+            )
+            for answer in pending
+        ],
+        batch_size=FILE_CHUNK,
+    )
+    return len(pending)

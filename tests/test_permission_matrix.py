@@ -50,7 +50,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, re
 from django.utils import timezone
 
 from directory.models import ChangeReport
-from feedback.models import Answer, Answered
+from feedback.models import Answer, Answered, PendingAnswer
 from groups.gate import gate_of
 from groups.models import Group, GroupInvitation, SupportRequest
 from interest.models import InterestRegistration
@@ -206,7 +206,8 @@ def no_answers() -> None:
 
 
 def no_feedback() -> None:
-    assert not Answer.objects.exists() and not Answered.objects.exists()
+    for model in (Answer, PendingAnswer, Answered):
+        assert not model.objects.exists()
 
 
 def board_post(world: World, attr: str, author: str) -> int:

@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "notifications.tasks.dispatch",
         "schedule": float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60")),
     },
+    # Anonymous feedback: the answers of a month that is over are filed together.
+    "feedback-file-answers": {
+        "task": "feedback.tasks.file_answers",
+        "schedule": crontab(minute=5),
+    },
     # Retention (docs/privacy.md): old requests, messages, audit details, stale accounts.
     "retention-purge": {
         "task": "privacy.tasks.purge",

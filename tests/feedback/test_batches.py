@@ -58,8 +58,10 @@ def test_one_answer_after_a_released_batch_changes_nothing_and_the_third_moves_a
     totals, [(_pk, answers, works, safe, texts)] = before
     assert (totals["answers"], answers, texts) == (3, 3, ["a", "b", "c"])
 
-    # On the 1st, March is over, but its one answer is no batch: nothing moves.
+    # On the 1st, March is over and its one answer is filed, but it is no
+    # batch: nothing moves.
     with time_machine.travel(oslo(2026, 4, 1, 0, 15), tick=False):
+        assert services.file_answers() == 1
         assert shown(groups) == before
     # A second answer in April: on 1 May, still two, still nothing moves.
     give_answers(group, [""], month=APRIL)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.services import DomainError
 from feedback import selectors, services
-from feedback.models import Answer, Answered
+from feedback.models import Answered, PendingAnswer
 from groups.models import Group, Membership
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
@@ -62,4 +62,4 @@ def test_two_leaving_answers_from_two_memberships_at_once_store_one():
         t.join(timeout=30)
 
     assert sorted(outcomes) == ["answered", "stored"]
-    assert Answer.objects.count() == 1 and Answered.objects.count() == 1
+    assert PendingAnswer.objects.count() == 1 and Answered.objects.count() == 1

@@ -11,7 +11,7 @@ import time_machine
 
 from core.services import DomainError
 from feedback import selectors, services
-from feedback.models import Answer, Answered
+from feedback.models import Answer, Answered, PendingAnswer
 from groups.models import Group
 from joining.services import membership_add, membership_leave
 from tests.feedback.test_feedback import JOINED, NOW, OSLO, a_group, give_answers, hold_meetings
@@ -39,7 +39,13 @@ def test_an_answer_at_half_past_eleven_on_the_last_evening_belongs_to_that_month
         hold_meetings(group, 5)
     with time_machine.travel(LAST_HALF_HOUR_OF_MARCH, tick=False):
         services.feedback_answer(membership=membership, works=2, safe="no")
+        assert services.file_answers() == 0
+    assert PendingAnswer.objects.get().month == MARCH
+    # Filed once March is over in Oslo, still as March's.
+    with time_machine.travel(FIRST_HALF_HOUR_OF_APRIL, tick=False):
+        assert services.file_answers() == 1
     assert Answer.objects.get().month == MARCH
+    assert not PendingAnswer.objects.exists()
 
 
 def test_no_number_counts_the_month_that_is_running():
@@ -59,11 +65,13 @@ def test_no_number_counts_the_month_that_is_running():
     # The last half hour of March in Oslo is still March: still nothing moves.
     with time_machine.travel(LAST_HALF_HOUR_OF_MARCH, tick=False):
         services.feedback_answer(membership=memberships[1], works=1, safe="no")
+        assert services.file_answers() == 0
         assert shown(group)[:2] == (totals_before, rows_before)
 
     # Once March is over in Oslo, its two answers are still fewer than a batch
     # of three: they wait, and nothing anyone is shown moves on the 1st either.
     with time_machine.travel(FIRST_HALF_HOUR_OF_APRIL, tick=False):
+        assert services.file_answers() == 2
         assert shown(group)[:2] == (totals_before, rows_before)
     assert rows_before == [(3, row.works, row.safe, [])]
     assert dict(row.works) == {1: 0, 2: 0, 3: 0, 4: 3, 5: 0}
@@ -101,7 +109,7 @@ def test_a_member_who_leaves_is_taken_back_and_leaves_again_answers_leaving_once
     assert refused.value.code == "answered"
     with pytest.raises(DomainError):
         services.feedback_decline(membership=second)
-    assert Answer.objects.count() == 1
+    assert PendingAnswer.objects.count() == 1
     assert list(Answered.objects.values_list("membership", "occasion")) == [(first.pk, "leaving")]
 
 
@@ -119,7 +127,7 @@ def test_a_member_taken_back_is_not_asked_after_the_fifth_meeting_again():
         assert selectors.inside_page_part(group, second) == {}
         with pytest.raises(DomainError):
             services.feedback_answer(membership=second, works=5, safe="yes")
-    assert not Answer.objects.exists()
+    assert not Answer.objects.exists() and not PendingAnswer.objects.exists()
 
 
 @time_machine.travel(NOW, tick=False)

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from feedback import services
-from feedback.models import Answer, Answered
+from feedback.models import Answered, PendingAnswer
 from joining.services import membership_add, membership_leave
 from tests.conftest import login
 from tests.factories import PledgeSignatureFactory
@@ -46,7 +46,7 @@ def test_leaving_a_second_time_offers_no_questions_and_a_direct_post_is_refused(
         "You have already had these questions" in declined.content.decode()
     )
     assert client.get(url).status_code == 302
-    assert list(Answer.objects.values_list("text", flat=True)) == ["Fint"]
+    assert list(PendingAnswer.objects.values_list("text", flat=True)) == ["Fint"]
     assert Answered.objects.count() == 1
 
 
