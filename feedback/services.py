@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.db import IntegrityError, transaction
@@ -11,13 +12,17 @@ from django.utils.translation import gettext_lazy
 
 from core.services import DomainError
 from groups.models import Membership
-from monitoring.filters import this_month
+from monitoring.filters import OSLO, month_start, this_month
 
 from . import selectors
 from .models import Answer, Answered, Occasion, PendingAnswer
 
 # Rows per statement when answers are filed (SQLite limits the parameters of one).
 FILE_CHUNK = 500
+# A month's answers are filed once it has been over this long: an answer sent
+# in its last second is committed well before (a request lasts 30 s at most),
+# so no answer of a month comes in after the month was filed.
+FILE_AFTER = datetime.timedelta(minutes=10)
 
 ALREADY_ANSWERED = gettext_lazy(
     "You have already had these questions in this group, so we will not ask again."
@@ -91,12 +96,12 @@ def file_answers() -> int:
     their place in the table says nothing of when each was given; the pending
     rows are deleted in the same transaction. Locked first, so that two runs
     at once file each answer once: the second finds the rows gone.
-    Staff only ever see months that are over (``selectors.answers_over``),
-    so nothing they are shown waits here.
+    A month is filed once it has been over for ``FILE_AFTER``. Staff only
+    ever see months that are over (``selectors.answers_over``), in batches
+    taken oldest first, so a month filed an hour late changes nothing shown.
     """
-    pending = list(
-        PendingAnswer.objects.select_for_update().filter(month__lt=this_month()).order_by()
-    )
+    over = month_start(timezone.localdate(timezone.now() - FILE_AFTER, timezone=OSLO))
+    pending = list(PendingAnswer.objects.select_for_update().filter(month__lt=over).order_by())
     if not pending:
         return 0
     random.SystemRandom().shuffle(pending)

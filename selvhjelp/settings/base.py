@@ -280,7 +280,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "notifications.tasks.dispatch",
         "schedule": float(env("SELVHJELP_OUTBOX_DISPATCH_SECONDS", "60")),
     },
-    # Anonymous feedback: the answers of a month that is over are filed together.
+    # Anonymous feedback: the answers of a month that is over are filed together
+    # (on the 1st, by the run at 01:05).
     "feedback-file-answers": {
         "task": "feedback.tasks.file_answers",
         "schedule": crontab(minute=5),
