@@ -10,8 +10,9 @@ An answer is first a ``PendingAnswer``, written with the marker. When its month
 is over, all of the month's answers are filed as ``Answer`` rows together, in
 random order, and the pending rows are deleted (``services.file_answers``): in
 PostgreSQL a row carries the id of the transaction that wrote it, and the
-marker's and the pending answer's are the same, but a filed answer shares its
-transaction with every other answer of the month.
+marker's and the pending answer's are one apart (the marker is written in a
+savepoint), but a filed answer shares its transaction with every other
+answer of the month.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from .models import Answer, Answered, Occasion, PendingAnswer
 # Rows per statement when answers are filed (SQLite limits the parameters of one).
 FILE_CHUNK = 500
 # A month's answers are filed once it has been over this long: an answer sent
-# in its last second is committed well before (a request lasts 30 s at most),
+# in its last second is committed well before (gunicorn stops a request after 30 s),
 # so no answer of a month comes in after the month was filed.
 FILE_AFTER = datetime.timedelta(minutes=10)
 
@@ -91,7 +91,8 @@ def file_answers() -> int:
     """File the answers of every month that is over, and return how many.
 
     A pending answer was written in the same transaction as its member's
-    marker, and in PostgreSQL both rows carry that transaction's id. Filed
+    marker, and in PostgreSQL both rows carry that transaction's id (the
+    marker its savepoint's, the next one). Filed
     together, in random order, a month's answers share one transaction and
     their place in the table says nothing of when each was given; the pending
     rows are deleted in the same transaction. Locked first, so that two runs
